@@ -1,0 +1,9 @@
+namespace ExchangeSmtpFleet.Core.Classification;
+
+/// <summary>How much a secondary observation matters.</summary>
+public enum FindingSeverity
+{
+    Info,
+    Warning,
+    Error,
+}

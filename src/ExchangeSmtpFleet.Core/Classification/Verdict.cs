@@ -1,0 +1,26 @@
+namespace ExchangeSmtpFleet.Core.Classification;
+
+/// <summary>The fixed verdict vocabulary (SPEC 3). Reports, exports, the database and exit codes depend on it.</summary>
+public enum Verdict
+{
+    /// <summary>The host answers as its expected profile requires.</summary>
+    Healthy,
+
+    /// <summary>Exchange 2000/2003 family; all Exchange keywords missing, Windows SMTP list complete.</summary>
+    MissingSinks,
+
+    /// <summary>Exchange 2000/2003 family; any other incomplete list.</summary>
+    SuspectedMetabaseCorruption,
+
+    /// <summary>An SMTP server answered that is not what the inventory expects.</summary>
+    UnexpectedServer,
+
+    /// <summary>An SMTP server refused to talk.</summary>
+    Rejected,
+
+    /// <summary>Something answered that is not SMTP, or broke the probe's limits.</summary>
+    ProtocolError,
+
+    /// <summary>DNS failure, connection refused, time-out, connection lost.</summary>
+    Unreachable,
+}

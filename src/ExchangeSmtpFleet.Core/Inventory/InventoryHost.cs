@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace ExchangeSmtpFleet.Core.Inventory;
+
+/// <summary>One valid, enabled inventory row (SPEC 4).</summary>
+public sealed record InventoryHost
+{
+    /// <summary>The 1-based line of the CSV file the row starts on.</summary>
+    public required int LineNumber { get; init; }
+
+    /// <summary>DNS name or IP literal to connect to, as written (brackets of an IPv6 literal removed).</summary>
+    public required string Host { get; init; }
+
+    public int Port { get; init; } = 25;
+
+    /// <summary>Display / expected server name, compared with the banner.</summary>
+    public string? Name { get; init; }
+
+    public string? Site { get; init; }
+
+    public string? Owner { get; init; }
+
+    public required string Profile { get; init; }
+
+    /// <summary>Keywords deliberately turned off on this host, upper case.</summary>
+    public ImmutableArray<string> IgnoreVerbs { get; init; } = [];
+
+    /// <summary>Columns the tool does not know, kept as they were (header name to value).</summary>
+    public ImmutableDictionary<string, string> Extra { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The case-insensitive identity used to reject duplicates: <c>host:port</c>.</summary>
+    public string Key => HostKey.For(Host, Port);
+}

@@ -1,0 +1,115 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Text.Json;
+using ExchangeSmtpFleet.Core.Classification;
+
+namespace ExchangeSmtpFleet.Core.Knowledge;
+
+/// <summary>
+/// Probable causes and remediation for every verdict and reason, in English and German, from the seed
+/// document (TechNet bb124688) and the KBs it relies on. Loaded from the embedded <c>knowledge.json</c>;
+/// a reason's entry refines its verdict's (summary, causes, procedures).
+/// </summary>
+public sealed class KnowledgeBase
+{
+    private static readonly Lazy<KnowledgeBase> BuiltInBase = new(LoadBuiltIn);
+    private readonly FrozenDictionary<string, JsonElement> _procedures;
+    private readonly FrozenDictionary<string, JsonElement> _verdicts;
+    private readonly FrozenDictionary<string, JsonElement> _reasons;
+
+    private KnowledgeBase(JsonElement root)
+    {
+        _procedures = Section(root, "procedures");
+        _verdicts = Section(root, "verdicts");
+        _reasons = Section(root, "reasons");
+        Validate();
+    }
+
+    public static KnowledgeBase BuiltIn => BuiltInBase.Value;
+
+    /// <summary>The advice for a verdict, refined by its reason.</summary>
+    public Advice For(Verdict verdict, Reason reason, Language language)
+    {
+        var verdictEntry = _verdicts[verdict.ToString()];
+        _reasons.TryGetValue(reason.ToString(), out var reasonEntry);
+        var hasReason = reasonEntry.ValueKind == JsonValueKind.Object;
+
+        JsonElement Pick(string property) =>
+            hasReason && reasonEntry.TryGetProperty(property, out var fromReason) ? fromReason : verdictEntry.GetProperty(property);
+
+        var procedures = Pick("procedures").EnumerateArray()
+            .Select(p => ProcedureFor(p.GetString()!, language))
+            .Where(p => p.Steps.Length > 0)
+            .ToImmutableArray();
+        return new Advice(
+            Text(verdictEntry.GetProperty("title"), language),
+            Text(Pick("summary"), language),
+            [.. Pick("causes").EnumerateArray().Select(c => Text(c, language))],
+            procedures);
+    }
+
+    /// <summary>A named procedure (e.g. <c>load-exchange-smtp</c>) in one language.</summary>
+    public Procedure ProcedureFor(string id, Language language)
+    {
+        var p = _procedures[id];
+        var reference = p.GetProperty("reference").GetString();
+        return new Procedure(
+            id,
+            Text(p.GetProperty("title"), language),
+            string.IsNullOrEmpty(reference) ? null : reference,
+            Texts(p, "prerequisites", language),
+            Texts(p, "steps", language),
+            Texts(p, "warnings", language));
+    }
+
+    private static ImmutableArray<string> Texts(JsonElement entry, string property, Language language) =>
+        [.. entry.GetProperty(property).EnumerateArray().Select(e => Text(e, language))];
+
+    private static string Text(JsonElement localized, Language language) =>
+        localized.GetProperty(language.ToCode()).GetString() ?? string.Empty;
+
+    private static FrozenDictionary<string, JsonElement> Section(JsonElement root, string name) =>
+        root.GetProperty(name).EnumerateObject().ToFrozenDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+
+    /// <summary>Fails at load time rather than in the middle of a nightly report.</summary>
+    private void Validate()
+    {
+        foreach (var verdict in Enum.GetValues<Verdict>())
+        {
+            if (!_verdicts.ContainsKey(verdict.ToString()))
+            {
+                throw new InvalidDataException($"knowledge base has no entry for verdict {verdict}");
+            }
+        }
+
+        foreach (var reason in _reasons.Keys)
+        {
+            if (!Enum.TryParse<Reason>(reason, out _))
+            {
+                throw new InvalidDataException($"knowledge base names an unknown reason '{reason}'");
+            }
+        }
+
+        foreach (var entry in _verdicts.Values.Concat(_reasons.Values))
+        {
+            if (entry.TryGetProperty("procedures", out var procedures))
+            {
+                foreach (var id in procedures.EnumerateArray())
+                {
+                    if (!_procedures.ContainsKey(id.GetString() ?? string.Empty))
+                    {
+                        throw new InvalidDataException($"knowledge base names an unknown procedure '{id}'");
+                    }
+                }
+            }
+        }
+    }
+
+    private static KnowledgeBase LoadBuiltIn()
+    {
+        using var stream = typeof(KnowledgeBase).Assembly.GetManifestResourceStream("ExchangeSmtpFleet.Core.Knowledge.knowledge.json")
+            ?? throw new InvalidOperationException("embedded knowledge.json is missing from the build");
+        using var document = JsonDocument.Parse(stream);
+        return new KnowledgeBase(document.RootElement.Clone());
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Core.Transcripts;
+
+namespace ExchangeSmtpFleet.Cli;
+
+/// <summary><c>esfleet classify FILE...</c>: diagnoses pasted telnet transcripts offline.</summary>
+internal static class ClassifyCommand
+{
+    /// <summary>Pasted transcripts are small; a larger file is not a transcript.</summary>
+    private const long MaxTranscriptBytes = 4 * 1024 * 1024;
+
+    public static Command Create(TimeProvider time)
+    {
+        var files = new Argument<FileInfo[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Transcripts of telnet sessions to port 25 (server lines ddd-/ddd; typed lines and # comments are ignored). '-' reads standard input." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per file, each on one line." };
+        var profile = CommonOptions.Profile();
+        var lang = CommonOptions.Language();
+        var command = new Command("classify", "Diagnose pasted telnet transcripts offline: verdict, family, missing keywords, causes and remediation.")
+        {
+            files, json, profile, lang,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var classifier = new Classifier(ProfileCatalog.BuiltIn);
+            var context = new ClassificationContext(parse.GetValue(profile)!, [], null, time.GetUtcNow());
+            var language = CommonOptions.LanguageOf(parse, lang);
+            var worst = ExitCodes.Ok;
+            foreach (var file in parse.GetValue(files)!)
+            {
+                var (text, problem) = await ReadAsync(file, cancellationToken).ConfigureAwait(false);
+                if (problem is not null)
+                {
+                    await error.WriteLineAsync($"esfleet classify: {problem}").ConfigureAwait(false);
+                    worst = ExitCodes.Error;
+                    continue;
+                }
+
+                var parsed = TranscriptParser.Parse(text!);
+                if (parsed.ServerLineCount == 0)
+                {
+                    await error.WriteLineAsync($"esfleet classify: {file.Name}: no SMTP reply lines (ddd-text or ddd text) found").ConfigureAwait(false);
+                    worst = ExitCodes.Error;
+                    continue;
+                }
+
+                var result = classifier.Classify(parsed.Observation, context);
+                if (parse.GetValue(json))
+                {
+                    var node = ResultJson.ToJson(result);
+                    node["file"] = file.Name == "-" ? "-" : file.FullName;
+                    await output.WriteLineAsync(ResultJson.ToLine(node)).ConfigureAwait(false);
+                }
+                else
+                {
+                    ResultRenderer.Write(output, file.Name == "-" ? "(standard input)" : file.Name, result, language);
+                }
+
+                if (result.Verdict != Verdict.Healthy && worst == ExitCodes.Ok)
+                {
+                    worst = ExitCodes.Findings;
+                }
+            }
+
+            return worst;
+        });
+        return command;
+    }
+
+    private static async Task<(string? Text, string? Problem)> ReadAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (file.Name == "-" && !file.Exists)
+            {
+                return (await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false), null);
+            }
+
+            if (!file.Exists)
+            {
+                return (null, $"{file.FullName}: file not found");
+            }
+
+            if (file.Length > MaxTranscriptBytes)
+            {
+                return (null, $"{file.FullName}: {file.Length} bytes is too large for a transcript");
+            }
+
+            return (await File.ReadAllTextAsync(file.FullName, Encoding.UTF8, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"{file.FullName}: cannot read: {e.Message}");
+        }
+    }
+}

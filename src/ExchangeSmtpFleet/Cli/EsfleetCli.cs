@@ -1,0 +1,32 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace ExchangeSmtpFleet.Cli;
+
+/// <summary>The <c>esfleet</c> command line: builds the command tree and runs it against given writers.</summary>
+internal static class EsfleetCli
+{
+    public static RootCommand BuildRootCommand(TimeProvider time)
+    {
+        var root = new RootCommand(
+            "ExchangeSmtpFleet: audits the SMTP service of Exchange servers by the ESMTP keywords they advertise to EHLO.");
+        root.Subcommands.Add(ClassifyCommand.Create(time));
+        root.Subcommands.Add(InventoryCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; every failure is an exit code, never an unhandled exception.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var root = BuildRootCommand(time);
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+
+        // System.CommandLine returns 1 for parse errors; SPEC 9 reserves 1 for findings.
+        return parse.Errors.Count > 0 ? ExitCodes.Error : code;
+    }
+
+    public static string Version =>
+        typeof(EsfleetCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+}

@@ -1,0 +1,158 @@
+using System.Text;
+using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Infrastructure.Inventory;
+
+namespace ExchangeSmtpFleet.Infrastructure.Tests.Inventory;
+
+public sealed class CsvInventoryReaderTests
+{
+    private static readonly CsvInventoryReader Reader = new(ProfileCatalog.BuiltIn);
+
+    private static Core.Inventory.InventoryReadResult Read(string text) => Reader.Read(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void Read_CommaSeparated_ReadsEveryColumn()
+    {
+        var result = Read("Host,Port,Name,Site,Owner,Profile,IgnoreVerbs,Enabled\nmail1.corp,25,MAIL1,Berlin,Team A,exchange-2003,XEXCH50,true\n");
+
+        var host = Assert.Single(result.Hosts);
+        Assert.Equal(("mail1.corp", 25, "Berlin", "Team A"), (host.Host, host.Port, host.Site, host.Owner));
+        Assert.Equal(',', result.Separator);
+        Assert.Equal("utf-8", result.Encoding);
+    }
+
+    [Fact]
+    public void Read_SemicolonWithBomFromGermanExcel_IsRead()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("Host;Port;Owner;IgnoreVerbs\r\nmail1;25;Müller;\"TURN;ETRN\"\r\n")).ToArray();
+
+        var result = Reader.Read(bytes);
+
+        var host = Assert.Single(result.Hosts);
+        Assert.Equal(';', result.Separator);
+        Assert.Equal("Müller", host.Owner);
+        Assert.Equal(["TURN", "ETRN"], host.IgnoreVerbs);
+    }
+
+    [Fact]
+    public void Read_Windows1252Bytes_FallsBack()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding(1252).GetBytes("Host;Owner;Site\nmail1;Jürgen Weiß;Köln – Süd\n");
+
+        var result = Reader.Read(bytes);
+
+        Assert.Equal("windows-1252", result.Encoding);
+        var host = Assert.Single(result.Hosts);
+        Assert.Equal("Jürgen Weiß", host.Owner);
+        Assert.Equal("Köln – Süd", host.Site);
+    }
+
+    [Fact]
+    public void Read_ExcelSepLine_IsHonouredAndLineNumbersKept()
+    {
+        var result = Read("sep=;\nHost;Port\nmail1;25\nmail2;x\n");
+
+        Assert.Single(result.Hosts);
+        Assert.Equal(4, Assert.Single(result.Problems).LineNumber);
+    }
+
+    [Fact]
+    public void Read_MalformedFile_ReportsEveryBadLineAndKeepsTheRest()
+    {
+        const string csv = """
+            Host,Port,Profile,Rack
+            mail1,25,exchange-2003,R1
+
+            mail2,abc,,R2
+            ,25,,R3
+            "mail4,25,,R4
+            mail5,25,exchange-9,R5
+            mail6,25,,R6,extra
+            mail1,25,,R7
+            mail8,,iis-smtp,R8
+            """;
+
+        var result = Read(csv);
+
+        Assert.Equal(["mail1", "mail8"], result.Hosts.Select(h => h.Host));
+        Assert.Equal([4, 5, 6, 7, 8, 9], result.Problems.Select(p => p.LineNumber));
+        Assert.Contains("malformed quoting", result.Problems[2].Reason);
+        Assert.Equal("R8", result.Hosts[1].Extra["Rack"]);
+    }
+
+    [Fact]
+    public void Read_QuotedFieldsWithSeparators_AreOneField()
+    {
+        var host = Assert.Single(Read("Host,Name,Owner\nmail1,\"Mail, primary\",\"Doe, Jane\"\n").Hosts);
+
+        Assert.Equal("Mail, primary", host.Name);
+    }
+
+    [Fact]
+    public void Read_EmptyFile_IsUnusable()
+    {
+        Assert.Contains("empty", Reader.Read([]).FatalError);
+        Assert.Contains("empty", Read("\r\n  \n").FatalError);
+    }
+
+    [Fact]
+    public void Read_BinaryFile_IsUnusable()
+    {
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00 };
+
+        Assert.Contains("binary", Reader.Read(zip).FatalError);
+    }
+
+    [Fact]
+    public void Read_NoHostColumn_IsUnusable()
+    {
+        Assert.Contains("no 'Host' column", Read("Server,Port\nmail1,25\n").FatalError);
+    }
+
+    [Fact]
+    public void Read_Utf16WithBom_IsRead()
+    {
+        var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("Host\tPort\r\nmail1\t25\r\n")).ToArray();
+
+        var result = Reader.Read(bytes);
+
+        Assert.Equal("mail1", Assert.Single(result.Hosts).Host);
+    }
+
+    [Fact]
+    public void ReadFile_MissingFile_IsUnusableWithPath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "esf-no-such-" + Guid.NewGuid() + ".csv");
+
+        Assert.Contains("not found", Reader.ReadFile(path).FatalError);
+    }
+
+    [Fact]
+    public void ReadFile_SampleInventory_IsValid()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "samples", "inventory.csv");
+
+        var result = Reader.ReadFile(path);
+
+        Assert.True(result.IsUsable, result.FatalError);
+        Assert.Empty(result.Problems);
+        Assert.True(result.Hosts.Length >= 5);
+        Assert.True(result.DisabledCount >= 1);
+    }
+
+    [Fact]
+    public void Read_HundredThousandRows_AllReturned()
+    {
+        var text = new StringBuilder("Host,Port,Name,Site,Owner,Profile\n");
+        for (var i = 0; i < 100_000; i++)
+        {
+            text.Append("mail").Append(i).Append(".corp.example,25,MAIL").Append(i).Append(",Site").Append(i % 17).Append(",Team,exchange-2003\n");
+        }
+
+        var result = Read(text.ToString());
+
+        Assert.Equal(100_000, result.Hosts.Length);
+        Assert.Equal(100_001, result.Hosts[^1].LineNumber);
+    }
+}

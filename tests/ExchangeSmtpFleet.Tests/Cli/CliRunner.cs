@@ -1,0 +1,26 @@
+using ExchangeSmtpFleet.Cli;
+
+namespace ExchangeSmtpFleet.Tests.Cli;
+
+/// <summary>Runs <c>esfleet</c> in-process with captured output.</summary>
+internal static class CliRunner
+{
+    public static async Task<CliRun> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await EsfleetCli.RunAsync(args, output, error, TimeProvider.System);
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    public static string Sample(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "samples", .. parts]);
+
+    public static string TempFile(string content, string extension = ".csv")
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"esf-test-{Guid.NewGuid():N}{extension}");
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
+
+internal sealed record CliRun(int ExitCode, string Output, string Error);
