@@ -12,6 +12,9 @@ internal static class EsfleetCli
             "ExchangeSmtpFleet: audits the SMTP service of Exchange servers by the ESMTP keywords they advertise to EHLO.");
         root.Subcommands.Add(ClassifyCommand.Create(time));
         root.Subcommands.Add(InventoryCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create(time));
+        root.Subcommands.Add(ScanCommand.Create(time));
+        root.Subcommands.Add(SimulateCommand.Create(time));
         return root;
     }
 

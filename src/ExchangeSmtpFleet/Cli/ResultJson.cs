@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Protocol;
+using ExchangeSmtpFleet.Smtp.Fleet;
+using ExchangeSmtpFleet.Smtp.Probing;
 
 namespace ExchangeSmtpFleet.Cli;
 
@@ -44,6 +46,51 @@ internal static class ResultJson
             ["detail"] = result.Detail,
         };
     }
+
+    /// <summary>One host of a scan: inventory fields, the verdict, timings and the transcript (SPEC 9).</summary>
+    public static JsonObject ToJson(HostOutcome outcome, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var host = outcome.Host;
+        var node = new JsonObject
+        {
+            ["host"] = host.Host,
+            ["port"] = host.Port,
+            ["name"] = host.Name,
+            ["site"] = host.Site,
+            ["owner"] = host.Owner,
+            ["inventoryLine"] = host.LineNumber,
+        };
+        foreach (var (key, value) in ToJson(outcome.Classification))
+        {
+            node[key] = value?.DeepClone();
+        }
+
+        AddProbe(node, outcome.Probe);
+        node["runId"] = runId;
+        return node;
+    }
+
+    /// <summary>Adds what the live probe measured: address, attempts, timings, time and transcript.</summary>
+    public static void AddProbe(JsonObject node, ProbeResult probe)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(probe);
+        node["address"] = probe.Address;
+        node["attempts"] = probe.Attempts;
+        node["timings"] = new JsonObject
+        {
+            ["connectMs"] = Round(probe.Timings.ConnectMs),
+            ["bannerMs"] = Round(probe.Timings.BannerMs),
+            ["ehloMs"] = Round(probe.Timings.EhloMs),
+            ["tlsMs"] = Round(probe.Timings.TlsMs),
+            ["totalMs"] = Round(probe.Timings.TotalMs),
+        };
+        node["probedAt"] = probe.StartedAt;
+        node["transcript"] = Strings(probe.Transcript.Select(l => l.ToString()));
+    }
+
+    private static double? Round(double? ms) => ms is null ? null : Math.Round(ms.Value, 1);
 
     /// <summary>Serialises on one line, as JSON Lines wants.</summary>
     public static string ToLine(JsonObject json) => json.ToJsonString(Compact);

@@ -11,7 +11,8 @@ internal static class ResultRenderer
         var l = Labels.For(language);
         var advice = KnowledgeBase.BuiltIn.For(result.Verdict, result.Reason, language);
         output.WriteLine(heading);
-        Field(output, l.Verdict, $"{result.Verdict} ({advice.Title})");
+        var verdict = result.Verdict.ToString();
+        Field(output, l.Verdict, advice.Title == verdict ? verdict : $"{verdict} ({advice.Title})");
         Field(output, l.Reason, result.Reason.ToString());
         Field(output, l.Family, string.IsNullOrEmpty(result.FamilyEvidence) ? result.Family : $"{result.Family} ({result.FamilyEvidence})");
         Field(output, l.Profile, result.ProfileId);

@@ -7,6 +7,9 @@ public sealed class HelpAndVersionTests
     [InlineData("classify", "--help")]
     [InlineData("inventory", "--help")]
     [InlineData("inventory", "check", "--help")]
+    [InlineData("probe", "--help")]
+    [InlineData("scan", "--help")]
+    [InlineData("simulate", "--help")]
     public async Task Help_OnEveryCommand_PrintsUsageAndExitsZero(params string[] args)
     {
         var run = await CliRunner.RunAsync(args);

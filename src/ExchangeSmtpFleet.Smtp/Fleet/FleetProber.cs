@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Smtp.Probing;
+
+namespace ExchangeSmtpFleet.Smtp.Fleet;
+
+/// <summary>
+/// Probes a fleet with a hard bound on concurrent sessions and streams each outcome as soon as it is
+/// classified. Memory does not grow with the fleet: at most <c>concurrency</c> probes run and at most
+/// <c>concurrency</c> finished outcomes wait for the consumer (back-pressure beyond that).
+/// </summary>
+public sealed class FleetProber(SmtpProber prober, Classifier classifier, TimeProvider time)
+{
+    /// <summary>The default bound on concurrent sessions (SPEC 5).</summary>
+    public const int DefaultConcurrency = 64;
+
+    /// <summary>Probes every host once; outcomes arrive in completion order.</summary>
+    /// <param name="hosts">The hosts; each is probed exactly once.</param>
+    /// <param name="concurrency">Most sessions open at the same time.</param>
+    /// <param name="progress">Told after every host, or null.</param>
+    /// <param name="cancellationToken">Stops starting new probes and cancels running ones.</param>
+    public async IAsyncEnumerable<HostOutcome> ProbeAsync(
+        IReadOnlyList<InventoryHost> hosts,
+        int concurrency,
+        IProgress<FleetProgress>? progress,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        var channel = Channel.CreateBounded<HostOutcome>(new BoundedChannelOptions(concurrency)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = -1;
+        int completed = 0, inFlight = 0, notHealthy = 0;
+
+        async Task WorkerAsync()
+        {
+            while (true)
+            {
+                var index = Interlocked.Increment(ref next);
+                if (index >= hosts.Count || stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var host = hosts[index];
+                Interlocked.Increment(ref inFlight);
+                HostOutcome outcome;
+                try
+                {
+                    var probe = await prober.ProbeAsync(host.Host, host.Port, null, stop.Token).ConfigureAwait(false);
+                    var context = new ClassificationContext(host.Profile, host.IgnoreVerbs, host.Name, time.GetUtcNow());
+                    outcome = new HostOutcome(host, probe, classifier.Classify(probe.Observation, context));
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref inFlight);
+                }
+
+                if (outcome.Classification.Verdict != Verdict.Healthy)
+                {
+                    Interlocked.Increment(ref notHealthy);
+                }
+
+                await channel.Writer.WriteAsync(outcome, stop.Token).ConfigureAwait(false);
+                var done = Interlocked.Increment(ref completed);
+                progress?.Report(new FleetProgress(done, hosts.Count, Volatile.Read(ref inFlight), Volatile.Read(ref notHealthy)));
+            }
+        }
+
+        var workers = Enumerable.Range(0, Math.Min(concurrency, Math.Max(hosts.Count, 1))).Select(_ => Task.Run(WorkerAsync, CancellationToken.None)).ToArray();
+        var completion = Task.WhenAll(workers).ContinueWith(
+            t => channel.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        try
+        {
+            await foreach (var outcome in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return outcome;
+            }
+        }
+        finally
+        {
+            // The consumer stopped early or was cancelled: stop the workers and wait for them to release their sockets.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await completion.ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(workers).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // expected when cancelled
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text;
+
+namespace ExchangeSmtpFleet.Smtp.Probing;
+
+/// <summary>
+/// Reads CRLF (or bare LF) terminated lines from an untrusted server into a fixed buffer. Memory never
+/// grows with what the server sends: a line longer than the buffer, or a session longer than the byte
+/// budget, ends the read. A line whose first bytes cannot start an SMTP reply (RFC 5321 4.2) is reported
+/// at once instead of waiting for its end, so an SSH or HTTP banner or binary garbage fails fast.
+/// </summary>
+internal sealed class SmtpLineReader
+{
+    private readonly byte[] _buffer;
+    private readonly int _maxLineLength;
+    private readonly int _maxSessionBytes;
+    private Stream _stream;
+    private int _start;
+    private int _end;
+
+    public SmtpLineReader(Stream stream, int maxLineLength, int maxSessionBytes)
+    {
+        _stream = stream;
+        _maxLineLength = maxLineLength;
+        _maxSessionBytes = maxSessionBytes;
+        _buffer = new byte[maxLineLength + 2];
+    }
+
+    /// <summary>Bytes received in this session.</summary>
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Bytes received but not yet returned as lines.</summary>
+    public int Buffered => _end - _start;
+
+    /// <summary>The text of the line being read when an error ended it, for the transcript.</summary>
+    public string PartialLine => Latin1(_buffer.AsSpan(_start, Math.Min(_end - _start, 200)));
+
+    /// <summary>Switches to the TLS stream after STARTTLS; buffered plaintext is dropped (and reported by the caller).</summary>
+    public void ReplaceStream(Stream stream)
+    {
+        _stream = stream;
+        _start = _end = 0;
+    }
+
+    public async ValueTask<(LineReadStatus Status, string? Line)> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var available = _buffer.AsSpan(_start, _end - _start);
+            var newline = available.IndexOf((byte)'\n');
+            var lineLength = newline >= 0 ? newline : available.Length;
+            if (!CouldBeReply(available[..lineLength]))
+            {
+                return (LineReadStatus.NotSmtp, null);
+            }
+
+            if (newline >= 0)
+            {
+                var line = available[..newline];
+                if (!line.IsEmpty && line[^1] == (byte)'\r')
+                {
+                    line = line[..^1];
+                }
+
+                _start += newline + 1;
+                if (line.Length > _maxLineLength)
+                {
+                    return (LineReadStatus.LineTooLong, null);
+                }
+
+                return (LineReadStatus.Line, Latin1(line));
+            }
+
+            if (available.Length > _maxLineLength)
+            {
+                return (LineReadStatus.LineTooLong, null);
+            }
+
+            if (_start > 0)
+            {
+                available.CopyTo(_buffer);
+                _end -= _start;
+                _start = 0;
+            }
+
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return (LineReadStatus.Closed, null);
+            }
+
+            _end += read;
+            BytesReceived += read;
+            if (BytesReceived > _maxSessionBytes)
+            {
+                return (LineReadStatus.SessionTooLong, null);
+            }
+        }
+    }
+
+    /// <summary>True while the bytes seen so far can still begin <c>Reply-code [("-" / SP) text]</c>.</summary>
+    private static bool CouldBeReply(ReadOnlySpan<byte> line)
+    {
+        if (line.Length > 0 && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        if (line.Length >= 1 && line[0] is < (byte)'2' or > (byte)'5')
+        {
+            return false;
+        }
+
+        if (line.Length >= 2 && line[1] is < (byte)'0' or > (byte)'5')
+        {
+            return false;
+        }
+
+        if (line.Length >= 3 && line[2] is < (byte)'0' or > (byte)'9')
+        {
+            return false;
+        }
+
+        return line.Length < 4 || line[3] is not (>= (byte)'0' and <= (byte)'9');
+    }
+
+    /// <summary>ISO-8859-1 maps every byte to one char, so no input can make decoding throw.</summary>
+    private static string Latin1(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
+}

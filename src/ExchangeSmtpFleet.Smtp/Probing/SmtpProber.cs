@@ -1,0 +1,516 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Protocol;
+
+namespace ExchangeSmtpFleet.Smtp.Probing;
+
+/// <summary>
+/// Probes one host: resolve, connect, greeting, EHLO (HELO fallback), STARTTLS and EHLO again when
+/// advertised, QUIT. Non-intrusive: nothing but EHLO, HELO, STARTTLS and QUIT is ever sent, never before
+/// the greeting is complete, never pipelined. Every failure becomes data in the result; only the caller's
+/// cancellation escapes, as <see cref="OperationCanceledException"/>.
+/// </summary>
+public sealed class SmtpProber
+{
+    private const int MaxTranscriptLines = 1500;
+    private static readonly int[] HeloFallbackCodes = [500, 501, 502, 550];
+
+    private readonly ProbeOptions _options;
+    private readonly TimeProvider _time;
+
+    public SmtpProber(ProbeOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Validated();
+        _time = time;
+    }
+
+    public ProbeOptions Options => _options;
+
+    /// <summary>Probes <paramref name="host"/>:<paramref name="port"/>.</summary>
+    /// <param name="host">DNS name or IP literal.</param>
+    /// <param name="port">TCP port.</param>
+    /// <param name="onLine">Called for every transcript line as it happens (live display), or null.</param>
+    /// <param name="cancellationToken">The caller's cancellation; a time-out is never reported as cancellation.</param>
+    public async Task<ProbeResult> ProbeAsync(string host, int port, Action<TranscriptLine>? onLine, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var session = new Session(this, host, port, onLine, cancellationToken);
+        await session.RunAsync().ConfigureAwait(false);
+        return session.ToResult();
+    }
+
+    /// <summary>The state of one dialogue.</summary>
+    private sealed class Session(SmtpProber owner, string host, int port, Action<TranscriptLine>? onLine, CancellationToken callerToken)
+    {
+        private readonly ImmutableArray<TranscriptLine>.Builder _transcript = ImmutableArray.CreateBuilder<TranscriptLine>();
+        private readonly long _startTimestamp = owner._time.GetTimestamp();
+        private readonly DateTimeOffset _startedAt = owner._time.GetUtcNow();
+        private SmtpObservation _observation = new();
+        private double? _connectMs;
+        private double? _bannerMs;
+        private double? _ehloMs;
+        private double? _tlsMs;
+        private string? _address;
+        private int _attempts;
+        private bool _transcriptFull;
+
+        private ProbeOptions Options => owner._options;
+
+        private TimeProvider Time => owner._time;
+
+        public async Task RunAsync()
+        {
+            using var deadline = new CancellationTokenSource(Options.HostDeadline, Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, deadline.Token);
+            Socket? socket = null;
+            Stream? stream = null;
+            try
+            {
+                socket = await ConnectWithRetryAsync(linked.Token, deadline.Token).ConfigureAwait(false);
+                stream = new NetworkStream(socket, ownsSocket: true);
+                socket = null;
+                stream = await DialogueAsync(stream, linked.Token, deadline.Token).ConfigureAwait(false);
+            }
+            catch (ProbeAbortException abort)
+            {
+                _observation = _observation with { Failure = new ProbeFailure(abort.Reason, abort.Message) };
+                Note($"{abort.Reason}: {abort.Message}");
+            }
+            finally
+            {
+                socket?.Dispose();
+                if (stream is not null)
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        public ProbeResult ToResult() => new()
+        {
+            Host = host,
+            Port = port,
+            Address = _address,
+            Observation = _observation,
+            Timings = new ProbeTimings(_connectMs, _bannerMs, _ehloMs, _tlsMs, Elapsed().TotalMilliseconds),
+            Transcript = _transcript.ToImmutable(),
+            Attempts = Math.Max(1, _attempts),
+            StartedAt = _startedAt,
+        };
+
+        /// <returns>The stream in use at the end (the TLS stream after STARTTLS), for disposal.</returns>
+        private async Task<Stream> DialogueAsync(Stream stream, CancellationToken token, CancellationToken deadline)
+        {
+            var reader = new SmtpLineReader(stream, Options.Limits.MaxLineLength, Options.MaxSessionBytes);
+
+            // 1. Greeting; never send before it is complete (postscreen punishes early talkers).
+            var bannerStart = Time.GetTimestamp();
+            var greeting = await ReadReplyAsync(reader, Options.GreetingTimeout, Reason.GreetingTimeout, "greeting", token, deadline).ConfigureAwait(false);
+            _bannerMs = Time.GetElapsedTime(bannerStart).TotalMilliseconds;
+            _observation = _observation with { Greeting = greeting, GreetingTime = Time.GetElapsedTime(bannerStart) };
+            if (greeting.Code == 421)
+            {
+                return stream; // RFC 5321 3.8: the server closes; nothing more to say.
+            }
+
+            if (greeting.Code != 220)
+            {
+                await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false); // RFC 5321 3.1: after 554 the server waits for QUIT.
+                return stream;
+            }
+
+            // 2. EHLO, HELO when EHLO is refused (RFC 5321 4.1.4).
+            var ehloStart = Time.GetTimestamp();
+            var ehlo = await CommandAsync(stream, reader, $"EHLO {Options.EhloName}", "EHLO", token, deadline).ConfigureAwait(false);
+            _ehloMs = Time.GetElapsedTime(ehloStart).TotalMilliseconds;
+            _observation = _observation with { EhloReply = ehlo };
+            if (ehlo.Code == 421)
+            {
+                return stream;
+            }
+
+            if (HeloFallbackCodes.Contains(ehlo.Code))
+            {
+                var helo = await CommandAsync(stream, reader, $"HELO {Options.EhloName}", "HELO", token, deadline).ConfigureAwait(false);
+                _observation = _observation with { HeloReply = helo };
+                if (helo.Code != 421)
+                {
+                    await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false);
+                }
+
+                return stream;
+            }
+
+            // 3. STARTTLS when advertised (RFC 3207), then EHLO again: the list may differ.
+            if (ehlo.IsPositive && Options.StartTls && EhloResponse.FromReply(ehlo).Has("STARTTLS"))
+            {
+                var upgraded = await StartTlsAsync(stream, reader, token, deadline).ConfigureAwait(false);
+                if (upgraded is null)
+                {
+                    return stream;
+                }
+
+                stream = upgraded;
+            }
+
+            await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false);
+            return stream;
+        }
+
+        /// <returns>The TLS stream, or null when the session cannot go on.</returns>
+        private async Task<Stream?> StartTlsAsync(Stream stream, SmtpLineReader reader, CancellationToken token, CancellationToken deadline)
+        {
+            var reply = await CommandAsync(stream, reader, "STARTTLS", "STARTTLS", token, deadline).ConfigureAwait(false);
+            _observation = _observation with { StartTlsReply = reply };
+            if (reply.Code != 220)
+            {
+                _observation = _observation with { TlsError = $"STARTTLS refused: {reply.Code} {reply.FirstLine}" };
+                if (reply.Code != 421)
+                {
+                    await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false);
+                }
+
+                return null;
+            }
+
+            if (reader.Buffered > 0)
+            {
+                // Plaintext after the 220 would be read as if it came through TLS (CVE-2011-0411 style injection).
+                _observation = _observation with { TlsError = $"server sent {reader.Buffered} bytes after its STARTTLS 220; dropped" };
+            }
+
+            var tlsStart = Time.GetTimestamp();
+            X509Certificate2? certificate = null;
+            var errors = new List<string>();
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            var options = new SslClientAuthenticationOptions
+            {
+                TargetHost = IPAddress.TryParse(host, out _) ? string.Empty : host,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                // CA5359 is right for clients that send secrets; this one audits. It sends nothing but EHLO and QUIT
+                // through TLS and must see broken certificates to report them as findings (SPEC 5).
+#pragma warning disable CA5359
+                RemoteCertificateValidationCallback = (_, cert, chain, policyErrors) =>
+                {
+                    // Audit, not trust: capture what the server presents and its problems, accept it always.
+                    certificate = cert is null ? null : new X509Certificate2(cert);
+                    if (policyErrors != SslPolicyErrors.None)
+                    {
+                        errors.Add(policyErrors.ToString());
+                    }
+
+                    foreach (var status in chain?.ChainStatus ?? [])
+                    {
+                        errors.Add($"{status.Status}: {status.StatusInformation.Trim()}");
+                    }
+
+                    return true;
+                },
+#pragma warning restore CA5359
+            };
+
+            Note("TLS handshake");
+            try
+            {
+                await WithTimeoutAsync(t => ssl.AuthenticateAsClientAsync(options, t), Options.ReplyTimeout, Reason.ReplyTimeout, token, deadline)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or System.ComponentModel.Win32Exception)
+            {
+                _observation = _observation with { TlsError = $"TLS handshake failed: {e.Message}" };
+                Note(_observation.TlsError!);
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
+            catch (ProbeAbortException abort)
+            {
+                _observation = _observation with { TlsError = $"TLS handshake: {abort.Message}" };
+                Note(_observation.TlsError!);
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
+
+            _tlsMs = Time.GetElapsedTime(tlsStart).TotalMilliseconds;
+            _observation = _observation with { Tls = Describe(ssl, certificate, errors) };
+            certificate?.Dispose();
+            Note($"TLS {ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}, certificate {_observation.Tls!.Subject}");
+            reader.ReplaceStream(ssl);
+
+            // RFC 3207 4.2: discard the pre-TLS list and send EHLO first.
+            var post = await CommandAsync(ssl, reader, $"EHLO {Options.EhloName}", "post-TLS EHLO", token, deadline).ConfigureAwait(false);
+            _observation = _observation with { PostTlsEhloReply = post };
+            return ssl;
+        }
+
+        private static TlsObservation Describe(SslStream ssl, X509Certificate2? certificate, List<string> errors)
+        {
+            var sans = ImmutableArray.CreateBuilder<string>();
+            if (certificate?.Extensions[Oids.SubjectAlternativeName] is X509SubjectAlternativeNameExtension san)
+            {
+                sans.AddRange(san.EnumerateDnsNames());
+                sans.AddRange(san.EnumerateIPAddresses().Select(ip => ip.ToString()));
+            }
+
+            return new TlsObservation
+            {
+                Protocol = ssl.SslProtocol.ToString(),
+                CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
+                Subject = certificate?.Subject ?? string.Empty,
+                Issuer = certificate?.Issuer ?? string.Empty,
+                SubjectAlternativeNames = sans.ToImmutable(),
+                NotBefore = certificate is null ? default : new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                NotAfter = certificate is null ? default : new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+                Thumbprint = certificate?.Thumbprint ?? string.Empty,
+                ValidationErrors = [.. errors.Distinct(StringComparer.Ordinal)],
+            };
+        }
+
+        private async Task QuitAsync(Stream stream, SmtpLineReader reader, CancellationToken token, CancellationToken deadline)
+        {
+            try
+            {
+                await SendAsync(stream, "QUIT", token).ConfigureAwait(false);
+                await ReadReplyAsync(reader, Options.QuitTimeout, Reason.ReplyTimeout, "QUIT", token, deadline).ConfigureAwait(false);
+            }
+            catch (ProbeAbortException abort)
+            {
+                // The verdict is already decided; a server that drops the line at QUIT is only noted.
+                Note($"QUIT: {abort.Message}");
+            }
+        }
+
+        private async Task<SmtpReply> CommandAsync(Stream stream, SmtpLineReader reader, string command, string step, CancellationToken token, CancellationToken deadline)
+        {
+            await SendAsync(stream, command, token).ConfigureAwait(false);
+            return await ReadReplyAsync(reader, Options.ReplyTimeout, Reason.ReplyTimeout, step, token, deadline).ConfigureAwait(false);
+        }
+
+        private async Task SendAsync(Stream stream, string command, CancellationToken token)
+        {
+            Add(TranscriptDirection.Client, command);
+            try
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), token).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new ProbeAbortException(Reason.ConnectionClosed, $"sending {command.Split(' ')[0]}: {Describe(e)}");
+            }
+        }
+
+        private async Task<SmtpReply> ReadReplyAsync(
+            SmtpLineReader reader, TimeSpan timeout, Reason timeoutReason, string step, CancellationToken token, CancellationToken deadline)
+        {
+            var accumulator = new ReplyAccumulator(Options.Limits);
+            return await WithTimeoutAsync(async t =>
+            {
+                while (true)
+                {
+                    (LineReadStatus Status, string? Line) read;
+                    try
+                    {
+                        read = await reader.ReadLineAsync(t).ConfigureAwait(false);
+                    }
+                    catch (IOException e) when (!t.IsCancellationRequested)
+                    {
+                        throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {accumulator.Count} lines");
+                    }
+
+                    switch (read.Status)
+                    {
+                        case LineReadStatus.Closed:
+                            throw new ProbeAbortException(Reason.ConnectionClosed,
+                                $"{step}: connection closed by the server after {accumulator.Count} lines of the reply");
+                        case LineReadStatus.LineTooLong:
+                            throw new ProbeAbortException(Reason.LineTooLong, $"{step}: line longer than {Options.Limits.MaxLineLength} characters");
+                        case LineReadStatus.SessionTooLong:
+                            throw new ProbeAbortException(Reason.SessionTooLong, $"{step}: server sent more than {Options.MaxSessionBytes} bytes");
+                        case LineReadStatus.NotSmtp:
+                            throw new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(reader.PartialLine)}");
+                    }
+
+                    Add(TranscriptDirection.Server, Escape(read.Line!));
+                    var stepResult = accumulator.Add(read.Line);
+                    if (stepResult.IsComplete)
+                    {
+                        return stepResult.Reply!.Value;
+                    }
+
+                    if (stepResult.IsError)
+                    {
+                        throw stepResult.Error switch
+                        {
+                            ReplyError.ReplyTooLong => new ProbeAbortException(Reason.ReplyTooLong,
+                                $"{step}: reply longer than {Options.Limits.MaxLinesPerReply} lines"),
+                            ReplyError.LineTooLong => new ProbeAbortException(Reason.LineTooLong, $"{step}: line too long"),
+                            _ => new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(read.Line!)}"),
+                        };
+                    }
+                }
+            }, timeout, timeoutReason, token, deadline).ConfigureAwait(false);
+        }
+
+        private async Task<Socket> ConnectWithRetryAsync(CancellationToken token, CancellationToken deadline)
+        {
+            var addresses = await WithTimeoutAsync(ResolveAsync, Options.ConnectTimeout, Reason.DnsFailure, token, deadline).ConfigureAwait(false);
+            for (var attempt = 0; ; attempt++)
+            {
+                _attempts = attempt + 1;
+                var start = Time.GetTimestamp();
+                try
+                {
+                    var socket = await WithTimeoutAsync(t => ConnectOnceAsync(addresses, t), Options.ConnectTimeout, Reason.ConnectTimeout, token, deadline)
+                        .ConfigureAwait(false);
+                    _connectMs = Time.GetElapsedTime(start).TotalMilliseconds;
+                    return socket;
+                }
+                catch (ProbeAbortException abort) when (attempt < Options.ConnectRetries && IsTransient(abort.Reason))
+                {
+                    Note($"connect attempt {attempt + 1} failed ({abort.Reason}: {abort.Message}); retrying");
+                    await WithTimeoutAsync(t => Task.Delay(Options.RetryDelay, Time, t), Options.RetryDelay + Options.ConnectTimeout,
+                        Reason.ConnectTimeout, token, deadline).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static bool IsTransient(Reason reason) => reason is Reason.ConnectionRefused or Reason.ConnectTimeout or Reason.NetworkUnreachable;
+
+        private async Task<IPAddress[]> ResolveAsync(CancellationToken token)
+        {
+            if (IPAddress.TryParse(host, out var literal))
+            {
+                return [literal];
+            }
+
+            IPAddress[] addresses;
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                throw new ProbeAbortException(Reason.DnsFailure, $"cannot resolve '{host}': {e.SocketErrorCode}");
+            }
+
+            if (addresses.Length == 0)
+            {
+                throw new ProbeAbortException(Reason.DnsFailure, $"'{host}' has no A or AAAA record");
+            }
+
+            // IPv4 first: most Exchange 2003 era servers have no IPv6 SMTP.
+            return [.. addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0)];
+        }
+
+        private async Task<Socket> ConnectOnceAsync(IPAddress[] addresses, CancellationToken token)
+        {
+            ProbeAbortException? last = null;
+            foreach (var address in addresses)
+            {
+                Note($"connecting to {new IPEndPoint(address, port)}");
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(address, port), token).ConfigureAwait(false);
+                    _address = address.ToString();
+                    return socket;
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    last = new ProbeAbortException(e.SocketErrorCode switch
+                    {
+                        SocketError.ConnectionRefused => Reason.ConnectionRefused,
+                        SocketError.TimedOut => Reason.ConnectTimeout,
+                        _ => Reason.NetworkUnreachable,
+                    }, $"{new IPEndPoint(address, port)}: {e.SocketErrorCode}");
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
+            throw last!;
+        }
+
+        /// <summary>
+        /// Runs one phase under its own time-out, linked to the caller's token and the host deadline. Reports
+        /// a time-out only when the caller did not cancel.
+        /// </summary>
+        private async Task<T> WithTimeoutAsync<T>(Func<CancellationToken, Task<T>> phase, TimeSpan timeout, Reason timeoutReason, CancellationToken token, CancellationToken deadline)
+        {
+            using var timer = new CancellationTokenSource(timeout, Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token);
+            try
+            {
+                return await phase(linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested && !callerToken.IsCancellationRequested)
+            {
+                var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                throw deadline.IsCancellationRequested
+                    ? new ProbeAbortException(Reason.DeadlineExceeded, $"host deadline of {Options.HostDeadline.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s passed")
+                    : new ProbeAbortException(timeoutReason, $"no complete answer within {seconds} s");
+            }
+        }
+
+        private async Task WithTimeoutAsync(Func<CancellationToken, Task> phase, TimeSpan timeout, Reason timeoutReason, CancellationToken token, CancellationToken deadline) =>
+            await WithTimeoutAsync(async t =>
+            {
+                await phase(t).ConfigureAwait(false);
+                return true;
+            }, timeout, timeoutReason, token, deadline).ConfigureAwait(false);
+
+        private void Note(string text) => Add(TranscriptDirection.Note, text);
+
+        private void Add(TranscriptDirection direction, string text)
+        {
+            var line = new TranscriptLine(direction, text, Elapsed());
+            onLine?.Invoke(line);
+            if (_transcript.Count < MaxTranscriptLines)
+            {
+                _transcript.Add(line);
+            }
+            else if (!_transcriptFull)
+            {
+                _transcriptFull = true;
+                _transcript[^1] = new TranscriptLine(TranscriptDirection.Note, "transcript truncated", line.Elapsed);
+            }
+        }
+
+        private TimeSpan Elapsed() => Time.GetElapsedTime(_startTimestamp);
+
+        private static string Describe(IOException e) => e.InnerException is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
+
+        /// <summary>Makes control characters of a hostile server visible and harmless in terminals and reports.</summary>
+        private static string Escape(string line)
+        {
+            if (!line.Any(c => char.IsControl(c) || c > '~'))
+            {
+                return line;
+            }
+
+            var builder = new StringBuilder(line.Length + 16);
+            foreach (var c in line)
+            {
+                builder.Append(char.IsControl(c) || c > '~' ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}") : c);
+            }
+
+            return builder.ToString();
+        }
+    }
+
+    private static class Oids
+    {
+        public const string SubjectAlternativeName = "2.5.29.17";
+    }
+}

@@ -1,0 +1,15 @@
+namespace ExchangeSmtpFleet.Smtp.Probing;
+
+/// <summary>One line of the session, as evidence for auditors.</summary>
+/// <param name="Direction">Who sent it.</param>
+/// <param name="Text">The line without CRLF (control characters of the server escaped).</param>
+/// <param name="Elapsed">Time since the probe started.</param>
+public readonly record struct TranscriptLine(TranscriptDirection Direction, string Text, TimeSpan Elapsed)
+{
+    public override string ToString() => Direction switch
+    {
+        TranscriptDirection.Client => $"C: {Text}",
+        TranscriptDirection.Server => $"S: {Text}",
+        _ => $"*  {Text}",
+    };
+}

@@ -1,0 +1,133 @@
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Simulator;
+using ExchangeSmtpFleet.Smtp.Fleet;
+using ExchangeSmtpFleet.Smtp.Probing;
+
+namespace ExchangeSmtpFleet.Smtp.Tests.Fleet;
+
+public sealed class FleetProberTests
+{
+    private static readonly ProbeOptions Options = new()
+    {
+        EhloName = "auditor.test",
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        GreetingTimeout = TimeSpan.FromSeconds(10),
+        ReplyTimeout = TimeSpan.FromSeconds(10),
+        StartTls = false,
+    };
+
+    private static FleetProber Prober() =>
+        new(new SmtpProber(Options, TimeProvider.System), new Classifier(ProfileCatalog.BuiltIn), TimeProvider.System);
+
+    private static List<InventoryHost> Inventory(SmtpSimulator simulator) =>
+        [.. simulator.Endpoints.Select((e, i) => new InventoryHost
+        {
+            LineNumber = i + 2,
+            Host = e.EndPoint.Address.ToString(),
+            Port = e.EndPoint.Port,
+            Profile = ProfileCatalog.DefaultProfileId,
+        })];
+
+    private static FleetDefinition Fleet(int count, int latencyMs = 0)
+    {
+        var text = Loopback.Transcript("ex2003-healthy-real.txt");
+        return new FleetDefinition
+        {
+            Hosts = [.. Enumerable.Range(0, count).Select(_ => new SimulatedHostDefinition { Address = Loopback.Next(), Port = 0, TranscriptText = text, LatencyMs = latencyMs })],
+        };
+    }
+
+    [Fact]
+    public async Task Probe_ConcurrencyBound_IsNeverExceededOnTheServerSide()
+    {
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(40, latencyMs: 100), TimeProvider.System);
+
+        var outcomes = new List<HostOutcome>();
+        await foreach (var outcome in Prober().ProbeAsync(Inventory(simulator), concurrency: 5, null, TestContext.Current.CancellationToken))
+        {
+            outcomes.Add(outcome);
+        }
+
+        Assert.Equal(40, outcomes.Count);
+        Assert.InRange(simulator.Statistics.MaxConcurrentSessions, 2, 5);
+    }
+
+    [Fact]
+    public async Task Probe_TwoThousandHosts_ReturnsEveryHostExactlyOnce()
+    {
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(2000), TimeProvider.System);
+        var inventory = Inventory(simulator);
+        var progress = new List<FleetProgress>();
+
+        var seen = new List<string>();
+        await foreach (var outcome in Prober().ProbeAsync(inventory, 64, new SynchronousProgress(progress), TestContext.Current.CancellationToken))
+        {
+            seen.Add(outcome.Host.Key);
+            Assert.Equal(Verdict.Healthy, outcome.Classification.Verdict);
+        }
+
+        Assert.Equal(2000, seen.Count);
+        Assert.Equal(inventory.Select(h => h.Key).Order(), seen.Order());
+        Assert.Equal(2000, simulator.Statistics.Sessions);
+        Assert.Contains(progress, p => p.Completed == 2000 && p.Total == 2000);
+    }
+
+    [Fact]
+    public async Task Probe_CancelledMidway_StopsAndReleasesEverySession()
+    {
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(200, latencyMs: 50), TimeProvider.System);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var received = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 8, null, cancel.Token))
+            {
+                if (++received == 10)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.InRange(received, 10, 30);
+        Assert.True(simulator.Statistics.Sessions < 200, $"{simulator.Statistics.Sessions} sessions after cancelling");
+    }
+
+    [Fact]
+    public async Task Probe_ConsumerStopsEarly_DoesNotHang()
+    {
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(100), TimeProvider.System);
+
+        await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 4, null, TestContext.Current.CancellationToken))
+        {
+            break;
+        }
+
+        Assert.True(simulator.Statistics.Sessions < 100);
+    }
+
+    [Fact]
+    public async Task Probe_HostsCarryTheirInventoryContext()
+    {
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(1), TimeProvider.System);
+        var host = Inventory(simulator)[0] with { Name = "exch42.corp.example", IgnoreVerbs = ["XEXCH50"] };
+
+        var outcome = await Prober().ProbeAsync([host], 1, null, TestContext.Current.CancellationToken).SingleAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains(outcome.Classification.Findings, f => f.Code == "BannerNameMismatch");
+    }
+
+    private sealed class SynchronousProgress(List<FleetProgress> sink) : IProgress<FleetProgress>
+    {
+        public void Report(FleetProgress value)
+        {
+            lock (sink)
+            {
+                sink.Add(value);
+            }
+        }
+    }
+}
