@@ -1,8 +1,28 @@
+using System.Globalization;
 using ExchangeSmtpFleet.Benchmarks;
 
 // Benchmarks print figures; they are not tests and assert nothing about time.
-var which = args.Length > 0 ? args[0] : "all";
-if (which is "inventory" or "all")
+//   inventory [ROWS]                       read and validate a generated inventory
+//   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--memory-passes N]
+//                                          e.g. probe 10000 0,100 64,256,1024
+var which = args.Length > 0 ? args[0] : "inventory";
+int Int(int index, int fallback) => args.Length > index && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+int[] List(int index, int[] fallback) => args.Length > index && !args[index].StartsWith('-')
+    ? [.. args[index].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
+    : fallback;
+
+switch (which)
 {
-    InventoryBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    case "inventory":
+        InventoryBenchmark.Run(Int(1, 100_000));
+        break;
+    case "probe":
+        var passes = Array.IndexOf(args, "--memory-passes") is var p and >= 0 ? Int(p + 1, 10) : 10;
+        await ProbeBenchmark.RunAsync(Int(1, 10_000), List(3, [64, 256, 1024]), List(2, [0, 100]), nmap: !args.Contains("--no-nmap") && File.Exists("/usr/bin/nmap"), passes);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown benchmark '{which}': inventory or probe");
+        return 2;
 }
+
+return 0;
