@@ -17,6 +17,8 @@ switch (which)
         InventoryBenchmark.Run(Int(1, 100_000));
         break;
     case "probe":
+        // Measure what esfleet probe/scan ship with (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 to compare).
+        ExchangeSmtpFleet.Smtp.Probing.SocketEngineTuning.PreferInlineCompletions();
         var passes = Array.IndexOf(args, "--memory-passes") is var p and >= 0 ? Int(p + 1, 10) : 10;
         await ProbeBenchmark.RunAsync(Int(1, 10_000), List(3, [64, 256, 1024]), List(2, [0, 100]), nmap: !args.Contains("--no-nmap") && File.Exists("/usr/bin/nmap"), passes);
         break;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 
 namespace ExchangeSmtpFleet.Core.Profiles;
@@ -23,6 +24,8 @@ public sealed record ServerProfile(
     ImmutableArray<string> OptionalKeywords,
     bool ReportUnexpected = true)
 {
+    private FrozenSet<string>? _known;
+
     /// <summary>All required keywords: sink keywords, then base keywords.</summary>
     public IEnumerable<string> RequiredKeywords => SinkKeywords.Concat(BaseKeywords);
 
@@ -31,5 +34,5 @@ public sealed record ServerProfile(
 
     /// <summary>True when <paramref name="keyword"/> is required or optional here.</summary>
     public bool Knows(string keyword) =>
-        RequiredKeywords.Concat(OptionalKeywords).Contains(keyword, StringComparer.OrdinalIgnoreCase);
+        (_known ??= RequiredKeywords.Concat(OptionalKeywords).ToFrozenSet(StringComparer.OrdinalIgnoreCase)).Contains(keyword);
 }

@@ -23,20 +23,15 @@ public sealed record EhloResponse(
         }
     }
 
-    public bool Has(string keyword) => Keywords.Any(k => string.Equals(k.Name, keyword, StringComparison.OrdinalIgnoreCase));
+    private Dictionary<string, EhloKeyword>? _byName;
 
-    public EhloKeyword? Find(string keyword)
-    {
-        foreach (var k in Keywords)
-        {
-            if (string.Equals(k.Name, keyword, StringComparison.OrdinalIgnoreCase))
-            {
-                return k;
-            }
-        }
+    /// <summary>Keywords by name, case-insensitive (built on first use: the classifier asks dozens of times).</summary>
+    private Dictionary<string, EhloKeyword> ByName =>
+        _byName ??= Keywords.ToDictionary(k => k.Name, StringComparer.OrdinalIgnoreCase);
 
-        return null;
-    }
+    public bool Has(string keyword) => ByName.ContainsKey(keyword);
+
+    public EhloKeyword? Find(string keyword) => ByName.TryGetValue(keyword, out var k) ? k : null;
 
     /// <summary>Splits a reply into greeting and keywords, recording syntax anomalies.</summary>
     public static EhloResponse FromReply(SmtpReply reply)

@@ -42,13 +42,14 @@ public sealed class SmtpProber
     public async Task<ProbeResult> ProbeAsync(string host, int port, Action<TranscriptLine>? onLine, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        var session = new Session(this, host, port, onLine, cancellationToken);
+        using var session = new Session(this, host, port, onLine, cancellationToken);
         await session.RunAsync().ConfigureAwait(false);
         return session.ToResult();
     }
 
     /// <summary>The state of one dialogue.</summary>
     private sealed class Session(SmtpProber owner, string host, int port, Action<TranscriptLine>? onLine, CancellationToken callerToken)
+        : IDisposable
     {
         private readonly ImmutableArray<TranscriptLine>.Builder _transcript = ImmutableArray.CreateBuilder<TranscriptLine>();
         private readonly long _startTimestamp = owner._time.GetTimestamp();
@@ -62,22 +63,28 @@ public sealed class SmtpProber
         private int _attempts;
         private bool _transcriptFull;
 
+        // One deadline for the host, one phase timer re-armed per phase, one token linking them with the caller's:
+        // three sources per probe instead of two per phase (timers dominate the probe's own allocations).
+        private CancellationTokenSource? _deadline;
+        private CancellationTokenSource? _phaseTimer;
+        private CancellationTokenSource? _linked;
+
         private ProbeOptions Options => owner._options;
 
         private TimeProvider Time => owner._time;
 
         public async Task RunAsync()
         {
-            using var deadline = new CancellationTokenSource(Options.HostDeadline, Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, deadline.Token);
+            _deadline = new CancellationTokenSource(Options.HostDeadline, Time);
+            ArmPhaseTimer();
             Socket? socket = null;
             Stream? stream = null;
             try
             {
-                socket = await ConnectWithRetryAsync(linked.Token, deadline.Token).ConfigureAwait(false);
+                socket = await ConnectWithRetryAsync().ConfigureAwait(false);
                 stream = new NetworkStream(socket, ownsSocket: true);
                 socket = null;
-                stream = await DialogueAsync(stream, linked.Token, deadline.Token).ConfigureAwait(false);
+                stream = await DialogueAsync(stream).ConfigureAwait(false);
             }
             catch (ProbeAbortException abort)
             {
@@ -94,6 +101,13 @@ public sealed class SmtpProber
             }
         }
 
+        public void Dispose()
+        {
+            _linked?.Dispose();
+            _phaseTimer?.Dispose();
+            _deadline?.Dispose();
+        }
+
         public ProbeResult ToResult() => new()
         {
             Host = host,
@@ -107,13 +121,13 @@ public sealed class SmtpProber
         };
 
         /// <returns>The stream in use at the end (the TLS stream after STARTTLS), for disposal.</returns>
-        private async Task<Stream> DialogueAsync(Stream stream, CancellationToken token, CancellationToken deadline)
+        private async Task<Stream> DialogueAsync(Stream stream)
         {
             var reader = new SmtpLineReader(stream, Options.Limits.MaxLineLength, Options.MaxSessionBytes);
 
             // 1. Greeting; never send before it is complete (postscreen punishes early talkers).
             var bannerStart = Time.GetTimestamp();
-            var greeting = await ReadReplyAsync(reader, Options.GreetingTimeout, Reason.GreetingTimeout, "greeting", token, deadline).ConfigureAwait(false);
+            var greeting = await ReadReplyAsync(reader, Options.GreetingTimeout, Reason.GreetingTimeout, "greeting").ConfigureAwait(false);
             _bannerMs = Time.GetElapsedTime(bannerStart).TotalMilliseconds;
             _observation = _observation with { Greeting = greeting, GreetingTime = Time.GetElapsedTime(bannerStart) };
             if (greeting.Code == 421)
@@ -123,13 +137,13 @@ public sealed class SmtpProber
 
             if (greeting.Code != 220)
             {
-                await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false); // RFC 5321 3.1: after 554 the server waits for QUIT.
+                await QuitAsync(stream, reader).ConfigureAwait(false); // RFC 5321 3.1: after 554 the server waits for QUIT.
                 return stream;
             }
 
             // 2. EHLO, HELO when EHLO is refused (RFC 5321 4.1.4).
             var ehloStart = Time.GetTimestamp();
-            var ehlo = await CommandAsync(stream, reader, $"EHLO {Options.EhloName}", "EHLO", token, deadline).ConfigureAwait(false);
+            var ehlo = await CommandAsync(stream, reader, $"EHLO {Options.EhloName}", "EHLO").ConfigureAwait(false);
             _ehloMs = Time.GetElapsedTime(ehloStart).TotalMilliseconds;
             _observation = _observation with { EhloReply = ehlo };
             if (ehlo.Code == 421)
@@ -139,20 +153,20 @@ public sealed class SmtpProber
 
             if (HeloFallbackCodes.Contains(ehlo.Code))
             {
-                var helo = await CommandAsync(stream, reader, $"HELO {Options.EhloName}", "HELO", token, deadline).ConfigureAwait(false);
+                var helo = await CommandAsync(stream, reader, $"HELO {Options.EhloName}", "HELO").ConfigureAwait(false);
                 _observation = _observation with { HeloReply = helo };
                 if (helo.Code != 421)
                 {
-                    await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false);
+                    await QuitAsync(stream, reader).ConfigureAwait(false);
                 }
 
                 return stream;
             }
 
             // 3. STARTTLS when advertised (RFC 3207), then EHLO again: the list may differ.
-            if (ehlo.IsPositive && Options.StartTls && EhloResponse.FromReply(ehlo).Has("STARTTLS"))
+            if (ehlo.IsPositive && Options.StartTls && AdvertisesStartTls(ehlo))
             {
-                var upgraded = await StartTlsAsync(stream, reader, token, deadline).ConfigureAwait(false);
+                var upgraded = await StartTlsAsync(stream, reader).ConfigureAwait(false);
                 if (upgraded is null)
                 {
                     return stream;
@@ -161,21 +175,21 @@ public sealed class SmtpProber
                 stream = upgraded;
             }
 
-            await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false);
+            await QuitAsync(stream, reader).ConfigureAwait(false);
             return stream;
         }
 
         /// <returns>The TLS stream, or null when the session cannot go on.</returns>
-        private async Task<Stream?> StartTlsAsync(Stream stream, SmtpLineReader reader, CancellationToken token, CancellationToken deadline)
+        private async Task<Stream?> StartTlsAsync(Stream stream, SmtpLineReader reader)
         {
-            var reply = await CommandAsync(stream, reader, "STARTTLS", "STARTTLS", token, deadline).ConfigureAwait(false);
+            var reply = await CommandAsync(stream, reader, "STARTTLS", "STARTTLS").ConfigureAwait(false);
             _observation = _observation with { StartTlsReply = reply };
             if (reply.Code != 220)
             {
                 _observation = _observation with { TlsError = $"STARTTLS refused: {reply.Code} {reply.FirstLine}" };
                 if (reply.Code != 421)
                 {
-                    await QuitAsync(stream, reader, token, deadline).ConfigureAwait(false);
+                    await QuitAsync(stream, reader).ConfigureAwait(false);
                 }
 
                 return null;
@@ -220,7 +234,7 @@ public sealed class SmtpProber
             Note("TLS handshake");
             try
             {
-                await WithTimeoutAsync(t => ssl.AuthenticateAsClientAsync(options, t), Options.ReplyTimeout, Reason.ReplyTimeout, token, deadline)
+                await WithTimeoutAsync(t => ssl.AuthenticateAsClientAsync(options, t), Options.ReplyTimeout, Reason.ReplyTimeout)
                     .ConfigureAwait(false);
             }
             catch (Exception e) when (e is AuthenticationException or IOException or System.ComponentModel.Win32Exception)
@@ -245,9 +259,31 @@ public sealed class SmtpProber
             reader.ReplaceStream(ssl);
 
             // RFC 3207 4.2: discard the pre-TLS list and send EHLO first.
-            var post = await CommandAsync(ssl, reader, $"EHLO {Options.EhloName}", "post-TLS EHLO", token, deadline).ConfigureAwait(false);
-            _observation = _observation with { PostTlsEhloReply = post };
-            return ssl;
+            try
+            {
+                var post = await CommandAsync(ssl, reader, $"EHLO {Options.EhloName}", "post-TLS EHLO").ConfigureAwait(false);
+                _observation = _observation with { PostTlsEhloReply = post };
+                return ssl;
+            }
+            catch
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false); // the caller never received it
+                throw;
+            }
+        }
+
+        /// <summary>True when a keyword line (never the greeting line) is STARTTLS.</summary>
+        private static bool AdvertisesStartTls(SmtpReply ehlo)
+        {
+            for (var i = 1; i < ehlo.Lines.Length; i++)
+            {
+                if (ehlo.Lines[i].AsSpan().Trim().Equals("STARTTLS", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static TlsObservation Describe(SslStream ssl, X509Certificate2? certificate, List<string> errors)
@@ -273,12 +309,11 @@ public sealed class SmtpProber
             };
         }
 
-        private async Task QuitAsync(Stream stream, SmtpLineReader reader, CancellationToken token, CancellationToken deadline)
+        private async Task QuitAsync(Stream stream, SmtpLineReader reader)
         {
             try
             {
-                await SendAsync(stream, "QUIT", token).ConfigureAwait(false);
-                await ReadReplyAsync(reader, Options.QuitTimeout, Reason.ReplyTimeout, "QUIT", token, deadline).ConfigureAwait(false);
+                await ExchangeAsync(stream, reader, "QUIT", "QUIT", Options.QuitTimeout).ConfigureAwait(false);
             }
             catch (ProbeAbortException abort)
             {
@@ -287,87 +322,87 @@ public sealed class SmtpProber
             }
         }
 
-        private async Task<SmtpReply> CommandAsync(Stream stream, SmtpLineReader reader, string command, string step, CancellationToken token, CancellationToken deadline)
-        {
-            await SendAsync(stream, command, token).ConfigureAwait(false);
-            return await ReadReplyAsync(reader, Options.ReplyTimeout, Reason.ReplyTimeout, step, token, deadline).ConfigureAwait(false);
-        }
+        private Task<SmtpReply> CommandAsync(Stream stream, SmtpLineReader reader, string command, string step) =>
+            ExchangeAsync(stream, reader, command, step, Options.ReplyTimeout);
 
-        private async Task SendAsync(Stream stream, string command, CancellationToken token)
-        {
-            Add(TranscriptDirection.Client, command);
-            try
+        /// <summary>Sends one command and reads its whole reply, both under one reply time-out.</summary>
+        private Task<SmtpReply> ExchangeAsync(Stream stream, SmtpLineReader reader, string command, string step, TimeSpan timeout) =>
+            WithTimeoutAsync(async t =>
             {
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), token).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                throw new ProbeAbortException(Reason.ConnectionClosed, $"sending {command.Split(' ')[0]}: {Describe(e)}");
-            }
-        }
+                Add(TranscriptDirection.Client, command);
+                try
+                {
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), t).ConfigureAwait(false);
+                }
+                catch (IOException e) when (!t.IsCancellationRequested)
+                {
+                    throw new ProbeAbortException(Reason.ConnectionClosed, $"sending {command.Split(' ')[0]}: {Describe(e)}");
+                }
 
-        private async Task<SmtpReply> ReadReplyAsync(
-            SmtpLineReader reader, TimeSpan timeout, Reason timeoutReason, string step, CancellationToken token, CancellationToken deadline)
+                return await ReadReplyCoreAsync(reader, step, t).ConfigureAwait(false);
+            }, timeout, Reason.ReplyTimeout);
+
+        private Task<SmtpReply> ReadReplyAsync(SmtpLineReader reader, TimeSpan timeout, Reason timeoutReason, string step) =>
+            WithTimeoutAsync(t => ReadReplyCoreAsync(reader, step, t), timeout, timeoutReason);
+
+        private async Task<SmtpReply> ReadReplyCoreAsync(SmtpLineReader reader, string step, CancellationToken token)
         {
             var accumulator = new ReplyAccumulator(Options.Limits);
-            return await WithTimeoutAsync(async t =>
+            while (true)
             {
-                while (true)
+                (LineReadStatus Status, string? Line) read;
+                try
                 {
-                    (LineReadStatus Status, string? Line) read;
-                    try
-                    {
-                        read = await reader.ReadLineAsync(t).ConfigureAwait(false);
-                    }
-                    catch (IOException e) when (!t.IsCancellationRequested)
-                    {
-                        throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {accumulator.Count} lines");
-                    }
-
-                    switch (read.Status)
-                    {
-                        case LineReadStatus.Closed:
-                            throw new ProbeAbortException(Reason.ConnectionClosed,
-                                $"{step}: connection closed by the server after {accumulator.Count} lines of the reply");
-                        case LineReadStatus.LineTooLong:
-                            throw new ProbeAbortException(Reason.LineTooLong, $"{step}: line longer than {Options.Limits.MaxLineLength} characters");
-                        case LineReadStatus.SessionTooLong:
-                            throw new ProbeAbortException(Reason.SessionTooLong, $"{step}: server sent more than {Options.MaxSessionBytes} bytes");
-                        case LineReadStatus.NotSmtp:
-                            throw new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(reader.PartialLine)}");
-                    }
-
-                    Add(TranscriptDirection.Server, Escape(read.Line!));
-                    var stepResult = accumulator.Add(read.Line);
-                    if (stepResult.IsComplete)
-                    {
-                        return stepResult.Reply!.Value;
-                    }
-
-                    if (stepResult.IsError)
-                    {
-                        throw stepResult.Error switch
-                        {
-                            ReplyError.ReplyTooLong => new ProbeAbortException(Reason.ReplyTooLong,
-                                $"{step}: reply longer than {Options.Limits.MaxLinesPerReply} lines"),
-                            ReplyError.LineTooLong => new ProbeAbortException(Reason.LineTooLong, $"{step}: line too long"),
-                            _ => new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(read.Line!)}"),
-                        };
-                    }
+                    read = await reader.ReadLineAsync(token).ConfigureAwait(false);
                 }
-            }, timeout, timeoutReason, token, deadline).ConfigureAwait(false);
+                catch (IOException e) when (!token.IsCancellationRequested)
+                {
+                    throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {accumulator.Count} lines");
+                }
+
+                switch (read.Status)
+                {
+                    case LineReadStatus.Closed:
+                        throw new ProbeAbortException(Reason.ConnectionClosed,
+                            $"{step}: connection closed by the server after {accumulator.Count} lines of the reply");
+                    case LineReadStatus.LineTooLong:
+                        throw new ProbeAbortException(Reason.LineTooLong, $"{step}: line longer than {Options.Limits.MaxLineLength} characters");
+                    case LineReadStatus.SessionTooLong:
+                        throw new ProbeAbortException(Reason.SessionTooLong, $"{step}: server sent more than {Options.MaxSessionBytes} bytes");
+                    case LineReadStatus.NotSmtp:
+                        throw new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(reader.PartialLine)}");
+                }
+
+                Add(TranscriptDirection.Server, Escape(read.Line!));
+                var stepResult = accumulator.Add(read.Line);
+                if (stepResult.IsComplete)
+                {
+                    return stepResult.Reply!.Value;
+                }
+
+                if (stepResult.IsError)
+                {
+                    throw stepResult.Error switch
+                    {
+                        ReplyError.ReplyTooLong => new ProbeAbortException(Reason.ReplyTooLong,
+                            $"{step}: reply longer than {Options.Limits.MaxLinesPerReply} lines"),
+                        ReplyError.LineTooLong => new ProbeAbortException(Reason.LineTooLong, $"{step}: line too long"),
+                        _ => new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(read.Line!)}"),
+                    };
+                }
+            }
         }
 
-        private async Task<Socket> ConnectWithRetryAsync(CancellationToken token, CancellationToken deadline)
+        private async Task<Socket> ConnectWithRetryAsync()
         {
-            var addresses = await WithTimeoutAsync(ResolveAsync, Options.ConnectTimeout, Reason.DnsFailure, token, deadline).ConfigureAwait(false);
+            var addresses = await WithTimeoutAsync(ResolveAsync, Options.ConnectTimeout, Reason.DnsFailure).ConfigureAwait(false);
             for (var attempt = 0; ; attempt++)
             {
                 _attempts = attempt + 1;
                 var start = Time.GetTimestamp();
                 try
                 {
-                    var socket = await WithTimeoutAsync(t => ConnectOnceAsync(addresses, t), Options.ConnectTimeout, Reason.ConnectTimeout, token, deadline)
+                    var socket = await WithTimeoutAsync(t => ConnectOnceAsync(addresses, t), Options.ConnectTimeout, Reason.ConnectTimeout)
                         .ConfigureAwait(false);
                     _connectMs = Time.GetElapsedTime(start).TotalMilliseconds;
                     return socket;
@@ -376,7 +411,7 @@ public sealed class SmtpProber
                 {
                     Note($"connect attempt {attempt + 1} failed ({abort.Reason}: {abort.Message}); retrying");
                     await WithTimeoutAsync(t => Task.Delay(Options.RetryDelay, Time, t), Options.RetryDelay + Options.ConnectTimeout,
-                        Reason.ConnectTimeout, token, deadline).ConfigureAwait(false);
+                        Reason.ConnectTimeout).ConfigureAwait(false);
                 }
             }
         }
@@ -446,29 +481,49 @@ public sealed class SmtpProber
         /// Runs one phase under its own time-out, linked to the caller's token and the host deadline. Reports
         /// a time-out only when the caller did not cancel.
         /// </summary>
-        private async Task<T> WithTimeoutAsync<T>(Func<CancellationToken, Task<T>> phase, TimeSpan timeout, Reason timeoutReason, CancellationToken token, CancellationToken deadline)
+        private async Task<T> WithTimeoutAsync<T>(Func<CancellationToken, Task<T>> phase, TimeSpan timeout, Reason timeoutReason)
         {
-            using var timer = new CancellationTokenSource(timeout, Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token);
+            if (_phaseTimer!.IsCancellationRequested)
+            {
+                ArmPhaseTimer(); // an earlier phase timed out and the session goes on (a retry, the QUIT after a failed TLS)
+            }
+
+            _phaseTimer.CancelAfter(timeout);
+            var token = _linked!.Token;
             try
             {
-                return await phase(linked.Token).ConfigureAwait(false);
+                return await phase(token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException && linked.IsCancellationRequested && !callerToken.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or IOException && token.IsCancellationRequested && !callerToken.IsCancellationRequested)
             {
                 var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                throw deadline.IsCancellationRequested
+                throw _deadline!.IsCancellationRequested
                     ? new ProbeAbortException(Reason.DeadlineExceeded, $"host deadline of {Options.HostDeadline.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s passed")
                     : new ProbeAbortException(timeoutReason, $"no complete answer within {seconds} s");
             }
+            finally
+            {
+                if (!_phaseTimer.IsCancellationRequested)
+                {
+                    _phaseTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+            }
         }
 
-        private async Task WithTimeoutAsync(Func<CancellationToken, Task> phase, TimeSpan timeout, Reason timeoutReason, CancellationToken token, CancellationToken deadline) =>
+        private async Task WithTimeoutAsync(Func<CancellationToken, Task> phase, TimeSpan timeout, Reason timeoutReason) =>
             await WithTimeoutAsync(async t =>
             {
                 await phase(t).ConfigureAwait(false);
                 return true;
-            }, timeout, timeoutReason, token, deadline).ConfigureAwait(false);
+            }, timeout, timeoutReason).ConfigureAwait(false);
+
+        private void ArmPhaseTimer()
+        {
+            _linked?.Dispose();
+            _phaseTimer?.Dispose();
+            _phaseTimer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, Time);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline!.Token, _phaseTimer.Token);
+        }
 
         private void Note(string text) => Add(TranscriptDirection.Note, text);
 

@@ -135,7 +135,9 @@ internal static class ScanCommand
                 counts[outcome.Classification.Verdict]++;
                 if (json is not null)
                 {
+                    // Flushed per host: whoever tails the file sees each result as it arrives, and a crash loses none.
                     await json.WriteLineAsync(ResultJson.ToLine(ResultJson.ToJson(outcome, runId))).ConfigureAwait(false);
+                    await json.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
