@@ -151,10 +151,19 @@ public static partial class FamilyDetector
             // never appear on 2007+ transport.
             // The "<name> Hello [ip]" greeting is shared with 2007+, so it alone does not make a 2003.
             var strongTells = iisTells.Count(t => !t.StartsWith("greeting", StringComparison.Ordinal));
-            return strongTells > 0 || bannerFamily == ServerFamily.MicrosoftIis
-                ? new FamilyDetection(ServerFamily.MicrosoftExchange2003, $"keyword {exchangeKeyword} with {DescribeTells(iisTells, bannerFamily)}")
-                : new FamilyDetection(bannerFamily == ServerFamily.Microsoft365 ? ServerFamily.Microsoft365 : ServerFamily.MicrosoftExchange2007Plus,
-                    $"keyword {exchangeKeyword} without IIS tells");
+            if (strongTells > 0 || bannerFamily == ServerFamily.MicrosoftIis)
+            {
+                return new FamilyDetection(ServerFamily.MicrosoftExchange2003, $"keyword {exchangeKeyword} with {DescribeTells(iisTells, bannerFamily)}");
+            }
+
+            // Without IIS tells X-EXPS/XEXCH50 point to 2007+, unless the banner names another product that has them
+            // (the Exchange 5.5 Internet Mail Service advertises XEXCH50).
+            if (bannerFamily is null or ServerFamily.MicrosoftExchange2007Plus or ServerFamily.Microsoft365)
+            {
+                return new FamilyDetection(bannerFamily ?? ServerFamily.MicrosoftExchange2007Plus, $"keyword {exchangeKeyword} without IIS tells");
+            }
+
+            return null;
         }
 
         if (bannerFamily == ServerFamily.MicrosoftIis || (bannerFamily is null && iisTells.Count >= 2))

@@ -70,6 +70,16 @@ public sealed class FamilyDetectorTests
     }
 
     [Fact]
+    public void Detect_Exchange55WithXexch50_StaysExchange55()
+    {
+        var ehlo = Ehlo("250-mail.example.com Hello [10.0.0.1]", "250-XEXCH50", "250-HELP", "250-ETRN", "250-DSN", "250-SIZE 0", "250-AUTH LOGIN", "250 AUTH=LOGIN");
+
+        var detection = FamilyDetector.Detect("mail.example.com ESMTP Server (Microsoft Exchange Internet Mail Service 5.5.2653.13) ready", ehlo);
+
+        Assert.Equal(ServerFamily.MicrosoftExchange55, detection.Family);
+    }
+
+    [Fact]
     public void Detect_Microsoft365Banner_IsMicrosoft365()
     {
         var detection = FamilyDetector.Detect(

@@ -31,6 +31,69 @@ public sealed class TranscriptParserTests
     }
 
     [Fact]
+    public void Parse_Exchange2003WithCertificate_IsHealthyWithoutUnexpectedKeywords()
+    {
+        // IIS advertises both TLS and STARTTLS once a certificate is installed on the virtual server.
+        const string session = """
+            220 mail.contoso.com Microsoft ESMTP MAIL Service, Version: 6.0.3790.3959 ready at  Tue, 12 Jun 2007 10:00:00 +0200
+            250-mail.contoso.com Hello [192.168.1.10]
+            250-TURN
+            250-SIZE 10240000
+            250-ETRN
+            250-PIPELINING
+            250-DSN
+            250-ENHANCEDSTATUSCODES
+            250-8bitmime
+            250-BINARYMIME
+            250-CHUNKING
+            250-VRFY
+            250-TLS
+            250-STARTTLS
+            250-X-EXPS GSSAPI NTLM LOGIN
+            250-X-EXPS=LOGIN
+            250-AUTH GSSAPI NTLM LOGIN
+            250-AUTH=LOGIN
+            250-X-LINK2STATE
+            250-XEXCH50
+            250 OK
+            """;
+
+        var result = Classify(session);
+
+        Assert.Equal(Verdict.Healthy, result.Verdict);
+        Assert.Empty(result.Unexpected);
+    }
+
+    [Fact]
+    public void Parse_ReplacedBannerWithoutExchangeKeywords_IsMissingSinks()
+    {
+        // An administrator replaced the banner; the Windows SMTP list is complete, every Exchange keyword missing.
+        const string session = """
+            220 smtp.contoso.com Mail gateway - authorised use only
+            250-smtp.contoso.com Hello [192.168.1.10]
+            250-TURN
+            250-ATRN
+            250-SIZE
+            250-ETRN
+            250-PIPELINING
+            250-DSN
+            250-ENHANCEDSTATUSCODES
+            250-8bitmime
+            250-BINARYMIME
+            250-CHUNKING
+            250-VRFY
+            250-AUTH GSSAPI NTLM LOGIN
+            250-AUTH=LOGIN
+            250 OK
+            """;
+
+        var result = Classify(session);
+
+        Assert.Equal(Verdict.MissingSinks, result.Verdict);
+        Assert.Equal(ServerFamily.MicrosoftIis, result.Family);
+    }
+
+    [Fact]
     public void Parse_EdgeTranscript_SecondListIsPostTls()
     {
         var parsed = TranscriptParser.Parse(Sample("exchange-2010-edge-tls.txt"));
