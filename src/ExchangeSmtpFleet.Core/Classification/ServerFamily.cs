@@ -19,7 +19,6 @@ public static class ServerFamily
     public const string Postfix = "postfix";
     public const string Sendmail = "sendmail";
     public const string Exim = "exim";
-    public const string Qmail = "qmail";
     public const string Domino = "domino";
     public const string MDaemon = "mdaemon";
     public const string HMailServer = "hmailserver";

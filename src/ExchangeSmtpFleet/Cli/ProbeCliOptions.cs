@@ -40,6 +40,21 @@ internal sealed class ProbeCliOptions
         command.Options.Add(EhloName);
     }
 
+    /// <summary>Builds the probe options; a value out of range is written to <paramref name="error"/> for <paramref name="command"/>.</summary>
+    /// <returns>The options, or null after reporting the problem.</returns>
+    public ProbeOptions? TryGetProbeOptions(ParseResult parse, TextWriter error, string command)
+    {
+        try
+        {
+            return ToProbeOptions(parse);
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"esfleet {command}: {e.Message}");
+            return null;
+        }
+    }
+
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public ProbeOptions ToProbeOptions(ParseResult parse)
     {

@@ -28,14 +28,8 @@ internal static class ProbeCommand
                 return ExitCodes.Error;
             }
 
-            ProbeOptions options;
-            try
+            if (probeOptions.TryGetProbeOptions(parse, error, "probe") is not { } options)
             {
-                options = probeOptions.ToProbeOptions(parse);
-            }
-            catch (ArgumentException e)
-            {
-                await error.WriteLineAsync($"esfleet probe: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 

@@ -38,14 +38,8 @@ internal static class ScanCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            ProbeOptions options;
-            try
+            if (probeOptions.TryGetProbeOptions(parse, error, "scan") is not { } options)
             {
-                options = probeOptions.ToProbeOptions(parse);
-            }
-            catch (ArgumentException e)
-            {
-                await error.WriteLineAsync($"esfleet scan: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 

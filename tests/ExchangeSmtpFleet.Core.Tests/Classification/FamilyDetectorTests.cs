@@ -95,6 +95,7 @@ public sealed class FamilyDetectorTests
     [InlineData("mx.example.org ESMTP Exim 4.96 Mon, 01 Jan 2024 10:00:00 +0000", ServerFamily.Exim)]
     [InlineData("mail.example.com ESMTP Service (HCL Domino Release 12.0.2) ready", ServerFamily.Domino)]
     [InlineData("mail.example.com ESMTP MDaemon 23.0.1; Mon, 01 Jan 2024", ServerFamily.MDaemon)]
+    [InlineData("mail.example.com ESMTP hMailServer", ServerFamily.HMailServer)]
     [InlineData("mail.example.com ESMTP Server (Microsoft Exchange Internet Mail Service 5.5.2653.13) ready", ServerFamily.MicrosoftExchange55)]
     public void Detect_ProductBanner_NamesProduct(string banner, string family)
     {

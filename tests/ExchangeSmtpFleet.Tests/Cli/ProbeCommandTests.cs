@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ExchangeSmtpFleet.Simulator;
 
@@ -6,23 +5,7 @@ namespace ExchangeSmtpFleet.Tests.Cli;
 
 public sealed class ProbeCommandTests
 {
-    private static int _octet;
-
-    private static async Task<SmtpSimulator> HostAsync(string transcript, string fault = "none")
-    {
-        var octet = Interlocked.Increment(ref _octet);
-        var fleet = new FleetDefinition
-        {
-            Hosts = [new SimulatedHostDefinition
-            {
-                Address = string.Create(CultureInfo.InvariantCulture, $"127.42.{octet}.1"),
-                Port = 0,
-                Fault = fault,
-                TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", transcript)),
-            }],
-        };
-        return await SmtpSimulator.StartAsync(fleet, TimeProvider.System);
-    }
+    private static Task<SmtpSimulator> HostAsync(string transcript, string fault = "none") => SimulatedHosts.StartAsync((transcript, fault));
 
     [Fact]
     public async Task Probe_MissingSinks_ShowsTranscriptVerdictAndRemediation()

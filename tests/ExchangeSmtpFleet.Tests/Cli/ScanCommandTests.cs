@@ -7,23 +7,10 @@ namespace ExchangeSmtpFleet.Tests.Cli;
 
 public sealed class ScanCommandTests
 {
-    private static int _octet;
-
     /// <summary>Starts a simulated fleet on addresses of its own and writes an inventory for it.</summary>
     private static async Task<(SmtpSimulator Simulator, string Inventory)> FleetAsync(params (string Transcript, string Fault)[] hosts)
     {
-        var octet = Interlocked.Increment(ref _octet);
-        var fleet = new FleetDefinition
-        {
-            Hosts = [.. hosts.Select((h, i) => new SimulatedHostDefinition
-            {
-                Address = string.Create(CultureInfo.InvariantCulture, $"127.41.{octet}.{i + 1}"),
-                Port = 0,
-                Fault = h.Fault,
-                TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", h.Transcript)),
-            })],
-        };
-        var simulator = await SmtpSimulator.StartAsync(fleet, TimeProvider.System);
+        var simulator = await SimulatedHosts.StartAsync(hosts);
         var csv = new StringBuilder("Host;Port;Name\n");
         foreach (var endpoint in simulator.Endpoints)
         {

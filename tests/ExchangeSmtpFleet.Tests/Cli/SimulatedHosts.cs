@@ -1,0 +1,26 @@
+using System.Globalization;
+using ExchangeSmtpFleet.Simulator;
+
+namespace ExchangeSmtpFleet.Tests.Cli;
+
+/// <summary>Starts simulated hosts for CLI tests, each test on loopback addresses of its own.</summary>
+internal static class SimulatedHosts
+{
+    private static int _block;
+
+    public static Task<SmtpSimulator> StartAsync(params (string Transcript, string Fault)[] hosts)
+    {
+        var block = Interlocked.Increment(ref _block);
+        var fleet = new FleetDefinition
+        {
+            Hosts = [.. hosts.Select((h, i) => new SimulatedHostDefinition
+            {
+                Address = string.Create(CultureInfo.InvariantCulture, $"127.41.{block}.{i + 1}"),
+                Port = 0,
+                Fault = h.Fault,
+                TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", h.Transcript)),
+            })],
+        };
+        return SmtpSimulator.StartAsync(fleet, TimeProvider.System);
+    }
+}
