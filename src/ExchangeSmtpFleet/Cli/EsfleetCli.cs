@@ -23,8 +23,24 @@ internal static class EsfleetCli
     {
         var root = BuildRootCommand(time);
         var parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        var code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+
+        // The default handler would exit with 1, which SPEC 9 reserves for findings.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        int code;
+        try
+        {
+            code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("esfleet: cancelled").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+        catch (Exception e)
+        {
+            await error.WriteLineAsync($"esfleet: internal error, please report it: {e}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
 
         // System.CommandLine returns 1 for parse errors; SPEC 9 reserves 1 for findings.
         return parse.Errors.Count > 0 ? ExitCodes.Error : code;
