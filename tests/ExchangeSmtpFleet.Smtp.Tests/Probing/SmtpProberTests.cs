@@ -51,7 +51,6 @@ public sealed class SmtpProberTests
     [InlineData("endless-reply", Verdict.ProtocolError, Reason.ReplyTooLong)]
     [InlineData("cut-mid-reply", Verdict.Unreachable, Reason.ConnectionClosed)]
     [InlineData("long-line", Verdict.ProtocolError, Reason.LineTooLong)]
-    [InlineData("one-byte-at-a-time", Verdict.Healthy, Reason.ProfileSatisfied)]
     [InlineData("none", Verdict.Healthy, Reason.ProfileSatisfied)]
     public async Task Probe_Fault_GivesExpectedVerdictAndReason(string fault, Verdict verdict, Reason reason)
     {
@@ -60,6 +59,18 @@ public sealed class SmtpProberTests
         Assert.Equal(reason, result.Reason);
         Assert.Equal(verdict, result.Verdict);
         Assert.NotEmpty(probe.Transcript);
+    }
+
+    [Fact]
+    public async Task Probe_OneByteAtATime_ReassemblesEveryLine()
+    {
+        // About 1 ms per byte: generous time-outs, the point is fragmentation, not speed.
+        var patient = FastOptions with { GreetingTimeout = TimeSpan.FromSeconds(30), ReplyTimeout = TimeSpan.FromSeconds(30), HostDeadline = TimeSpan.FromSeconds(60) };
+
+        var (probe, result) = await ProbeAsync("one-byte-at-a-time", options: patient);
+
+        Assert.Equal(Verdict.Healthy, result.Verdict);
+        Assert.Equal(18, probe.Observation.EhloReply!.Value.Lines.Length); // greeting line, 16 keywords, 250 OK
     }
 
     [Fact]
