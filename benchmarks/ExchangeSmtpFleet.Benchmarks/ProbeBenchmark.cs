@@ -21,32 +21,12 @@ internal static class ProbeBenchmark
     private const int Port = 25;
     private const int FirstOctet = 60;
 
-    // A healthy Exchange 2003 without STARTTLS: greeting, EHLO and QUIT are the delayed round trips.
     private const int DelayedRoundTrips = 3;
 
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
-    private static readonly string Transcript = """
-        220 exch.bench.example Microsoft ESMTP MAIL Service, Version: 6.0.3790.4675 ready at  Sat, 3 Sep 2011 08:39:16 -0700
-        250-exch.bench.example Hello [10.0.0.1]
-        250-TURN
-        250-SIZE
-        250-ETRN
-        250-PIPELINING
-        250-DSN
-        250-ENHANCEDSTATUSCODES
-        250-8bitmime
-        250-BINARYMIME
-        250-CHUNKING
-        250-VRFY
-        250-X-EXPS GSSAPI NTLM LOGIN
-        250-X-EXPS=LOGIN
-        250-AUTH GSSAPI NTLM LOGIN
-        250-AUTH=LOGIN
-        250-X-LINK2STATE
-        250-XEXCH50
-        250 OK
-        """;
+    // The real Exchange 2003 capture of samples/transcripts (no STARTTLS): greeting, EHLO and QUIT are the delayed round trips.
+    private static readonly string Transcript = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "transcripts", "ex2003-healthy-real.txt"));
 
     public static async Task RunAsync(int hosts, int[] concurrencies, int[] latencies, bool nmap, int memoryPasses)
     {
