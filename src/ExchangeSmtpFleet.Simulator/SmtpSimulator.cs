@@ -54,9 +54,6 @@ public sealed class SmtpSimulator : IAsyncDisposable
         return Task.FromResult(simulator);
     }
 
-    /// <summary>Resets the "most sessions at once" figure (between benchmark runs).</summary>
-    public void ResetMaxConcurrent() => Volatile.Write(ref _maxOpen, Volatile.Read(ref _open));
-
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);

@@ -32,8 +32,6 @@ public sealed class SmtpProber
         _time = time;
     }
 
-    public ProbeOptions Options => _options;
-
     /// <summary>Probes <paramref name="host"/>:<paramref name="port"/>.</summary>
     /// <param name="host">DNS name or IP literal.</param>
     /// <param name="port">TCP port.</param>
