@@ -158,7 +158,9 @@ public sealed class Classifier(ProfileCatalog profiles)
             return result with { EhloGreeting = helo.FirstLine, Missing = [.. profile.RequiredKeywords] };
         }
 
-        if (observation.Failure is { } lateFailure && observation.HeloReply is null && code != 500 && code != 501 && code != 502 && code != 550)
+        // EHLO refused with a code that allows HELO, then the line dropped: still a refusal. Any other
+        // negative EHLO followed by a transport failure is judged by the failure.
+        if (observation.Failure is { } lateFailure && observation.HeloReply is null && !SmtpCodes.IsEhloUnacceptable(code))
         {
             return early(lateFailure.Reason, bannerFamily, lateFailure.Detail);
         }

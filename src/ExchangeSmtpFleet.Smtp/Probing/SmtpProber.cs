@@ -20,7 +20,6 @@ namespace ExchangeSmtpFleet.Smtp.Probing;
 public sealed class SmtpProber
 {
     private const int MaxTranscriptLines = 1500;
-    private static readonly int[] HeloFallbackCodes = [500, 501, 502, 550];
 
     private readonly ProbeOptions _options;
     private readonly TimeProvider _time;
@@ -149,7 +148,7 @@ public sealed class SmtpProber
                 return stream;
             }
 
-            if (HeloFallbackCodes.Contains(ehlo.Code))
+            if (SmtpCodes.IsEhloUnacceptable(ehlo.Code))
             {
                 var helo = await CommandAsync(stream, reader, $"HELO {Options.EhloName}", "HELO").ConfigureAwait(false);
                 _observation = _observation with { HeloReply = helo };

@@ -232,6 +232,23 @@ public sealed class ClassifierTests
         Assert.Equal(Reason.EhloRejected, result.Reason);
     }
 
+    [Fact]
+    public void Classify_EhloRefusedThenLineDroppedBeforeHelo_IsStillARefusal()
+    {
+        var result = Classify(new ObservationBuilder().Greeting("220 host ready").Ehlo("500 unrecognized").Failure(Reason.ConnectionClosed));
+
+        Assert.Equal(Reason.EhloRejected, result.Reason);
+    }
+
+    [Fact]
+    public void Classify_TemporaryEhloFailureThenLineDropped_TakesTheFailure()
+    {
+        var result = Classify(new ObservationBuilder().Greeting("220 host ready").Ehlo("451 try later").Failure(Reason.ConnectionClosed));
+
+        Assert.Equal(Reason.ConnectionClosed, result.Reason);
+        Assert.Equal(Verdict.Unreachable, result.Verdict);
+    }
+
     [Theory]
     [InlineData(Reason.ConnectionRefused, Verdict.Unreachable)]
     [InlineData(Reason.DnsFailure, Verdict.Unreachable)]
