@@ -293,7 +293,7 @@ public sealed class SmtpSimulator : IAsyncDisposable
                     case "HELO":
                         await ReplyAsync([endpoint.Fault == SimulatedFault.AllRejected ? "550 5.7.1 Access denied" : $"250 {script.Domain}"], token).ConfigureAwait(false);
                         break;
-                    case "STARTTLS" when !_tls && (script.AdvertisesStartTls || endpoint.Fault == SimulatedFault.TlsBroken):
+                    case "STARTTLS" when !_tls && script.AdvertisesStartTls: // tls-broken hosts advertise it too (HostScript forces it)
                         await ReplyAsync(["220 2.0.0 SMTP server ready"], token).ConfigureAwait(false);
                         if (endpoint.Fault == SimulatedFault.TlsBroken)
                         {

@@ -21,30 +21,35 @@ internal static class ResultJson
 
     public static JsonObject ToJson(ClassificationResult result)
     {
+        var node = new JsonObject();
+        AddClassification(node, result);
+        return node;
+    }
+
+    /// <summary>Writes the verdict and its evidence into <paramref name="node"/>, after whatever it already holds.</summary>
+    private static void AddClassification(JsonObject node, ClassificationResult result)
+    {
         ArgumentNullException.ThrowIfNull(result);
-        return new JsonObject
+        node["profile"] = result.ProfileId;
+        node["verdict"] = result.Verdict.ToString();
+        node["reason"] = result.Reason.ToString();
+        node["family"] = result.Family;
+        node["familyEvidence"] = result.FamilyEvidence;
+        node["version"] = result.Version;
+        node["banner"] = result.Banner;
+        node["greeting"] = result.EhloGreeting;
+        node["keywords"] = Keywords(result.Keywords);
+        node["postTlsKeywords"] = Keywords(result.PostTlsKeywords);
+        node["missing"] = Strings(result.Missing);
+        node["unexpected"] = Strings(result.Unexpected);
+        node["findings"] = new JsonArray([.. result.Findings.Select(f => (JsonNode)new JsonObject
         {
-            ["profile"] = result.ProfileId,
-            ["verdict"] = result.Verdict.ToString(),
-            ["reason"] = result.Reason.ToString(),
-            ["family"] = result.Family,
-            ["familyEvidence"] = result.FamilyEvidence,
-            ["version"] = result.Version,
-            ["banner"] = result.Banner,
-            ["greeting"] = result.EhloGreeting,
-            ["keywords"] = Keywords(result.Keywords),
-            ["postTlsKeywords"] = Keywords(result.PostTlsKeywords),
-            ["missing"] = Strings(result.Missing),
-            ["unexpected"] = Strings(result.Unexpected),
-            ["findings"] = new JsonArray([.. result.Findings.Select(f => (JsonNode)new JsonObject
-            {
-                ["code"] = f.Code,
-                ["severity"] = f.Severity.ToString(),
-                ["message"] = f.Message,
-            })]),
-            ["tls"] = Tls(result.Tls),
-            ["detail"] = result.Detail,
-        };
+            ["code"] = f.Code,
+            ["severity"] = f.Severity.ToString(),
+            ["message"] = f.Message,
+        })]);
+        node["tls"] = Tls(result.Tls);
+        node["detail"] = result.Detail;
     }
 
     /// <summary>One host of a scan: inventory fields, the verdict, timings and the transcript (SPEC 9).</summary>
@@ -61,11 +66,7 @@ internal static class ResultJson
             ["owner"] = host.Owner,
             ["inventoryLine"] = host.LineNumber,
         };
-        foreach (var (key, value) in ToJson(outcome.Classification))
-        {
-            node[key] = value?.DeepClone();
-        }
-
+        AddClassification(node, outcome.Classification);
         AddProbe(node, outcome.Probe);
         node["runId"] = runId;
         return node;
