@@ -15,13 +15,21 @@ public readonly record struct EhloKeyword(string Name, ImmutableArray<string> Pa
     /// <summary>Splits an EHLO line into keyword and parameters at spaces.</summary>
     public static EhloKeyword Parse(string line)
     {
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0)
+        ArgumentNullException.ThrowIfNull(line);
+        var raw = line.Trim();
+        if (raw.Length == 0)
         {
             return new EhloKeyword(string.Empty, [], line);
         }
 
-        return new EhloKeyword(parts[0].ToUpperInvariant(), [.. parts.Skip(1)], line.Trim());
+        if (!raw.Contains(' ', StringComparison.Ordinal))
+        {
+            // Most keywords (PIPELINING, 8BITMIME, XEXCH50) have no parameters: no split, no array.
+            return new EhloKeyword(raw.ToUpperInvariant(), [], raw);
+        }
+
+        var parts = raw.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new EhloKeyword(parts[0].ToUpperInvariant(), ImmutableArray.Create(parts, 1, parts.Length - 1), raw);
     }
 
     /// <summary>True when the keyword matches <c>(ALPHA / DIGIT) *(ALPHA / DIGIT / "-")</c>, optionally

@@ -38,8 +38,8 @@ public sealed record EhloResponse(
     {
         var anomalies = ImmutableArray.CreateBuilder<ReplyAnomaly>();
         anomalies.AddRange(reply.Anomalies);
-        var keywords = ImmutableArray.CreateBuilder<EhloKeyword>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var keywords = ImmutableArray.CreateBuilder<EhloKeyword>(reply.Lines.Length);
+        var byName = new Dictionary<string, EhloKeyword>(reply.Lines.Length, StringComparer.OrdinalIgnoreCase);
         var endsWithOk = false;
         for (var i = 1; i < reply.Lines.Length; i++)
         {
@@ -61,7 +61,7 @@ public sealed record EhloResponse(
                 anomalies.Add(new ReplyAnomaly(i, ReplyAnomalyKind.InvalidKeywordSyntax, text));
             }
 
-            if (!seen.Add(keyword.Name))
+            if (!byName.TryAdd(keyword.Name, keyword))
             {
                 anomalies.Add(new ReplyAnomaly(i, ReplyAnomalyKind.DuplicateKeyword, keyword.Name));
                 continue;
@@ -71,6 +71,6 @@ public sealed record EhloResponse(
         }
 
         var greeting = reply.Lines.IsDefaultOrEmpty ? string.Empty : reply.Lines[0].Trim();
-        return new EhloResponse(greeting, keywords.ToImmutable(), endsWithOk, anomalies.ToImmutable());
+        return new EhloResponse(greeting, keywords.ToImmutable(), endsWithOk, anomalies.ToImmutable()) { _byName = byName };
     }
 }

@@ -54,6 +54,14 @@ public sealed class ReplyAccumulator
         return _lines.Count >= _limits.MaxLinesPerReply ? ReplyStep.Fail(ReplyError.ReplyTooLong) : ReplyStep.More;
     }
 
+    /// <summary>Drops the lines of an unfinished reply, so that the accumulator can take a new one.</summary>
+    public void Reset()
+    {
+        _lines.Clear();
+        _codes.Clear();
+        _anomalies.Clear();
+    }
+
     /// <summary>Ends a reply whose final line never came (e.g. a truncated paste).</summary>
     /// <returns>The partial reply, or null when no line was taken.</returns>
     public SmtpReply? CompleteTruncated()
@@ -70,9 +78,7 @@ public sealed class ReplyAccumulator
     private SmtpReply Build()
     {
         var reply = new SmtpReply(_codes[0], _lines.ToImmutable(), _codes.ToImmutable(), _anomalies.ToImmutable());
-        _lines.Clear();
-        _codes.Clear();
-        _anomalies.Clear();
+        Reset();
         return reply;
     }
 }

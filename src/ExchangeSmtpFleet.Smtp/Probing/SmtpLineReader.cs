@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ExchangeSmtpFleet.Smtp.Probing;
@@ -7,10 +8,12 @@ namespace ExchangeSmtpFleet.Smtp.Probing;
 /// grows with what the server sends: a line longer than the buffer, or a session longer than the byte
 /// budget, ends the read. A line whose first bytes cannot start an SMTP reply (RFC 5321 4.2) is reported
 /// at once instead of waiting for its end, so an SSH or HTTP banner or binary garbage fails fast.
+/// The buffer comes from the shared pool and goes back on <see cref="Dispose"/>: one per open session,
+/// not one per probe ever made.
 /// </summary>
-internal sealed class SmtpLineReader
+internal sealed class SmtpLineReader : IDisposable
 {
-    private readonly byte[] _buffer;
+    private byte[] _buffer;
     private readonly int _maxLineLength;
     private readonly int _maxSessionBytes;
     private Stream _stream;
@@ -22,7 +25,7 @@ internal sealed class SmtpLineReader
         _stream = stream;
         _maxLineLength = maxLineLength;
         _maxSessionBytes = maxSessionBytes;
-        _buffer = new byte[maxLineLength + 2];
+        _buffer = ArrayPool<byte>.Shared.Rent(maxLineLength + 2);
     }
 
     /// <summary>Bytes received in this session.</summary>
@@ -33,6 +36,18 @@ internal sealed class SmtpLineReader
 
     /// <summary>The text of the line being read when an error ended it, for the transcript.</summary>
     public string PartialLine => Latin1(_buffer.AsSpan(_start, Math.Min(_end - _start, 200)));
+
+    /// <summary>Returns the buffer to the pool; the reader must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _start = _end = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Switches to the TLS stream after STARTTLS; buffered plaintext is dropped (and reported by the caller).</summary>
     public void ReplaceStream(Stream stream)

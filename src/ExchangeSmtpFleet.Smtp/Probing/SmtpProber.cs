@@ -48,7 +48,9 @@ public sealed class SmtpProber
     private sealed class Session(SmtpProber owner, string host, int port, Action<TranscriptLine>? onLine, CancellationToken callerToken)
         : IDisposable
     {
-        private readonly ImmutableArray<TranscriptLine>.Builder _transcript = ImmutableArray.CreateBuilder<TranscriptLine>();
+        // A healthy session has about 16 lines: sized so that it never grows.
+        private readonly ImmutableArray<TranscriptLine>.Builder _transcript = ImmutableArray.CreateBuilder<TranscriptLine>(24);
+        private readonly ReplyAccumulator _accumulator = new(owner._options.Limits);
         private readonly long _startTimestamp = owner._time.GetTimestamp();
         private readonly DateTimeOffset _startedAt = owner._time.GetUtcNow();
         private SmtpObservation _observation = new();
@@ -120,7 +122,7 @@ public sealed class SmtpProber
         /// <returns>The stream in use at the end (the TLS stream after STARTTLS), for disposal.</returns>
         private async Task<Stream> DialogueAsync(Stream stream)
         {
-            var reader = new SmtpLineReader(stream, Options.Limits.MaxLineLength, Options.MaxSessionBytes);
+            using var reader = new SmtpLineReader(stream, Options.Limits.MaxLineLength, Options.MaxSessionBytes);
 
             // 1. Greeting; never send before it is complete (postscreen punishes early talkers).
             var bannerStart = Time.GetTimestamp();
@@ -344,7 +346,8 @@ public sealed class SmtpProber
 
         private async Task<SmtpReply> ReadReplyCoreAsync(SmtpLineReader reader, string step, CancellationToken token)
         {
-            var accumulator = new ReplyAccumulator(Options.Limits);
+            var accumulator = _accumulator;
+            accumulator.Reset(); // a reply an earlier phase abandoned half-read must not leak into this one
             while (true)
             {
                 (LineReadStatus Status, string? Line) read;
@@ -546,7 +549,7 @@ public sealed class SmtpProber
         /// <summary>Makes control characters of a hostile server visible and harmless in terminals and reports.</summary>
         private static string Escape(string line)
         {
-            if (!line.Any(c => char.IsControl(c) || c > '~'))
+            if (line.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0)
             {
                 return line;
             }

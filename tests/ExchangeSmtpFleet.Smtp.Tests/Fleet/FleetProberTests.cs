@@ -110,6 +110,32 @@ public sealed class FleetProberTests
     }
 
     [Fact]
+    public async Task Probe_ConsumerThrows_TheExceptionReachesTheCallerAndProbingStops()
+    {
+        // The consumer's loop body may run on the thread that finished a probe: its exception must still reach
+        // whoever awaits the loop, and no worker may go on probing.
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(100), TimeProvider.System);
+        var seen = 0;
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 4, null, TestContext.Current.CancellationToken))
+            {
+                if (++seen == 3)
+                {
+                    throw new InvalidOperationException("consumer failed");
+                }
+            }
+        });
+
+        Assert.Equal("consumer failed", thrown.Message);
+        var sessionsAfterStop = simulator.Statistics.Sessions;
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Equal(sessionsAfterStop, simulator.Statistics.Sessions);
+        Assert.True(sessionsAfterStop < 100);
+    }
+
+    [Fact]
     public async Task Probe_HostsCarryTheirInventoryContext()
     {
         await using var simulator = await SmtpSimulator.StartAsync(Fleet(1), TimeProvider.System);
