@@ -51,9 +51,7 @@ internal static class ClassifyCommand
                 var result = classifier.Classify(parsed.Observation, context);
                 if (parse.GetValue(json))
                 {
-                    var node = ResultJson.ToJson(result);
-                    node["file"] = file.Name == "-" ? "-" : file.FullName;
-                    await output.WriteLineAsync(ResultJson.ToLine(node)).ConfigureAwait(false);
+                    await output.WriteLineAsync(ResultJson.ToLine(result, file.Name == "-" ? "-" : file.FullName)).ConfigureAwait(false);
                 }
                 else
                 {

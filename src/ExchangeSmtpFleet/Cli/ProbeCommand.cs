@@ -45,9 +45,7 @@ internal static class ProbeCommand
             var result = new Classifier(ProfileCatalog.BuiltIn).Classify(probe.Observation, context);
             if (asJson)
             {
-                var node = ResultJson.ToJson(result);
-                ResultJson.AddProbe(node, probe);
-                await output.WriteLineAsync(ResultJson.ToLine(node)).ConfigureAwait(false);
+                await output.WriteLineAsync(ResultJson.ToLine(result, probe)).ConfigureAwait(false);
             }
             else
             {

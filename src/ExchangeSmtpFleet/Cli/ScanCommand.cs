@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Profiles;
@@ -73,14 +72,14 @@ internal static class ScanCommand
 
             await using var running = simulator;
             var jsonTarget = parse.GetValue(json);
-            TextWriter? jsonWriter;
+            JsonLinesWriter? jsonWriter;
             try
             {
                 jsonWriter = jsonTarget switch
                 {
                     null => null,
-                    "-" => output,
-                    _ => OpenJsonFile(jsonTarget),
+                    "-" => JsonLinesWriter.ToText(output),
+                    _ => JsonLinesWriter.ToFile(jsonTarget),
                 };
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -89,32 +88,18 @@ internal static class ScanCommand
                 return ExitCodes.Error;
             }
 
-            try
+            using (jsonWriter)
             {
                 // The summary must not mix with JSON Lines on standard output.
                 var summaryWriter = jsonTarget == "-" ? error : output;
                 return await RunAsync(read, options, parse.GetValue(concurrency), jsonWriter, summaryWriter, error, time, cancellationToken).ConfigureAwait(false);
             }
-            finally
-            {
-                if (jsonWriter is not null && !ReferenceEquals(jsonWriter, output))
-                {
-                    await jsonWriter.DisposeAsync().ConfigureAwait(false);
-                }
-            }
         });
         return command;
     }
 
-    private static StreamWriter OpenJsonFile(string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return new StreamWriter(full, append: false, new UTF8Encoding(false));
-    }
-
     private static async Task<int> RunAsync(
-        InventoryReadResult inventory, ProbeOptions options, int concurrency, TextWriter? json, TextWriter summary, TextWriter error,
+        InventoryReadResult inventory, ProbeOptions options, int concurrency, JsonLinesWriter? json, TextWriter summary, TextWriter error,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var runId = string.Create(CultureInfo.InvariantCulture, $"scan-{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}");
@@ -127,12 +112,7 @@ internal static class ScanCommand
             await foreach (var outcome in prober.ProbeAsync(inventory.Hosts, concurrency, bar, cancellationToken).ConfigureAwait(false))
             {
                 counts[outcome.Classification.Verdict]++;
-                if (json is not null)
-                {
-                    // Flushed per host: whoever tails the file sees each result as it arrives, and a crash loses none.
-                    await json.WriteLineAsync(ResultJson.ToLine(ResultJson.ToJson(outcome, runId))).ConfigureAwait(false);
-                    await json.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                }
+                json?.Write(outcome, runId);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -140,13 +120,6 @@ internal static class ScanCommand
             bar?.Finish();
             await error.WriteLineAsync($"esfleet scan: cancelled after {counts.Values.Sum()} of {inventory.Hosts.Length} hosts").ConfigureAwait(false);
             return ExitCodes.Error;
-        }
-        finally
-        {
-            if (json is not null)
-            {
-                await json.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            }
         }
 
         bar?.Finish();

@@ -43,7 +43,31 @@ public sealed class ScanCommandTests
 
         Assert.True(first.RootElement.GetProperty("timings").TryGetProperty("totalMs", out _));
         Assert.Matches(@"MissingSinks\s+1", run.Output);
+        AssertHealthyLine(lines.Single(l => l.Contains("\"verdict\":\"Healthy\"", StringComparison.Ordinal)));
         Assert.Matches(@"Total\s+3", run.Output);
+    }
+
+    /// <summary>The whole object of a healthy Exchange 2003 host: every field in its order, keywords with parameters, the transcript.</summary>
+    private static void AssertHealthyLine(string line)
+    {
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.Equal(
+            ["host", "port", "name", "site", "owner", "inventoryLine", "profile", "verdict", "reason", "family", "familyEvidence", "version",
+             "banner", "greeting", "keywords", "postTlsKeywords", "missing", "unexpected", "findings", "tls", "detail", "address", "attempts",
+             "timings", "probedAt", "transcript", "runId"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("name").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("tls").ValueKind);
+        Assert.Equal("microsoft-exchange-2000/2003", root.GetProperty("family").GetString());
+        var auth = root.GetProperty("keywords").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "AUTH");
+        Assert.Equal(["GSSAPI", "NTLM", "LOGIN"], auth.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains(root.GetProperty("keywords").EnumerateArray(), k => k.GetProperty("name").GetString() == "8BITMIME");
+        Assert.Equal(0, root.GetProperty("missing").GetArrayLength());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("timings").GetProperty("ehloMs").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("timings").GetProperty("tlsMs").ValueKind);
+        Assert.Contains(root.GetProperty("transcript").EnumerateArray(), t => t.GetString()!.Contains("250 OK", StringComparison.Ordinal));
+        Assert.StartsWith("scan-", root.GetProperty("runId").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
