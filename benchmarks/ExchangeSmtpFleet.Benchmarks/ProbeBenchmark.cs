@@ -28,31 +28,89 @@ internal static class ProbeBenchmark
     // The real Exchange 2003 capture of samples/transcripts (no STARTTLS): greeting, EHLO and QUIT are the delayed round trips.
     private static readonly string Transcript = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "transcripts", "ex2003-healthy-real.txt"));
 
-    public static async Task RunAsync(int hosts, int[] concurrencies, int[] latencies, bool nmap, int memoryPasses)
+    public static async Task RunAsync(ProbeBenchmarkSettings settings)
     {
-        Console.WriteLine($"probe benchmark: {hosts} simulated hosts on 127.{FirstOctet}.0.0/16 port {Port}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        foreach (var latency in latencies)
+        var hosts = settings.Hosts;
+        using var sampler = settings.Allocations ? new AllocationSampler() : null;
+        Console.WriteLine($"probe benchmark: {hosts} simulated hosts on 127.{FirstOctet}.0.0/16 port {Port}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {settings.Repeats} runs per figure at zero latency");
+        foreach (var latency in settings.Latencies)
         {
             await using var simulator = await SimulatorProcess.StartAsync(FleetDefinition.Generate(hosts, FirstOctet, Port, Transcript, latency));
             var inventory = Inventory(hosts);
-            await ScanAsync(inventory.Take(Math.Min(500, hosts)).ToList(), 64, latency, warmUp: true); // JIT, thread pool
-            foreach (var concurrency in concurrencies)
+            var repeats = latency == 0 ? settings.Repeats : 1; // with latency, CPU is not a target and runs are long
+
+            // Warm-up: at zero latency one whole pass, so that every measured pass runs tiered-up code (a fresh process's
+            // cost is measured separately below); with latency 500 hosts for the thread pool.
+            await ScanAsync(latency == 0 ? inventory : inventory.Take(Math.Min(500, hosts)).ToList(), 256, latency, warmUp: true, null);
+            var probeCpu = new Dictionary<int, double>();
+            foreach (var concurrency in settings.Concurrencies)
             {
-                await ScanAsync(inventory, concurrency, latency, warmUp: false);
+                var runs = new List<double>();
+                for (var run = 0; run < repeats; run++)
+                {
+                    runs.Add(await ScanAsync(inventory, concurrency, latency, warmUp: false, sampler));
+                }
+
+                probeCpu[concurrency] = Median(runs);
+                if (repeats > 1)
+                {
+                    Console.WriteLine(FormattableString.Invariant($"  esfleet  latency {latency,3} ms  concurrency {concurrency,4}: median {probeCpu[concurrency]:0.00} CPU-s per {hosts} hosts over {repeats} runs"));
+                }
             }
 
-            if (nmap)
+            var nmapCpu = settings.Nmap ? Median([.. Enumerable.Range(0, repeats).Select(_ => RunNmap(inventory, latency, settings.Concurrencies))]) : double.NaN;
+            if (latency == 0 && settings.EndToEnd)
             {
-                RunNmap(inventory, latency, concurrencies);
+                var endToEnd = Median([.. Enumerable.Range(0, repeats).Select(_ => RunEsfleetScan(inventory))]);
+                if (probeCpu.TryGetValue(256, out var stage))
+                {
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  summary, zero latency, CPU-s per {hosts} hosts (medians): probe stage at concurrency 256 {stage:0.00}, fresh esfleet scan process {endToEnd:0.00}")
+                        + (settings.Nmap ? FormattableString.Invariant($", nmap {nmapCpu:0.00}; ratios {stage / nmapCpu:0.00}x and {endToEnd / nmapCpu:0.00}x of nmap") : string.Empty));
+                }
             }
 
-            if (latency == 0 && memoryPasses > 1)
+            if (latency == 0 && settings.MemoryPasses > 1)
             {
                 // Memory must not grow with the number of hosts: probe the fleet several times over in one stream.
-                var many = Enumerable.Range(0, memoryPasses).SelectMany(_ => inventory).ToList();
-                await ScanAsync(many, 256, latency, warmUp: false);
+                var many = Enumerable.Range(0, settings.MemoryPasses).SelectMany(_ => inventory).ToList();
+                await ScanAsync(many, 256, latency, warmUp: false, null);
             }
         }
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+    }
+
+    /// <summary>
+    /// A fresh <c>esfleet scan</c> process as an administrator runs it (start-up, JIT, inventory CSV, probing, JSON Lines
+    /// flushed per host), timed like nmap: user + sys of the process.
+    /// </summary>
+    private static double RunEsfleetScan(List<InventoryHost> inventory)
+    {
+        var csv = Path.Combine(Path.GetTempPath(), "esf-bench-inventory.csv");
+        File.WriteAllLines(csv, ["Host,Port", .. inventory.Select(h => FormattableString.Invariant($"{h.Host},{h.Port}"))]);
+        var json = Path.Combine(Path.GetTempPath(), "esf-bench-scan.jsonl");
+        var esfleet = Path.Combine(AppContext.BaseDirectory, "esfleet.dll");
+        var (wall, cpu) = Time($"dotnet {esfleet} scan --inventory {csv} --concurrency 256 --timeout 20 --no-tls --json {json} > /dev/null");
+        var healthy = File.ReadLines(json).Count(l => l.Contains("\"verdict\":\"Healthy\"", StringComparison.Ordinal));
+        Console.WriteLine(FormattableString.Invariant(
+            $"  esfleet scan, fresh process, concurrency 256, hosts {inventory.Count,6}: {wall,6:0.00} s wall, {inventory.Count / wall,7:0} hosts/s, {cpu,5:0.00} CPU-s ({cpu * 10_000 / inventory.Count:0.00} per 10k), {healthy} JSON lines Healthy"));
+        return cpu;
+    }
+
+    /// <summary>Runs a shell command under bash's <c>time</c>: wall seconds and user + sys CPU seconds.</summary>
+    private static (double Wall, double Cpu) Time(string command)
+    {
+        var start = new ProcessStartInfo("bash") { ArgumentList = { "-c", $"TIMEFORMAT='%R %U %S'; time {command}" }, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var times = process.StandardError.ReadToEnd().Trim().Split('\n')[^1].Split(' ');
+        process.WaitForExit();
+        var wall = double.Parse(times[0], CultureInfo.InvariantCulture);
+        return (wall, double.Parse(times[1], CultureInfo.InvariantCulture) + double.Parse(times[2], CultureInfo.InvariantCulture));
     }
 
     private static List<InventoryHost> Inventory(int hosts) =>
@@ -64,7 +122,7 @@ internal static class ProbeBenchmark
             Profile = ProfileCatalog.DefaultProfileId,
         })];
 
-    private static async Task ScanAsync(List<InventoryHost> inventory, int concurrency, int latencyMs, bool warmUp)
+    private static async Task<double> ScanAsync(List<InventoryHost> inventory, int concurrency, int latencyMs, bool warmUp, AllocationSampler? allocations)
     {
         var options = new ProbeOptions
         {
@@ -83,6 +141,7 @@ internal static class ProbeBenchmark
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var gcBefore = GC.CollectionCount(0);
         using var sampler = new MemorySampler();
+        allocations?.Start();
         var watch = Stopwatch.StartNew();
         var verdicts = new Dictionary<Verdict, int>();
         await foreach (var outcome in prober.ProbeAsync(inventory, concurrency, null, CancellationToken.None))
@@ -91,6 +150,7 @@ internal static class ProbeBenchmark
         }
 
         watch.Stop();
+        allocations?.Stop();
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var user = (process.UserProcessorTime - userBefore).TotalSeconds;
@@ -98,7 +158,7 @@ internal static class ProbeBenchmark
         var collections = GC.CollectionCount(0) - gcBefore;
         if (warmUp)
         {
-            return;
+            return cpu;
         }
 
         var ideal = (double)inventory.Count * DelayedRoundTrips * latencyMs / 1000 / concurrency;
@@ -107,31 +167,21 @@ internal static class ProbeBenchmark
             $"  esfleet  latency {latencyMs,3} ms  concurrency {concurrency,4}  hosts {inventory.Count,6}: {watch.Elapsed.TotalSeconds,6:0.00} s wall, {inventory.Count / watch.Elapsed.TotalSeconds,7:0} hosts/s, {cpu,5:0.00} CPU-s ({cpu * 10_000 / inventory.Count:0.00} per 10k; user {user:0.00}, kernel {cpu - user:0.00}), allocated {allocatedMb:0} MiB in {collections} gen0 GCs, peak working set {sampler.PeakWorkingSet / 1048576.0,5:0} MiB, peak managed heap {sampler.PeakHeap / 1048576.0,4:0} MiB")
             + (latencyMs > 0 ? FormattableString.Invariant($", ideal {ideal:0.0} s ({watch.Elapsed.TotalSeconds / ideal:0.00}x)") : string.Empty)
             + $"  [{verdictText}]");
+        allocations?.Print(25);
+        return cpu;
     }
 
-    private static void RunNmap(List<InventoryHost> inventory, int latencyMs, int[] concurrencies)
+    private static double RunNmap(List<InventoryHost> inventory, int latencyMs, int[] concurrencies)
     {
         var hostsFile = Path.Combine(Path.GetTempPath(), "esf-bench-nmap-hosts.txt");
         File.WriteAllLines(hostsFile, inventory.Select(h => h.Host));
         var output = Path.Combine(Path.GetTempPath(), "esf-bench-nmap.txt");
-        var start = new ProcessStartInfo("bash")
-        {
-            ArgumentList =
-            {
-                "-c",
-                $"TIMEFORMAT='%R %U %S'; time nmap -Pn -n -p{Port} --script smtp-commands -iL {hostsFile} -oN {output} > /dev/null",
-            },
-            RedirectStandardError = true,
-        };
-        using var nmap = Process.Start(start)!;
-        var times = nmap.StandardError.ReadToEnd().Trim().Split('\n')[^1].Split(' ');
-        nmap.WaitForExit();
-        var wall = double.Parse(times[0], CultureInfo.InvariantCulture);
-        var cpu = double.Parse(times[1], CultureInfo.InvariantCulture) + double.Parse(times[2], CultureInfo.InvariantCulture);
+        var (wall, cpu) = Time($"nmap -Pn -n -p{Port} --script smtp-commands -iL {hostsFile} -oN {output} > /dev/null");
         var answered = File.ReadLines(output).Count(l => l.Contains("smtp-commands:", StringComparison.Ordinal));
         Console.WriteLine(FormattableString.Invariant(
             $"  nmap     latency {latencyMs,3} ms  default timing       hosts {inventory.Count,6}: {wall,6:0.00} s wall, {inventory.Count / wall,7:0} hosts/s, {cpu,5:0.00} CPU-s ({cpu * 10_000 / inventory.Count:0.00} per 10k), smtp-commands answered for {answered} hosts")
             + (latencyMs > 0 ? FormattableString.Invariant($"; esfleet's ideal at concurrency {concurrencies.Max()} would be {(double)inventory.Count * DelayedRoundTrips * latencyMs / 1000 / concurrencies.Max():0.0} s") : string.Empty));
+        return cpu;
     }
 
     /// <summary>Samples working set and managed heap every 20 ms.</summary>

@@ -3,7 +3,9 @@ using ExchangeSmtpFleet.Benchmarks;
 
 // Benchmarks print figures; they are not tests and assert nothing about time.
 //   inventory [ROWS]                       read and validate a generated inventory
-//   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--memory-passes N]
+//   classify [COUNT]                       classify the real Exchange 2003 capture COUNT times
+//   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--no-end-to-end] [--repeats N] [--memory-passes N] [--allocations]
+//                                          (--allocations samples allocated types; it slows the runs it samples)
 //                                          e.g. probe 10000 0,100 64,256,1024
 var which = args.Length > 0 ? args[0] : "inventory";
 int Int(int index, int fallback) => args.Length > index && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
@@ -16,14 +18,24 @@ switch (which)
     case "inventory":
         InventoryBenchmark.Run(Int(1, 100_000));
         break;
+    case "classify":
+        ClassifyBenchmark.Run(Int(1, 100_000));
+        break;
     case "probe":
         // Measure what esfleet probe/scan ship with (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 to compare).
         ExchangeSmtpFleet.Smtp.Probing.SocketEngineTuning.PreferInlineCompletions();
         var passes = Array.IndexOf(args, "--memory-passes") is var p and >= 0 ? Int(p + 1, 10) : 10;
-        await ProbeBenchmark.RunAsync(Int(1, 10_000), List(3, [64, 256, 1024]), List(2, [0, 100]), nmap: !args.Contains("--no-nmap") && File.Exists("/usr/bin/nmap"), passes);
+        var repeats = Array.IndexOf(args, "--repeats") is var r and >= 0 ? Int(r + 1, 3) : 3;
+        await ProbeBenchmark.RunAsync(new ProbeBenchmarkSettings(
+            Int(1, 10_000), List(3, [64, 256, 1024]), List(2, [0, 100]),
+            Nmap: !args.Contains("--no-nmap") && File.Exists("/usr/bin/nmap"),
+            EndToEnd: !args.Contains("--no-end-to-end"),
+            MemoryPasses: passes,
+            Repeats: Math.Max(1, repeats),
+            Allocations: args.Contains("--allocations")));
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}': inventory or probe");
+        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify or probe");
         return 2;
 }
 
