@@ -35,6 +35,9 @@ internal sealed class JsonLinesWriter : IDisposable
     /// <summary>Writes to a text writer (standard output); the writer stays open.</summary>
     public static JsonLinesWriter ToText(TextWriter text) => new(null, text);
 
+    /// <summary>True for standard output, which can be a pipe whose reader stops reading; a file write cannot block for long.</summary>
+    public bool MayBlock => _text is not null;
+
     public void Write(HostOutcome outcome, string runId)
     {
         ResultJson.Write(_json, outcome, runId);

@@ -104,7 +104,7 @@ internal static class ScanCommand
     {
         var runId = string.Create(CultureInfo.InvariantCulture, $"scan-{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}");
         var counts = Enum.GetValues<Verdict>().ToDictionary(v => v, _ => 0);
-        var bar = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? new ProgressBar(error, time) : null;
+        using var bar = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? new ProgressBar(error, time) : null;
         var prober = new FleetProber(new SmtpProber(options, time), new Classifier(ProfileCatalog.BuiltIn), time);
         var start = time.GetTimestamp();
         try
@@ -112,7 +112,17 @@ internal static class ScanCommand
             await foreach (var outcome in prober.ProbeAsync(inventory.Hosts, concurrency, bar, cancellationToken).ConfigureAwait(false))
             {
                 counts[outcome.Classification.Verdict]++;
-                json?.Write(outcome, runId);
+                if (json is not null)
+                {
+                    if (json.MayBlock)
+                    {
+                        // This loop may run on the thread that finished the probe; a pipe whose reader stops
+                        // (| less) would stall every probe on it. Off to the thread pool before writing there.
+                        await Task.Yield();
+                    }
+
+                    json.Write(outcome, runId);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
