@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Simulator;
 using ExchangeSmtpFleet.Smtp.Fleet;

@@ -1,10 +1,7 @@
 using ExchangeSmtpFleet.Cli;
-using ExchangeSmtpFleet.Smtp.Probing;
+using ExchangeSmtpFleet.Hosting;
 
-// The probing commands hold thousands of short socket dialogues: see SocketEngineTuning. Decided before any socket exists.
-if (args.Length > 0 && args[0] is "probe" or "scan")
-{
-    SocketEngineTuning.PreferInlineCompletions();
-}
+// Decided before any socket exists; the rule is documented on ProcessRole.
+ProcessRoles.Apply(ProcessRoles.Of(args));
 
 return await EsfleetCli.RunAsync(args, Console.Out, Console.Error, TimeProvider.System).ConfigureAwait(false);

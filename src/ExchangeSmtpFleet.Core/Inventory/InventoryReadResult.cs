@@ -25,6 +25,9 @@ public sealed record InventoryReadResult
     /// <summary>The text encoding the file was read with (<c>utf-8</c> or <c>windows-1252</c>).</summary>
     public string Encoding { get; init; } = "utf-8";
 
+    /// <summary>SHA-256 of the file's bytes, lower-case hex, when read from a file (recorded with each audit run).</summary>
+    public string? ContentHash { get; init; }
+
     public bool IsUsable => FatalError is null;
 
     public static InventoryReadResult Unusable(string reason) => new() { FatalError = reason };

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using ExchangeSmtpFleet.Core.Classification;
 
@@ -16,18 +17,58 @@ public sealed class KnowledgeBase
     private readonly FrozenDictionary<string, JsonElement> _procedures;
     private readonly FrozenDictionary<string, JsonElement> _verdicts;
     private readonly FrozenDictionary<string, JsonElement> _reasons;
+    private readonly FrozenDictionary<string, JsonElement> _findings;
+    private readonly FrozenDictionary<string, JsonElement> _labels;
 
     private KnowledgeBase(JsonElement root)
     {
         _procedures = Section(root, "procedures");
         _verdicts = Section(root, "verdicts");
         _reasons = Section(root, "reasons");
+        _findings = Section(root, "findings");
+        _labels = Section(root, "labels");
         Validate();
     }
 
+    /// <summary>The knowledge base embedded in this build.</summary>
     public static KnowledgeBase BuiltIn => BuiltInBase.Value;
 
+    /// <summary>The message of <paramref name="finding"/> in <paramref name="language"/>; an empty value reads as "(none)".</summary>
+    public string Describe(Finding finding, Language language)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        var template = Text(_findings[finding.Code.ToString()], language);
+        if (finding.Arguments.IsDefaultOrEmpty)
+        {
+            return template;
+        }
+
+        var none = LabelText(Knowledge.Label.None, language);
+        var values = new object[finding.Arguments.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = finding.Arguments[i].Length == 0 ? none : finding.Arguments[i];
+        }
+
+        // The values are machine text already; the template has no format specifiers.
+        return string.Format(CultureInfo.InvariantCulture, template, values);
+    }
+
+    /// <summary>The text of <paramref name="label"/> in <paramref name="language"/>.</summary>
+    public string LabelText(Label label, Language language) => Text(_labels[label.ToString()], language);
+
+    /// <summary>The name of <paramref name="severity"/> in <paramref name="language"/>.</summary>
+    public string SeverityName(FindingSeverity severity, Language language) => LabelText(severity switch
+    {
+        FindingSeverity.Error => Knowledge.Label.SeverityError,
+        FindingSeverity.Warning => Knowledge.Label.SeverityWarning,
+        _ => Knowledge.Label.SeverityInfo,
+    }, language);
+
     /// <summary>The advice for a verdict, refined by its reason.</summary>
+    /// <param name="verdict">The verdict.</param>
+    /// <param name="reason">Its reason, which may refine summary, causes and procedures.</param>
+    /// <param name="language">The language of the texts.</param>
     public Advice For(Verdict verdict, Reason reason, Language language)
     {
         var verdictEntry = _verdicts[verdict.ToString()];
@@ -49,6 +90,8 @@ public sealed class KnowledgeBase
     }
 
     /// <summary>A named procedure (e.g. <c>load-exchange-smtp</c>) in one language.</summary>
+    /// <param name="id">The procedure's id in <c>knowledge.json</c>.</param>
+    /// <param name="language">The language of the texts.</param>
     public Procedure ProcedureFor(string id, Language language)
     {
         var p = _procedures[id];
@@ -79,6 +122,33 @@ public sealed class KnowledgeBase
             if (!_verdicts.ContainsKey(verdict.ToString()))
             {
                 throw new InvalidDataException($"knowledge base has no entry for verdict {verdict}");
+            }
+        }
+
+        foreach (var code in Enum.GetValues<FindingCode>())
+        {
+            if (!_findings.TryGetValue(code.ToString(), out var entry))
+            {
+                throw new InvalidDataException($"knowledge base has no message for finding {code}");
+            }
+
+            foreach (var language in Enum.GetValues<Language>())
+            {
+                var template = Text(entry, language);
+                var placeholders = Enumerable.Range(0, 10).Count(i => template.Contains($"{{{i}}}", StringComparison.Ordinal));
+                if (placeholders != FindingCatalog.ArgumentCount(code))
+                {
+                    throw new InvalidDataException(
+                        $"knowledge base: the {language.ToCode()} message of finding {code} names {placeholders} values, the catalogue {FindingCatalog.ArgumentCount(code)}");
+                }
+            }
+        }
+
+        foreach (var label in Enum.GetValues<Label>())
+        {
+            if (!_labels.ContainsKey(label.ToString()))
+            {
+                throw new InvalidDataException($"knowledge base has no text for label {label}");
             }
         }
 

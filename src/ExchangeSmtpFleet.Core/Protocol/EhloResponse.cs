@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 
 namespace ExchangeSmtpFleet.Core.Protocol;
@@ -7,12 +8,48 @@ namespace ExchangeSmtpFleet.Core.Protocol;
 /// (<c>Domain [SP ehlo-greet]</c>, RFC 5321 4.1.1.1), never a keyword. The <c>250 OK</c> that IIS sends as
 /// its last line is not an extension and is recorded in <see cref="EndsWithOk"/> instead.
 /// </summary>
-public sealed record EhloResponse(
-    string Greeting,
-    ImmutableArray<EhloKeyword> Keywords,
-    bool EndsWithOk,
-    ImmutableArray<ReplyAnomaly> Anomalies)
+/// <remarks>
+/// A class, not a record: the keyword index is built once in the constructor from <see cref="Keywords"/>, and a
+/// record's <c>with</c> would copy it stale.
+/// </remarks>
+public sealed class EhloResponse
 {
+    private readonly FrozenDictionary<string, EhloKeyword> _byName;
+
+    /// <summary>Builds a response; a keyword advertised twice is found by its first occurrence.</summary>
+    /// <param name="greeting">The greeting line (the reply's first line).</param>
+    /// <param name="keywords">The keywords in the order advertised.</param>
+    /// <param name="endsWithOk">Whether the last line was IIS's <c>OK</c>.</param>
+    /// <param name="anomalies">Syntax anomalies of the reply and its keywords.</param>
+    public EhloResponse(string greeting, ImmutableArray<EhloKeyword> keywords, bool endsWithOk, ImmutableArray<ReplyAnomaly> anomalies)
+    {
+        Greeting = greeting;
+        Keywords = keywords.IsDefault ? [] : keywords;
+        EndsWithOk = endsWithOk;
+        Anomalies = anomalies.IsDefault ? [] : anomalies;
+
+        // The classifier asks dozens of times per host: one index, case-insensitive.
+        var byName = new Dictionary<string, EhloKeyword>(Keywords.Length, StringComparer.OrdinalIgnoreCase);
+        foreach (var keyword in Keywords)
+        {
+            byName.TryAdd(keyword.Name, keyword);
+        }
+
+        _byName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The greeting line (<c>name Hello [ip]</c>).</summary>
+    public string Greeting { get; }
+
+    /// <summary>The keywords in the order advertised, each once.</summary>
+    public ImmutableArray<EhloKeyword> Keywords { get; }
+
+    /// <summary>Whether the last line was IIS's <c>OK</c> (not a keyword).</summary>
+    public bool EndsWithOk { get; }
+
+    /// <summary>Syntax anomalies of the reply and of its keywords.</summary>
+    public ImmutableArray<ReplyAnomaly> Anomalies { get; }
+
     /// <summary>The domain the server named in its greeting line.</summary>
     public string GreetingDomain
     {
@@ -23,15 +60,11 @@ public sealed record EhloResponse(
         }
     }
 
-    private Dictionary<string, EhloKeyword>? _byName;
+    /// <summary>True when <paramref name="keyword"/> is advertised (case-insensitive).</summary>
+    public bool Has(string keyword) => _byName.ContainsKey(keyword);
 
-    /// <summary>Keywords by name, case-insensitive (built on first use: the classifier asks dozens of times).</summary>
-    private Dictionary<string, EhloKeyword> ByName =>
-        _byName ??= Keywords.ToDictionary(k => k.Name, StringComparer.OrdinalIgnoreCase);
-
-    public bool Has(string keyword) => ByName.ContainsKey(keyword);
-
-    public EhloKeyword? Find(string keyword) => ByName.TryGetValue(keyword, out var k) ? k : null;
+    /// <summary>The advertised keyword named <paramref name="keyword"/> (case-insensitive), or null.</summary>
+    public EhloKeyword? Find(string keyword) => _byName.TryGetValue(keyword, out var k) ? k : null;
 
     /// <summary>Splits a reply into greeting and keywords, recording syntax anomalies.</summary>
     public static EhloResponse FromReply(SmtpReply reply)
@@ -39,7 +72,7 @@ public sealed record EhloResponse(
         var anomalies = ImmutableArray.CreateBuilder<ReplyAnomaly>();
         anomalies.AddRange(reply.Anomalies);
         var keywords = ImmutableArray.CreateBuilder<EhloKeyword>(reply.Lines.Length);
-        var byName = new Dictionary<string, EhloKeyword>(reply.Lines.Length, StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(reply.Lines.Length, StringComparer.OrdinalIgnoreCase);
         var endsWithOk = false;
         for (var i = 1; i < reply.Lines.Length; i++)
         {
@@ -61,7 +94,7 @@ public sealed record EhloResponse(
                 anomalies.Add(new ReplyAnomaly(i, ReplyAnomalyKind.InvalidKeywordSyntax, text));
             }
 
-            if (!byName.TryAdd(keyword.Name, keyword))
+            if (!seen.Add(keyword.Name))
             {
                 anomalies.Add(new ReplyAnomaly(i, ReplyAnomalyKind.DuplicateKeyword, keyword.Name));
                 continue;
@@ -71,6 +104,6 @@ public sealed record EhloResponse(
         }
 
         var greeting = reply.Lines.IsDefaultOrEmpty ? string.Empty : reply.Lines[0].Trim();
-        return new EhloResponse(greeting, keywords.ToImmutable(), endsWithOk, anomalies.ToImmutable()) { _byName = byName };
+        return new EhloResponse(greeting, keywords.ToImmutable(), endsWithOk, anomalies.ToImmutable());
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
 using ExchangeSmtpFleet.Core.Inventory;
@@ -10,7 +11,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Inventory;
 /// <c>sep=</c> line), UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252 when the bytes are not UTF-8.
 /// The rules for rows live in <see cref="InventoryValidator"/>; this class only turns bytes into records.
 /// </summary>
-public sealed class CsvInventoryReader(ProfileCatalog profiles)
+public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryReader
 {
     /// <summary>Inventories are small; anything larger is refused rather than read into memory.</summary>
     public const long MaxFileBytes = 256L * 1024 * 1024;
@@ -43,7 +44,8 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles)
             return InventoryReadResult.Unusable($"{path}: cannot read the file: {e.Message}");
         }
 
-        return Read(bytes);
+        var result = Read(bytes);
+        return result.IsUsable ? result with { ContentHash = Convert.ToHexStringLower(SHA256.HashData(bytes)) } : result;
     }
 
     /// <summary>Reads and validates inventory bytes.</summary>

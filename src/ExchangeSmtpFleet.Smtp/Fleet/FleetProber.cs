@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
-using ExchangeSmtpFleet.Smtp.Probing;
+using ExchangeSmtpFleet.Core.Probing;
 
 namespace ExchangeSmtpFleet.Smtp.Fleet;
 
@@ -11,21 +12,12 @@ namespace ExchangeSmtpFleet.Smtp.Fleet;
 /// classified. Memory does not grow with the fleet: at most <c>concurrency</c> probes run and at most
 /// <c>concurrency</c> finished outcomes wait for the consumer (back-pressure beyond that).
 /// </summary>
-public sealed class FleetProber(SmtpProber prober, Classifier classifier, TimeProvider time)
+public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeProvider time) : IFleetProber
 {
     /// <summary>The default bound on concurrent sessions (SPEC 5).</summary>
     public const int DefaultConcurrency = 64;
 
-    /// <summary>Probes every host once; outcomes arrive in completion order.</summary>
-    /// <remarks>
-    /// The consumer's loop body may run on the thread that completed the probe, while other probes wait for it:
-    /// keep it short (count, format, one buffered write) and hand slow or blocking work (a database round trip)
-    /// to a task of its own. Awaiting inside the loop is fine; blocking is not.
-    /// </remarks>
-    /// <param name="hosts">The hosts; each is probed exactly once.</param>
-    /// <param name="concurrency">Most sessions open at the same time.</param>
-    /// <param name="progress">Told after every host, or null.</param>
-    /// <param name="cancellationToken">Stops starting new probes and cancels running ones.</param>
+    /// <inheritdoc/>
     public async IAsyncEnumerable<HostOutcome> ProbeAsync(
         IReadOnlyList<InventoryHost> hosts,
         int concurrency,
@@ -64,8 +56,7 @@ public sealed class FleetProber(SmtpProber prober, Classifier classifier, TimePr
                 try
                 {
                     var probe = await prober.ProbeAsync(host.Host, host.Port, null, stop.Token).ConfigureAwait(false);
-                    var context = new ClassificationContext(host.Profile, host.IgnoreVerbs, host.Name, time.GetUtcNow());
-                    outcome = new HostOutcome(host, probe, classifier.Classify(probe.Observation, context));
+                    outcome = new HostOutcome(host, probe, classifier.Classify(probe.Observation, AuditService.ContextFor(host, time.GetUtcNow())));
                 }
                 finally
                 {

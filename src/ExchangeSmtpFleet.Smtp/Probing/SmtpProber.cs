@@ -1,12 +1,11 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Protocol;
 
 namespace ExchangeSmtpFleet.Smtp.Probing;
@@ -17,25 +16,24 @@ namespace ExchangeSmtpFleet.Smtp.Probing;
 /// the greeting is complete, never pipelined. Every failure becomes data in the result; only the caller's
 /// cancellation escapes, as <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class SmtpProber
+public sealed class SmtpProber : IHostProber
 {
-    private const int MaxTranscriptLines = 1500;
-
+    private static readonly Lazy<string> LocalName = new(LookUpLocalName);
     private readonly ProbeOptions _options;
     private readonly TimeProvider _time;
 
+    /// <summary>Creates a prober; an options' EHLO name of null becomes this machine's name (looked up once per process).</summary>
     public SmtpProber(ProbeOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Validated();
+        _options = options.Validated() with { EhloName = options.EhloName ?? LocalName.Value };
         _time = time;
     }
 
-    /// <summary>Probes <paramref name="host"/>:<paramref name="port"/>.</summary>
-    /// <param name="host">DNS name or IP literal.</param>
-    /// <param name="port">TCP port.</param>
-    /// <param name="onLine">Called for every transcript line as it happens (live display), or null.</param>
-    /// <param name="cancellationToken">The caller's cancellation; a time-out is never reported as cancellation.</param>
+    /// <inheritdoc/>
+    public ProbeOptions Options => _options;
+
+    /// <inheritdoc/>
     public async Task<ProbeResult> ProbeAsync(string host, int port, Action<TranscriptLine>? onLine, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
@@ -48,10 +46,8 @@ public sealed class SmtpProber
     private sealed class Session(SmtpProber owner, string host, int port, Action<TranscriptLine>? onLine, CancellationToken callerToken)
         : IDisposable
     {
-        // A healthy session has about 16 lines: sized so that it never grows.
-        private readonly ImmutableArray<TranscriptLine>.Builder _transcript = ImmutableArray.CreateBuilder<TranscriptLine>(24);
+        private readonly TranscriptRecorder _transcript = new(owner._time, onLine);
         private readonly ReplyAccumulator _accumulator = new(owner._options.Limits);
-        private readonly long _startTimestamp = owner._time.GetTimestamp();
         private readonly DateTimeOffset _startedAt = owner._time.GetUtcNow();
         private SmtpObservation _observation = new();
         private double? _connectMs;
@@ -60,7 +56,6 @@ public sealed class SmtpProber
         private double? _tlsMs;
         private string? _address;
         private int _attempts;
-        private bool _transcriptFull;
 
         // One deadline for the host, one phase timer re-armed per phase, one token linking them with the caller's:
         // three sources per probe instead of two per phase (timers dominate the probe's own allocations).
@@ -113,7 +108,7 @@ public sealed class SmtpProber
             Port = port,
             Address = _address,
             Observation = _observation,
-            Timings = new ProbeTimings(_connectMs, _bannerMs, _ehloMs, _tlsMs, Elapsed().TotalMilliseconds),
+            Timings = new ProbeTimings(_connectMs, _bannerMs, _ehloMs, _tlsMs, _transcript.Elapsed.TotalMilliseconds),
             Transcript = _transcript.ToImmutable(),
             Attempts = Math.Max(1, _attempts),
             StartedAt = _startedAt,
@@ -201,35 +196,9 @@ public sealed class SmtpProber
             }
 
             var tlsStart = Time.GetTimestamp();
-            X509Certificate2? certificate = null;
-            var errors = new List<string>();
+            using var capture = new CertificateCapture();
             var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            var options = new SslClientAuthenticationOptions
-            {
-                TargetHost = IPAddress.TryParse(host, out _) ? string.Empty : host,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                // CA5359 is right for clients that send secrets; this one audits. It sends nothing but EHLO and QUIT
-                // through TLS and must see broken certificates to report them as findings (SPEC 5).
-#pragma warning disable CA5359
-                RemoteCertificateValidationCallback = (_, cert, chain, policyErrors) =>
-                {
-                    // Audit, not trust: capture what the server presents and its problems, accept it always.
-                    certificate = cert is null ? null : new X509Certificate2(cert);
-                    if (policyErrors != SslPolicyErrors.None)
-                    {
-                        errors.Add(policyErrors.ToString());
-                    }
-
-                    foreach (var status in chain?.ChainStatus ?? [])
-                    {
-                        errors.Add($"{status.Status}: {status.StatusInformation.Trim()}");
-                    }
-
-                    return true;
-                },
-#pragma warning restore CA5359
-            };
-
+            var options = capture.OptionsFor(host);
             Note("TLS handshake");
             try
             {
@@ -252,9 +221,8 @@ public sealed class SmtpProber
             }
 
             _tlsMs = Time.GetElapsedTime(tlsStart).TotalMilliseconds;
-            _observation = _observation with { Tls = Describe(ssl, certificate, errors) };
-            certificate?.Dispose();
-            Note($"TLS {ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}, certificate {_observation.Tls!.Subject}");
+            _observation = _observation with { Tls = capture.Describe(ssl) };
+            Note($"TLS {ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}, certificate {TranscriptText.Escape(_observation.Tls!.Subject)}");
             reader.ReplaceStream(ssl);
 
             // RFC 3207 4.2: discard the pre-TLS list and send EHLO first.
@@ -285,29 +253,6 @@ public sealed class SmtpProber
             return false;
         }
 
-        private static TlsObservation Describe(SslStream ssl, X509Certificate2? certificate, List<string> errors)
-        {
-            var sans = ImmutableArray.CreateBuilder<string>();
-            if (certificate?.Extensions[Oids.SubjectAlternativeName] is X509SubjectAlternativeNameExtension san)
-            {
-                sans.AddRange(san.EnumerateDnsNames());
-                sans.AddRange(san.EnumerateIPAddresses().Select(ip => ip.ToString()));
-            }
-
-            return new TlsObservation
-            {
-                Protocol = ssl.SslProtocol.ToString(),
-                CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
-                Subject = certificate?.Subject ?? string.Empty,
-                Issuer = certificate?.Issuer ?? string.Empty,
-                SubjectAlternativeNames = sans.ToImmutable(),
-                NotBefore = certificate is null ? default : new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-                NotAfter = certificate is null ? default : new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
-                Thumbprint = certificate?.Thumbprint ?? string.Empty,
-                ValidationErrors = [.. errors.Distinct(StringComparer.Ordinal)],
-            };
-        }
-
         private async Task QuitAsync(Stream stream, SmtpLineReader reader)
         {
             try
@@ -328,7 +273,7 @@ public sealed class SmtpProber
         private Task<SmtpReply> ExchangeAsync(Stream stream, SmtpLineReader reader, string command, string step, TimeSpan timeout) =>
             WithTimeoutAsync(async t =>
             {
-                Add(TranscriptDirection.Client, command);
+                _transcript.Client(command);
                 try
                 {
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), t).ConfigureAwait(false);
@@ -370,10 +315,10 @@ public sealed class SmtpProber
                     case LineReadStatus.SessionTooLong:
                         throw new ProbeAbortException(Reason.SessionTooLong, $"{step}: server sent more than {Options.MaxSessionBytes} bytes");
                     case LineReadStatus.NotSmtp:
-                        throw new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(reader.PartialLine)}");
+                        throw new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {TranscriptText.Escape(reader.PartialLine)}");
                 }
 
-                Add(TranscriptDirection.Server, Escape(read.Line!));
+                _transcript.Server(read.Line!);
                 var stepResult = accumulator.Add(read.Line);
                 if (stepResult.IsComplete)
                 {
@@ -387,7 +332,7 @@ public sealed class SmtpProber
                         ReplyError.ReplyTooLong => new ProbeAbortException(Reason.ReplyTooLong,
                             $"{step}: reply longer than {Options.Limits.MaxLinesPerReply} lines"),
                         ReplyError.LineTooLong => new ProbeAbortException(Reason.LineTooLong, $"{step}: line too long"),
-                        _ => new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {Escape(read.Line!)}"),
+                        _ => new ProbeAbortException(Reason.NotSmtp, $"{step}: not an SMTP reply: {TranscriptText.Escape(read.Line!)}"),
                     };
                 }
             }
@@ -525,47 +470,23 @@ public sealed class SmtpProber
             _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline!.Token, _phaseTimer.Token);
         }
 
-        private void Note(string text) => Add(TranscriptDirection.Note, text);
-
-        private void Add(TranscriptDirection direction, string text)
-        {
-            var line = new TranscriptLine(direction, text, Elapsed());
-            onLine?.Invoke(line);
-            if (_transcript.Count < MaxTranscriptLines)
-            {
-                _transcript.Add(line);
-            }
-            else if (!_transcriptFull)
-            {
-                _transcriptFull = true;
-                _transcript[^1] = new TranscriptLine(TranscriptDirection.Note, "transcript truncated", line.Elapsed);
-            }
-        }
-
-        private TimeSpan Elapsed() => Time.GetElapsedTime(_startTimestamp);
+        private void Note(string text) => _transcript.Note(text);
 
         private static string Describe(IOException e) => e.InnerException is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
-
-        /// <summary>Makes control characters of a hostile server visible and harmless in terminals and reports.</summary>
-        private static string Escape(string line)
-        {
-            if (line.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0)
-            {
-                return line;
-            }
-
-            var builder = new StringBuilder(line.Length + 16);
-            foreach (var c in line)
-            {
-                builder.Append(char.IsControl(c) || c > '~' ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}") : c);
-            }
-
-            return builder.ToString();
-        }
     }
 
-    private static class Oids
+    private static string LookUpLocalName()
     {
-        public const string SubjectAlternativeName = "2.5.29.17";
+        try
+        {
+            var host = Dns.GetHostName();
+            var domain = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().DomainName;
+            var name = string.IsNullOrEmpty(domain) || host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) ? host : $"{host}.{domain}";
+            return string.IsNullOrWhiteSpace(name) ? "localhost" : name;
+        }
+        catch (SocketException)
+        {
+            return "localhost";
+        }
     }
 }

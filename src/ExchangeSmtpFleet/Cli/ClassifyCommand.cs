@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text;
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
-using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Transcripts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
 
@@ -12,7 +13,7 @@ internal static class ClassifyCommand
     /// <summary>Pasted transcripts are small; a larger file is not a transcript.</summary>
     private const long MaxTranscriptBytes = 4 * 1024 * 1024;
 
-    public static Command Create(TimeProvider time)
+    public static Command Create(CliContext context)
     {
         var files = new Argument<FileInfo[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Transcripts of telnet sessions to port 25 (server lines ddd-/ddd; typed lines and # comments are ignored). '-' reads standard input." };
         var json = new Option<bool>("--json") { Description = "One JSON object per file, each on one line." };
@@ -26,8 +27,9 @@ internal static class ClassifyCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var classifier = new Classifier(ProfileCatalog.BuiltIn);
-            var context = new ClassificationContext(parse.GetValue(profile)!, [], null, time.GetUtcNow());
+            using var host = context.BuildHost();
+            var classifier = host.Services.GetRequiredService<Classifier>();
+            var classification = new ClassificationContext(parse.GetValue(profile)!, [], null, context.Time.GetUtcNow());
             var language = CommonOptions.LanguageOf(parse, lang);
             var worst = ExitCodes.Ok;
             foreach (var file in parse.GetValue(files)!)
@@ -48,7 +50,7 @@ internal static class ClassifyCommand
                     continue;
                 }
 
-                var result = classifier.Classify(parsed.Observation, context);
+                var result = classifier.Classify(parsed.Observation, classification);
                 if (parse.GetValue(json))
                 {
                     await output.WriteLineAsync(ResultJson.ToLine(result, file.Name == "-" ? "-" : file.FullName)).ConfigureAwait(false);

@@ -1,27 +1,34 @@
 using System.CommandLine;
 using System.Reflection;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Hosting;
 
 namespace ExchangeSmtpFleet.Cli;
 
 /// <summary>The <c>esfleet</c> command line: builds the command tree and runs it against given writers.</summary>
 internal static class EsfleetCli
 {
-    public static RootCommand BuildRootCommand(TimeProvider time)
+    public static RootCommand BuildRootCommand(CliContext context)
     {
         var root = new RootCommand(
             "ExchangeSmtpFleet: audits the SMTP service of Exchange servers by the ESMTP keywords they advertise to EHLO.");
-        root.Subcommands.Add(ClassifyCommand.Create(time));
-        root.Subcommands.Add(InventoryCommand.Create());
-        root.Subcommands.Add(ProbeCommand.Create(time));
-        root.Subcommands.Add(ScanCommand.Create(time));
-        root.Subcommands.Add(SimulateCommand.Create(time));
+        root.Subcommands.Add(ClassifyCommand.Create(context));
+        root.Subcommands.Add(InventoryCommand.Create(context));
+        root.Subcommands.Add(ProbeCommand.Create(context));
+        root.Subcommands.Add(ScanCommand.Create(context));
+        root.Subcommands.Add(SimulateCommand.Create(context));
         return root;
     }
 
     /// <summary>Parses and runs; every failure is an exit code, never an unhandled exception.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="settingsFile">The appsettings file; null for <c>appsettings.json</c> beside the executable.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, string? settingsFile = null)
     {
-        var root = BuildRootCommand(time);
+        var root = BuildRootCommand(new CliContext(time, settingsFile));
         var parse = root.Parse(args);
 
         // The default handler would exit with 1, which SPEC 9 reserves for findings.
@@ -30,6 +37,11 @@ internal static class EsfleetCli
         try
         {
             code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (ConfigurationProblemException e)
+        {
+            await error.WriteLineAsync($"esfleet: configuration: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Error;
         }
         catch (OperationCanceledException)
         {

@@ -1,13 +1,14 @@
 using System.CommandLine;
-using ExchangeSmtpFleet.Core.Profiles;
-using ExchangeSmtpFleet.Infrastructure.Inventory;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Inventory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
 
 /// <summary><c>esfleet inventory check FILE</c>: validates an inventory, every problem with its line number.</summary>
 internal static class InventoryCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "The inventory CSV (SPEC 4)." };
         var check = new Command("check", "Validate an inventory: lists every problem as 'line N: reason'. Exit 0 valid, 1 row problems, 2 unusable file.")
@@ -19,7 +20,8 @@ internal static class InventoryCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var path = parse.GetValue(file)!.FullName;
-            var result = new CsvInventoryReader(ProfileCatalog.BuiltIn).ReadFile(path);
+            using var host = context.BuildHost();
+            var result = host.Services.GetRequiredService<IInventoryReader>().ReadFile(path);
             if (!result.IsUsable)
             {
                 error.WriteLine($"{path}: unusable inventory: {result.FatalError}");

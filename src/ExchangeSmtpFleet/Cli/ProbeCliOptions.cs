@@ -1,33 +1,39 @@
 using System.CommandLine;
 using System.Globalization;
-using ExchangeSmtpFleet.Smtp.Probing;
+using ExchangeSmtpFleet.Core.Probing;
+using ExchangeSmtpFleet.Hosting;
 
 namespace ExchangeSmtpFleet.Cli;
 
-/// <summary>The probe options shared by <c>probe</c> and <c>scan</c>.</summary>
+/// <summary>The probe options shared by <c>probe</c> and <c>scan</c>; each given one overrides the <c>Probe</c> settings.</summary>
 internal sealed class ProbeCliOptions
 {
     private static readonly ProbeOptions Defaults = new();
 
-    public Option<double> Timeout { get; } = Seconds("--timeout", "Seconds to wait for the greeting and for each reply.", Defaults.ReplyTimeout);
+    public Option<double?> Timeout { get; } = NumberOptions.Seconds("--timeout", $"Seconds to wait for the greeting and for each reply. Default {Seconds(Defaults.ReplyTimeout)}.");
 
-    public Option<double> ConnectTimeout { get; } = Seconds("--connect-timeout", "Seconds for name resolution and each TCP connect.", Defaults.ConnectTimeout);
+    public Option<double?> ConnectTimeout { get; } = NumberOptions.Seconds("--connect-timeout", $"Seconds for name resolution and each TCP connect. Default {Seconds(Defaults.ConnectTimeout)}.");
 
-    public Option<double> Deadline { get; } = Seconds("--deadline", "Seconds one host may take in all, retries included.", Defaults.HostDeadline);
+    public Option<double?> Deadline { get; } = NumberOptions.Seconds("--deadline", $"Seconds one host may take in all, retries included. Default {Seconds(Defaults.HostDeadline)}.");
 
-    public Option<int> Retries { get; } = new("--retries")
-    {
-        Description = "Extra connect attempts after a refused or timed-out connect (0-5).",
-        DefaultValueFactory = _ => Defaults.ConnectRetries,
-        Validators = { r => { if (r.GetValueOrDefault<int>() is < 0 or > 5) { r.AddError("--retries must be 0-5"); } } },
-    };
+    public Option<int?> Retries { get; } = NumberOptions.Integer("--retries", $"Extra connect attempts after a refused or timed-out connect (0-5). Default {Defaults.ConnectRetries}.", 0, 5);
 
     public Option<bool> NoTls { get; } = new("--no-tls") { Description = "Do not upgrade with STARTTLS when it is advertised." };
 
-    public Option<string> EhloName { get; } = new("--ehlo-name")
+    public Option<string?> EhloName { get; } = new("--ehlo-name")
     {
-        Description = $"Name sent with EHLO/HELO (default: this machine's name, '{Defaults.EhloName}').",
-        DefaultValueFactory = _ => Defaults.EhloName,
+        Description = "Name sent with EHLO/HELO (default: this machine's name).",
+        Validators =
+        {
+            r =>
+            {
+                var value = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (value.Length == 0 || value.Any(c => c <= ' ' || c > '~'))
+                {
+                    r.AddError($"--ehlo-name must be a domain or address literal without spaces or control characters, not '{TranscriptText.Escape(value)}'");
+                }
+            },
+        },
     };
 
     public void AddTo(Command command)
@@ -40,52 +46,43 @@ internal sealed class ProbeCliOptions
         command.Options.Add(EhloName);
     }
 
-    /// <summary>Builds the probe options; a value out of range is written to <paramref name="error"/> for <paramref name="command"/>.</summary>
-    /// <returns>The options, or null after reporting the problem.</returns>
-    public ProbeOptions? TryGetProbeOptions(ParseResult parse, TextWriter error, string command)
+    /// <summary>The settings these options override, as configuration keys.</summary>
+    public void AddOverrides(ParseResult parse, IDictionary<string, string?> overrides)
     {
-        try
+        static string Key(string name) => $"{ProbeSettings.Section}:{name}";
+        if (parse.GetValue(Timeout) is { } timeout)
         {
-            return ToProbeOptions(parse);
+            overrides[Key(nameof(ProbeSettings.GreetingTimeoutSeconds))] = Invariant(timeout);
+            overrides[Key(nameof(ProbeSettings.ReplyTimeoutSeconds))] = Invariant(timeout);
         }
-        catch (ArgumentException e)
+
+        if (parse.GetValue(ConnectTimeout) is { } connect)
         {
-            error.WriteLine($"esfleet {command}: {e.Message}");
-            return null;
+            overrides[Key(nameof(ProbeSettings.ConnectTimeoutSeconds))] = Invariant(connect);
+        }
+
+        if (parse.GetValue(Deadline) is { } deadline)
+        {
+            overrides[Key(nameof(ProbeSettings.HostDeadlineSeconds))] = Invariant(deadline);
+        }
+
+        if (parse.GetValue(Retries) is { } retries)
+        {
+            overrides[Key(nameof(ProbeSettings.Retries))] = retries.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (parse.GetValue(NoTls))
+        {
+            overrides[Key(nameof(ProbeSettings.StartTls))] = "false";
+        }
+
+        if (parse.GetValue(EhloName) is { } ehloName)
+        {
+            overrides[Key(nameof(ProbeSettings.EhloName))] = ehloName;
         }
     }
 
-    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
-    public ProbeOptions ToProbeOptions(ParseResult parse)
-    {
-        var timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout));
-        var deadline = TimeSpan.FromSeconds(parse.GetValue(Deadline));
-        return new ProbeOptions
-        {
-            GreetingTimeout = timeout,
-            ReplyTimeout = timeout,
-            ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(ConnectTimeout)),
-            HostDeadline = deadline,
-            ConnectRetries = parse.GetValue(Retries),
-            StartTls = !parse.GetValue(NoTls),
-            EhloName = parse.GetValue(EhloName)!,
-        }.Validated();
-    }
+    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static Option<double> Seconds(string name, string description, TimeSpan defaultValue) => new(name)
-    {
-        Description = $"{description} Default {defaultValue.TotalSeconds.ToString(CultureInfo.InvariantCulture)}.",
-        DefaultValueFactory = _ => defaultValue.TotalSeconds,
-        Validators =
-        {
-            r =>
-            {
-                var value = r.GetValueOrDefault<double>();
-                if (!(value > 0 && value <= 3600))
-                {
-                    r.AddError($"{name} must be more than 0 and at most 3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
-                }
-            },
-        },
-    };
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 }

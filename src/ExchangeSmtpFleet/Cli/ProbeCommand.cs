@@ -1,14 +1,15 @@
 using System.CommandLine;
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
-using ExchangeSmtpFleet.Core.Profiles;
-using ExchangeSmtpFleet.Smtp.Probing;
+using ExchangeSmtpFleet.Core.Inventory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
 
 /// <summary><c>esfleet probe HOST[:PORT]</c>: one host, live transcript, verdict, causes and remediation.</summary>
 internal static class ProbeCommand
 {
-    public static Command Create(TimeProvider time)
+    public static Command Create(CliContext context)
     {
         var target = new Argument<string>("HOST[:PORT]") { Description = "DNS name or IP address, optionally with a port (default 25); IPv6 as [addr]:port." };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object instead of the transcript and advice." };
@@ -28,32 +29,31 @@ internal static class ProbeCommand
                 return ExitCodes.Error;
             }
 
-            if (probeOptions.TryGetProbeOptions(parse, error, "probe") is not { } options)
-            {
-                return ExitCodes.Error;
-            }
+            var overrides = new Dictionary<string, string?>();
+            probeOptions.AddOverrides(parse, overrides);
+            using var services = context.BuildHost(overrides);
+            var audit = services.Services.GetRequiredService<AuditService>();
 
             var asJson = parse.GetValue(json);
-            Action<TranscriptLine>? live = asJson ? null : line => output.WriteLine($"  {line}");
+            Action<Core.Probing.TranscriptLine>? live = asJson ? null : line => output.WriteLine($"  {line}");
             if (!asJson)
             {
                 await output.WriteLineAsync($"Probing {host}:{port}").ConfigureAwait(false);
             }
 
-            var probe = await new SmtpProber(options, time).ProbeAsync(host, port, live, cancellationToken).ConfigureAwait(false);
-            var context = new ClassificationContext(parse.GetValue(profile)!, [], parse.GetValue(name), time.GetUtcNow());
-            var result = new Classifier(ProfileCatalog.BuiltIn).Classify(probe.Observation, context);
+            var inventoryHost = new InventoryHost { LineNumber = 0, Host = host, Port = port, Profile = parse.GetValue(profile)!, Name = parse.GetValue(name) };
+            var outcome = await audit.ProbeHostAsync(inventoryHost, live, cancellationToken).ConfigureAwait(false);
             if (asJson)
             {
-                await output.WriteLineAsync(ResultJson.ToLine(result, probe)).ConfigureAwait(false);
+                await output.WriteLineAsync(ResultJson.ToLine(outcome.Classification, outcome.Probe)).ConfigureAwait(false);
             }
             else
             {
                 await output.WriteLineAsync().ConfigureAwait(false);
-                ResultRenderer.Write(output, $"{host}:{port}", result, CommonOptions.LanguageOf(parse, lang));
+                ResultRenderer.Write(output, $"{host}:{port}", outcome.Classification, CommonOptions.LanguageOf(parse, lang));
             }
 
-            return result.Verdict == Verdict.Healthy ? ExitCodes.Ok : ExitCodes.Findings;
+            return outcome.Classification.Verdict == Verdict.Healthy ? ExitCodes.Ok : ExitCodes.Findings;
         });
         return command;
     }

@@ -1,4 +1,4 @@
-using ExchangeSmtpFleet.Smtp.Fleet;
+using ExchangeSmtpFleet.Core.Auditing;
 
 namespace ExchangeSmtpFleet.Cli;
 

@@ -3,10 +3,10 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Protocol;
-using ExchangeSmtpFleet.Smtp.Fleet;
-using ExchangeSmtpFleet.Smtp.Probing;
 
 namespace ExchangeSmtpFleet.Cli;
 
@@ -89,7 +89,7 @@ internal static class ResultJson
         foreach (var finding in result.Findings)
         {
             w.WriteStartObject();
-            w.WriteString("code", finding.Code);
+            w.WriteString("code", finding.Code.ToString());
             w.WriteString("severity", finding.Severity.ToString());
             w.WriteString("message", finding.Message);
             w.WriteEndObject();

@@ -1,64 +1,73 @@
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Probing;
 
 namespace ExchangeSmtpFleet.Cli;
 
-/// <summary>Writes a result with its causes and remediation for people at a terminal, in English or German.</summary>
+/// <summary>
+/// Writes a result with its causes and remediation for people at a terminal, in English or German. Everything that
+/// came from the network (banner, keywords, detail, the values findings name) is escaped: a server's escape sequences
+/// never reach the operator's terminal.
+/// </summary>
 internal static class ResultRenderer
 {
     public static void Write(TextWriter output, string heading, ClassificationResult result, Language language, bool withAdvice = true)
     {
-        var l = Labels.For(language);
-        var advice = KnowledgeBase.BuiltIn.For(result.Verdict, result.Reason, language);
-        output.WriteLine(heading);
+        var knowledge = KnowledgeBase.BuiltIn;
+        string L(Label label) => knowledge.LabelText(label, language);
+        var advice = knowledge.For(result.Verdict, result.Reason, language);
+        output.WriteLine(TranscriptText.Escape(heading));
         var verdict = result.Verdict.ToString();
-        Field(output, l.Verdict, advice.Title == verdict ? verdict : $"{verdict} ({advice.Title})");
-        Field(output, l.Reason, result.Reason.ToString());
-        Field(output, l.Family, string.IsNullOrEmpty(result.FamilyEvidence) ? result.Family : $"{result.Family} ({result.FamilyEvidence})");
-        Field(output, l.Profile, result.ProfileId);
-        Field(output, "Banner", result.Banner ?? l.None);
+        Field(output, L(Label.Verdict), advice.Title == verdict ? verdict : $"{verdict} ({advice.Title})");
+        Field(output, L(Label.Reason), result.Reason.ToString());
+        Field(output, L(Label.Family), string.IsNullOrEmpty(result.FamilyEvidence)
+            ? result.Family
+            : $"{result.Family} ({TranscriptText.Escape(result.FamilyEvidence)})");
+        Field(output, L(Label.Profile), result.ProfileId);
+        Field(output, L(Label.Banner), result.Banner is null ? L(Label.None) : TranscriptText.Escape(result.Banner));
         if (result.Detail is not null)
         {
-            Field(output, l.Detail, result.Detail);
+            Field(output, L(Label.Detail), TranscriptText.Escape(result.Detail));
         }
 
         if (!result.Keywords.IsDefaultOrEmpty)
         {
-            Field(output, l.Keywords, string.Join(", ", result.Keywords));
+            Field(output, L(Label.Keywords), TranscriptText.Escape(string.Join(", ", result.Keywords)));
         }
 
         if (!result.PostTlsKeywords.IsDefaultOrEmpty)
         {
-            Field(output, l.PostTlsKeywords, string.Join(", ", result.PostTlsKeywords));
+            Field(output, L(Label.PostTlsKeywords), TranscriptText.Escape(string.Join(", ", result.PostTlsKeywords)));
         }
 
-        Field(output, l.Missing, result.Missing.IsDefaultOrEmpty ? l.None : string.Join(", ", result.Missing));
+        Field(output, L(Label.Missing), result.Missing.IsDefaultOrEmpty ? L(Label.None) : string.Join(", ", result.Missing));
         if (!result.Unexpected.IsDefaultOrEmpty)
         {
-            Field(output, l.Unexpected, string.Join(", ", result.Unexpected));
+            Field(output, L(Label.Unexpected), TranscriptText.Escape(string.Join(", ", result.Unexpected)));
         }
 
         foreach (var finding in result.Findings)
         {
-            Field(output, l.Finding, $"[{finding.Severity}] {finding.Code}: {finding.Message}");
+            var safe = finding with { Arguments = [.. finding.Arguments.Select(TranscriptText.Escape)] };
+            Field(output, L(Label.Finding), $"[{knowledge.SeverityName(finding.Severity, language)}] {finding.Code}: {knowledge.Describe(safe, language)}");
         }
 
         if (withAdvice)
         {
-            WriteAdvice(output, advice, l);
+            WriteAdvice(output, advice, L);
         }
 
         output.WriteLine();
     }
 
-    private static void WriteAdvice(TextWriter output, Advice advice, Labels l)
+    private static void WriteAdvice(TextWriter output, Advice advice, Func<Label, string> label)
     {
         output.WriteLine();
         output.WriteLine($"  {advice.Summary}");
         if (advice.Causes.Length > 0)
         {
             output.WriteLine();
-            output.WriteLine($"  {l.Causes}:");
+            output.WriteLine($"  {label(Label.Causes)}:");
             foreach (var cause in advice.Causes)
             {
                 output.WriteLine($"    - {cause}");
@@ -71,7 +80,7 @@ internal static class ResultRenderer
             output.WriteLine($"  {procedure.Title}{(procedure.Reference is null ? string.Empty : $" ({procedure.Reference})")}:");
             foreach (var prerequisite in procedure.Prerequisites)
             {
-                output.WriteLine($"    {l.Prerequisite}: {prerequisite}");
+                output.WriteLine($"    {label(Label.Prerequisite)}: {prerequisite}");
             }
 
             for (var i = 0; i < procedure.Steps.Length; i++)
@@ -81,23 +90,10 @@ internal static class ResultRenderer
 
             foreach (var warning in procedure.Warnings)
             {
-                output.WriteLine($"    {l.Warning}: {warning}");
+                output.WriteLine($"    {label(Label.Warning)}: {warning}");
             }
         }
     }
 
     private static void Field(TextWriter output, string label, string value) => output.WriteLine($"  {label,-16} {value}");
-
-    private sealed record Labels(
-        string Verdict, string Reason, string Family, string Profile, string Detail, string Keywords, string PostTlsKeywords,
-        string Missing, string Unexpected, string Finding, string Causes, string Prerequisite, string Warning, string None)
-    {
-        private static readonly Labels English = new("Verdict", "Reason", "Family", "Profile", "Detail", "Keywords", "After STARTTLS",
-            "Missing", "Unexpected", "Finding", "Probable causes", "Prerequisite", "Warning", "(none)");
-
-        private static readonly Labels German = new("Befund", "Grund", "Familie", "Profil", "Detail", "Verben", "Nach STARTTLS",
-            "Fehlend", "Unerwartet", "Beobachtung", "Mögliche Ursachen", "Voraussetzung", "Warnung", "(keine)");
-
-        public static Labels For(Language language) => language == Language.German ? German : English;
-    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Simulator;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -8,7 +9,7 @@ internal static class SimulateCommand
 {
     private const int ListLimit = 60;
 
-    public static Command Create(TimeProvider time)
+    public static Command Create(CliContext context)
     {
         var fleet = new Option<FileInfo>("--fleet", "-f") { Description = "The fleet JSON file (see samples/lab-fleet.json).", Required = true };
         var command = new Command("simulate", "Run a simulated fleet on loopback addresses for demos, tests and benchmarks; stops on Ctrl+C.") { fleet };
@@ -20,7 +21,7 @@ internal static class SimulateCommand
             SmtpSimulator simulator;
             try
             {
-                simulator = await SmtpSimulator.StartAsync(FleetDefinition.Load(path), time).ConfigureAwait(false);
+                simulator = await SmtpSimulator.StartAsync(FleetDefinition.Load(path), context.Time).ConfigureAwait(false);
             }
             catch (FleetDefinitionException e)
             {

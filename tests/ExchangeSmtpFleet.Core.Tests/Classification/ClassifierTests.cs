@@ -220,7 +220,7 @@ public sealed class ClassifierTests
 
         Assert.Equal(Verdict.UnexpectedServer, result.Verdict);
         Assert.Equal(Reason.NoEsmtp, result.Reason);
-        Assert.Contains(result.Findings, f => f.Code == "HeloFallback");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.HeloFallback);
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed class ClassifierTests
         var result = Classify(ObservationBuilder.Ex2003().Failure(Reason.ConnectionClosed, "closed during QUIT"));
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
-        Assert.Contains(result.Findings, f => f.Code == "DialogueEndedEarly");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.DialogueEndedEarly);
     }
 
     [Fact]
@@ -289,7 +289,7 @@ public sealed class ClassifierTests
     {
         var result = Classify(ObservationBuilder.Ex2003(), name: "exch07.corp.example");
 
-        Assert.Contains(result.Findings, f => f.Code == "BannerNameMismatch" && f.Message.Contains("exch07.corp.example"));
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.BannerNameMismatch && f.Message.Contains("exch07.corp.example"));
     }
 
     [Theory]
@@ -299,7 +299,7 @@ public sealed class ClassifierTests
     {
         var result = Classify(ObservationBuilder.Ex2003(), name: name);
 
-        Assert.DoesNotContain(result.Findings, f => f.Code == "BannerNameMismatch");
+        Assert.DoesNotContain(result.Findings, f => f.Code == FindingCode.BannerNameMismatch);
     }
 
     [Fact]
@@ -310,7 +310,7 @@ public sealed class ClassifierTests
         var result = Classify(new ObservationBuilder().Ehlo(lines));
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
-        Assert.Contains(result.Findings, f => f.Code == "ReplyCodeAnomaly");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.ReplyCodeAnomaly);
     }
 
     [Fact]
@@ -326,8 +326,8 @@ public sealed class ClassifierTests
         var result = Classify(ObservationBuilder.Ex2003().Tls(tls));
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
-        Assert.Contains(result.Findings, f => f.Code == "CertificateExpired" && f.Severity == FindingSeverity.Error);
-        Assert.Contains(result.Findings, f => f.Code == "CertificateNotTrusted");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.CertificateExpired && f.Severity == FindingSeverity.Error);
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.CertificateNotTrusted);
     }
 
     [Fact]
@@ -335,7 +335,7 @@ public sealed class ClassifierTests
     {
         var result = Classify(ObservationBuilder.Ex2003().Tls(new TlsObservation { Subject = "CN=mail1", NotAfter = Now.AddDays(10) }));
 
-        Assert.Contains(result.Findings, f => f.Code == "CertificateExpiring");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.CertificateExpiring);
     }
 
     [Fact]
@@ -345,7 +345,7 @@ public sealed class ClassifierTests
             .Greeting("220 hub.example.com Microsoft ESMTP MAIL Service ready at Fri, 15 Nov 2019 16:49:11 +0800")
             .Ehlo("250-hub.example.com Hello [10.0.0.1]", "250-SIZE", "250-X-ANONYMOUSTLS", "250 X-EXPS NTLM");
 
-        Assert.Contains(Classify(builder).Findings, f => f.Code == "StartTlsNotAdvertised");
+        Assert.Contains(Classify(builder).Findings, f => f.Code == FindingCode.StartTlsNotAdvertised);
     }
 
     [Fact]
@@ -358,7 +358,7 @@ public sealed class ClassifierTests
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
         Assert.NotEmpty(result.PostTlsKeywords);
-        Assert.Contains(result.Findings, f => f.Code == "PostTlsKeywordsDiffer" && f.Message.Contains("X-LINK2STATE"));
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.PostTlsKeywordsDiffer && f.Message.Contains("X-LINK2STATE"));
     }
 
     [Fact]
@@ -366,7 +366,7 @@ public sealed class ClassifierTests
     {
         var result = Classify(ObservationBuilder.Ex2003().GreetingTime(TimeSpan.FromSeconds(25)));
 
-        Assert.Contains(result.Findings, f => f.Code == "SlowGreeting");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.SlowGreeting);
     }
 
     [Fact]
@@ -376,7 +376,7 @@ public sealed class ClassifierTests
             .Greeting("220 mail1 Microsoft ESMTP MAIL Service, Version: 7.5.7601.17514 ready at Mon, 1 Jan 2024")
             .Ehlo(ObservationBuilder.HealthyEx2003Ehlo));
 
-        Assert.Contains(result.Findings, f => f.Code == "ImplausibleVersion");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.ImplausibleVersion);
     }
 
     [Fact]

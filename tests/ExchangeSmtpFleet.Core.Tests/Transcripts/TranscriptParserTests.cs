@@ -190,7 +190,7 @@ public sealed class TranscriptParserTests
     {
         var result = Classify("250-mail1 Hello [1.2.3.4]\n250-TURN\n250-X-LINK2STATE\n");
 
-        Assert.Contains(result.Findings, f => f.Code == "ReplyTruncated");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.ReplyTruncated);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Simulator;
 using ExchangeSmtpFleet.Smtp.Fleet;
@@ -143,7 +145,7 @@ public sealed class FleetProberTests
 
         var outcome = await Prober().ProbeAsync([host], 1, null, TestContext.Current.CancellationToken).SingleAsync(TestContext.Current.CancellationToken);
 
-        Assert.Contains(outcome.Classification.Findings, f => f.Code == "BannerNameMismatch");
+        Assert.Contains(outcome.Classification.Findings, f => f.Code == FindingCode.BannerNameMismatch);
     }
 
     private sealed class SynchronousProgress(List<FleetProgress> sink) : IProgress<FleetProgress>

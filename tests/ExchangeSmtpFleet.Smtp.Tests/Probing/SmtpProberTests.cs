@@ -1,4 +1,5 @@
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Simulator;
 using ExchangeSmtpFleet.Smtp.Probing;
@@ -134,7 +135,7 @@ public sealed class SmtpProberTests
         Assert.Equal("CN=esfleet-simulator", probe.Observation.Tls.Subject);
         Assert.Contains("localhost", probe.Observation.Tls.SubjectAlternativeNames);
         Assert.NotEmpty(probe.Observation.Tls.ValidationErrors);
-        Assert.Contains(result.Findings, f => f.Code == "CertificateNotTrusted");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.CertificateNotTrusted);
         Assert.NotEmpty(result.PostTlsKeywords);
         Assert.DoesNotContain(result.PostTlsKeywords, k => k.Name == "STARTTLS");
         Assert.NotNull(probe.Timings.TlsMs);
@@ -155,7 +156,7 @@ public sealed class SmtpProberTests
         var (_, result) = await ProbeAsync("tls-broken");
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
-        Assert.Contains(result.Findings, f => f.Code == "StartTlsFailed");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.StartTlsFailed);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using ExchangeSmtpFleet.Cli;
-using ExchangeSmtpFleet.Smtp.Fleet;
+using ExchangeSmtpFleet.Core.Auditing;
 
 namespace ExchangeSmtpFleet.Tests.Cli;
 

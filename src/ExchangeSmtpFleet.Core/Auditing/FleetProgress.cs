@@ -1,4 +1,4 @@
-namespace ExchangeSmtpFleet.Smtp.Fleet;
+namespace ExchangeSmtpFleet.Core.Auditing;
 
 /// <summary>Progress of a fleet probe.</summary>
 /// <param name="Completed">Hosts finished.</param>

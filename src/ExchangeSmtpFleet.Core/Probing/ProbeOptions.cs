@@ -1,7 +1,6 @@
-using System.Net;
 using ExchangeSmtpFleet.Core.Protocol;
 
-namespace ExchangeSmtpFleet.Smtp.Probing;
+namespace ExchangeSmtpFleet.Core.Probing;
 
 /// <summary>
 /// How one host is probed. The defaults suit a nightly LAN audit: RFC 5321 4.5.3.2 lets a client wait
@@ -9,8 +8,11 @@ namespace ExchangeSmtpFleet.Smtp.Probing;
 /// </summary>
 public sealed record ProbeOptions
 {
-    /// <summary>The name sent with EHLO/HELO. Default: this machine's FQDN.</summary>
-    public string EhloName { get; init; } = DefaultEhloName();
+    /// <summary>
+    /// The name sent with EHLO/HELO; null for this machine's FQDN, which the prober looks up once when it is created
+    /// (building options does no look-up).
+    /// </summary>
+    public string? EhloName { get; init; }
 
     /// <summary>Time for name resolution and one TCP connect attempt.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -42,7 +44,9 @@ public sealed record ProbeOptions
     /// <summary>Bytes the server may send in one session before the probe gives up.</summary>
     public int MaxSessionBytes { get; init; } = 64 * 1024;
 
-    /// <summary>Checks that the values make sense; throws <see cref="ArgumentException"/> naming the bad one.</summary>
+    /// <summary>Checks that the values make sense.</summary>
+    /// <returns>These options.</returns>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public ProbeOptions Validated()
     {
         static void Positive(TimeSpan value, string name)
@@ -63,9 +67,10 @@ public sealed record ProbeOptions
             throw new ArgumentException($"ConnectRetries must be 0-5, not {ConnectRetries}", nameof(ConnectRetries));
         }
 
-        if (string.IsNullOrWhiteSpace(EhloName) || EhloName.Any(c => c is ' ' or '\r' or '\n' || c > '~'))
+        if (EhloName is not null && (string.IsNullOrWhiteSpace(EhloName) || EhloName.Any(c => c <= ' ' || c > '~')))
         {
-            throw new ArgumentException($"EhloName '{EhloName}' must be a domain or address literal without spaces", nameof(EhloName));
+            throw new ArgumentException(
+                $"EhloName '{TranscriptText.Escape(EhloName)}' must be a domain or address literal without spaces or control characters", nameof(EhloName));
         }
 
         if (MaxSessionBytes < 1024)
@@ -74,20 +79,5 @@ public sealed record ProbeOptions
         }
 
         return this;
-    }
-
-    private static string DefaultEhloName()
-    {
-        try
-        {
-            var host = Dns.GetHostName();
-            var domain = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().DomainName;
-            var name = string.IsNullOrEmpty(domain) || host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) ? host : $"{host}.{domain}";
-            return string.IsNullOrWhiteSpace(name) ? "localhost" : name;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return "localhost";
-        }
     }
 }

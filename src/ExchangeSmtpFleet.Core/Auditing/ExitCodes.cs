@@ -1,7 +1,7 @@
-namespace ExchangeSmtpFleet.Cli;
+namespace ExchangeSmtpFleet.Core.Auditing;
 
 /// <summary>Exit codes of every command (SPEC 9).</summary>
-internal static class ExitCodes
+public static class ExitCodes
 {
     /// <summary>All healthy / valid.</summary>
     public const int Ok = 0;
@@ -9,6 +9,6 @@ internal static class ExitCodes
     /// <summary>Findings: a host not healthy, an inventory row with problems.</summary>
     public const int Findings = 1;
 
-    /// <summary>An error: bad arguments, unreadable input, unusable file.</summary>
+    /// <summary>An error: bad arguments, unreadable input, unusable file, an interrupted run.</summary>
     public const int Error = 2;
 }

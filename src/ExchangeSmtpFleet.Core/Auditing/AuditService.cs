@@ -1,0 +1,178 @@
+using System.Globalization;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Probing;
+
+namespace ExchangeSmtpFleet.Core.Auditing;
+
+/// <summary>
+/// The audit: reads the inventory, probes and classifies every host, hands each outcome to the result sinks as it
+/// arrives, and counts. The command line (<c>probe</c>, <c>scan</c>) and the coming jobs run the audit through this
+/// one service; they only parse options and render.
+/// </summary>
+public sealed class AuditService
+{
+    /// <summary>Most outcomes one <see cref="IResultSink.WriteAsync"/> call receives.</summary>
+    public const int MaxBatchSize = 500;
+
+    /// <summary>Outcomes that may wait for a slow sink before the probing waits for it.</summary>
+    public const int SinkQueueCapacity = 4096;
+
+    private readonly IInventoryReader _inventory;
+    private readonly IFleetProber _fleet;
+    private readonly IHostProber _prober;
+    private readonly Classifier _classifier;
+    private readonly TimeProvider _time;
+    private readonly string _toolVersion;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="inventory">Reads inventory files.</param>
+    /// <param name="fleet">Probes and classifies a set of hosts.</param>
+    /// <param name="prober">Probes one host (its options are recorded with each run).</param>
+    /// <param name="classifier">Judges one host.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="toolVersion">The version of esfleet, recorded with each run.</param>
+    public AuditService(IInventoryReader inventory, IFleetProber fleet, IHostProber prober, Classifier classifier, TimeProvider time, string toolVersion)
+    {
+        _inventory = inventory;
+        _fleet = fleet;
+        _prober = prober;
+        _classifier = classifier;
+        _time = time;
+        _toolVersion = toolVersion;
+    }
+
+    /// <summary>Reads and validates an inventory file; never throws for a bad file.</summary>
+    /// <param name="path">The inventory file.</param>
+    public InventoryReadResult ReadInventory(string path) => _inventory.ReadFile(path);
+
+    /// <summary>Probes and classifies one host.</summary>
+    /// <param name="host">The host with what the inventory expects of it.</param>
+    /// <param name="onLine">Called for every transcript line as it happens, or null.</param>
+    /// <param name="cancellationToken">The caller's cancellation.</param>
+    public async Task<HostOutcome> ProbeHostAsync(InventoryHost host, Action<TranscriptLine>? onLine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var probe = await _prober.ProbeAsync(host.Host, host.Port, onLine, cancellationToken).ConfigureAwait(false);
+        return new HostOutcome(host, probe, _classifier.Classify(probe.Observation, ContextFor(host, _time.GetUtcNow())));
+    }
+
+    /// <summary>What the classifier needs to know of an inventory host.</summary>
+    /// <param name="host">The inventory row.</param>
+    /// <param name="now">The clock reading for certificate findings.</param>
+    public static ClassificationContext ContextFor(InventoryHost host, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new ClassificationContext(host.Profile, host.IgnoreVerbs, host.Name, now);
+    }
+
+    /// <summary>
+    /// Audits every host of the request's inventory. Cancellation is not an exception: the run ends
+    /// <see cref="AuditRunStatus.Interrupted"/> with the results that arrived, and every sink is closed.
+    /// </summary>
+    /// <param name="request">The inventory and the concurrency.</param>
+    /// <param name="sinks">Where outcomes go as they arrive (see <see cref="IResultSink"/>); may be empty.</param>
+    /// <param name="progress">Told after every host, or null.</param>
+    /// <param name="cancellationToken">Interrupts the run.</param>
+    /// <exception cref="AuditSinkException">A sink failed; the run ended <see cref="AuditRunStatus.Failed"/>.</exception>
+    public async Task<AuditResult> RunAsync(
+        AuditRequest request, IReadOnlyList<IResultSink> sinks, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sinks);
+        if (!request.Inventory.IsUsable)
+        {
+            throw new ArgumentException($"unusable inventory: {request.Inventory.FatalError}", nameof(request));
+        }
+
+        var started = _time.GetUtcNow();
+        var run = new AuditRun
+        {
+            RunId = NewRunId(request.Kind, started),
+            StartedAt = started,
+            InventoryPath = request.InventoryPath,
+            InventoryHash = request.Inventory.ContentHash,
+            HostCount = request.Inventory.Hosts.Length,
+            Concurrency = request.Concurrency,
+            Probe = _prober.Options,
+            ToolVersion = _toolVersion,
+        };
+
+        using var failure = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
+        foreach (var sink in sinks)
+        {
+            try
+            {
+                await sink.OpenAsync(run, stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new AuditSinkException($"{sink.Name}: {e.Message}", e);
+            }
+        }
+
+        var pumps = sinks.Select(s => new SinkPump(s, SinkQueueCapacity, MaxBatchSize, failure.Cancel, failure.Token)).ToArray();
+        var counts = new int[Enum.GetValues<Verdict>().Length];
+        var status = AuditRunStatus.Completed;
+        var start = _time.GetTimestamp();
+        try
+        {
+            await foreach (var outcome in _fleet.ProbeAsync(request.Inventory.Hosts, request.Concurrency, progress, stop.Token).ConfigureAwait(false))
+            {
+                counts[(int)outcome.Classification.Verdict]++;
+                foreach (var pump in pumps)
+                {
+                    if (!await pump.AddAsync(outcome, stop.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            status = failure.IsCancellationRequested ? AuditRunStatus.Failed : AuditRunStatus.Interrupted;
+        }
+
+        await Task.WhenAll(pumps.Select(p => p.DrainAsync())).ConfigureAwait(false);
+        var failed = pumps.FirstOrDefault(p => p.Failure is not null);
+        if (failed is not null)
+        {
+            status = AuditRunStatus.Failed;
+        }
+
+        run = run with { Status = status, FinishedAt = _time.GetUtcNow() };
+        var summary = new RunSummary
+        {
+            Counts = RunSummary.CountsFrom(counts),
+            InventoryProblems = request.Inventory.Problems.Length,
+            Disabled = request.Inventory.DisabledCount,
+            Expected = request.Inventory.Hosts.Length,
+            Elapsed = _time.GetElapsedTime(start),
+        };
+
+        Exception? closeFailure = null;
+        foreach (var pump in pumps.Where(p => p.Failure is null))
+        {
+            try
+            {
+                await pump.Sink.CloseAsync(run, summary, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                closeFailure ??= new AuditSinkException($"{pump.Sink.Name}: {e.Message}", e);
+            }
+        }
+
+        if (failed is not null)
+        {
+            throw new AuditSinkException($"{failed.Sink.Name}: {failed.Failure!.Message}", failed.Failure);
+        }
+
+        return closeFailure is null ? new AuditResult(run, summary) : throw closeFailure;
+    }
+
+    private static string NewRunId(string kind, DateTimeOffset started) =>
+        string.Create(CultureInfo.InvariantCulture, $"{kind}-{started:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}");
+}

@@ -1,0 +1,95 @@
+using ExchangeSmtpFleet.Cli;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Probing;
+using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Infrastructure.Inventory;
+using ExchangeSmtpFleet.Smtp.Fleet;
+using ExchangeSmtpFleet.Smtp.Probing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace ExchangeSmtpFleet.Hosting;
+
+/// <summary>
+/// The composition root: the one place that knows which implementation serves which contract. Configuration in the
+/// .NET order, later wins: <c>appsettings.json</c> beside the executable, environment variables with the <c>ESF_</c>
+/// prefix (<c>__</c> for nesting: <c>ESF_Probe__ReplyTimeoutSeconds=5</c>), then the command line's options.
+/// </summary>
+/// <remarks>
+/// Built without the Generic Host's defaults (no content-root scan, no user secrets, no hosted services): a one-shot
+/// command pays only for what it resolves. Logging goes to standard error, warnings and above unless
+/// <c>Logging:LogLevel:Default</c> says otherwise, so it never mixes with results on standard output.
+/// </remarks>
+internal static class EsfleetHost
+{
+    /// <summary>The prefix of environment variables that configure esfleet.</summary>
+    public const string EnvironmentPrefix = "ESF_";
+
+    /// <summary>Builds the host for one command.</summary>
+    /// <param name="time">The clock every service uses.</param>
+    /// <param name="overrides">Settings from the command line (<c>Probe:ReplyTimeoutSeconds</c> = <c>5</c>), applied last.</param>
+    /// <param name="settingsFile">The appsettings file; default <c>appsettings.json</c> beside the executable.</param>
+    public static IHost Build(TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = "esfleet",
+        });
+        builder.Configuration
+            .AddJsonFile(settingsFile ?? Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides);
+
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(ProfileCatalog.BuiltIn);
+        services.AddSingleton(KnowledgeBase.BuiltIn);
+        services.AddSingleton<Classifier>();
+        services.AddSingleton<IInventoryReader, CsvInventoryReader>();
+        services.AddSingleton(sp => Settings<ProbeSettings>(sp, ProbeSettings.Section, s => s.Problems()));
+        services.AddSingleton(sp => Settings<ScanSettings>(sp, ScanSettings.Section, s => s.Problems()));
+        services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
+        services.AddSingleton<IFleetProber, FleetProber>();
+        services.AddSingleton(sp => new AuditService(
+            sp.GetRequiredService<IInventoryReader>(),
+            sp.GetRequiredService<IFleetProber>(),
+            sp.GetRequiredService<IHostProber>(),
+            sp.GetRequiredService<Classifier>(),
+            time,
+            EsfleetCli.Version));
+        return builder.Build();
+    }
+
+    /// <summary>Binds and validates one settings section.</summary>
+    /// <exception cref="ConfigurationProblemException">A value cannot be read or is out of range; the message names it.</exception>
+    private static T Settings<T>(IServiceProvider services, string section, Func<T, IEnumerable<string>> problems)
+        where T : new()
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var settings = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder says "Failed to convert configuration value '5s' at 'Probe:ReplyTimeoutSeconds' to type ...".
+            throw new ConfigurationProblemException(e.Message, e);
+        }
+
+        var first = problems(settings).FirstOrDefault();
+        return first is null ? settings : throw new ConfigurationProblemException(first);
+    }
+}
