@@ -3,6 +3,7 @@ namespace ExchangeSmtpFleet.Core.Classification;
 /// <summary>Maps every <see cref="Reason"/> onto its <see cref="Verdict"/>.</summary>
 public static class ReasonVerdicts
 {
+    /// <summary>The verdict <paramref name="reason"/> belongs to.</summary>
     public static Verdict VerdictOf(Reason reason) => reason switch
     {
         Reason.ProfileSatisfied => Verdict.Healthy,

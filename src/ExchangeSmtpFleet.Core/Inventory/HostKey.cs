@@ -6,6 +6,7 @@ namespace ExchangeSmtpFleet.Core.Inventory;
 /// <summary>The canonical <c>host:port</c> identity of a target.</summary>
 public static class HostKey
 {
+    /// <summary>The identity of <paramref name="host"/>:<paramref name="port"/>: IP literals canonical, names lower case without a trailing dot, IPv6 in brackets.</summary>
     public static string For(string host, int port)
     {
         var canonical = IPAddress.TryParse(host, out var ip) ? ip.ToString() : host.TrimEnd('.').ToLowerInvariant();

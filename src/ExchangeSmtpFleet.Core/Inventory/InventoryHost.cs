@@ -11,15 +11,19 @@ public sealed record InventoryHost
     /// <summary>DNS name or IP literal to connect to, as written (brackets of an IPv6 literal removed).</summary>
     public required string Host { get; init; }
 
+    /// <summary>TCP port.</summary>
     public int Port { get; init; } = 25;
 
     /// <summary>Display / expected server name, compared with the banner.</summary>
     public string? Name { get; init; }
 
+    /// <summary>Site, for grouping.</summary>
     public string? Site { get; init; }
 
+    /// <summary>Owner, for grouping.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>The profile the host is judged against.</summary>
     public required string Profile { get; init; }
 
     /// <summary>Keywords deliberately turned off on this host, upper case.</summary>

@@ -6,5 +6,6 @@ namespace ExchangeSmtpFleet.Core.Inventory;
 /// <param name="RawText">The row as it was in the file, when known.</param>
 public sealed record InventoryProblem(int LineNumber, string Reason, string? RawText = null)
 {
+    /// <summary><c>line N: reason</c>, or the reason alone for the file as a whole.</summary>
     public override string ToString() => LineNumber > 0 ? $"line {LineNumber}: {Reason}" : Reason;
 }

@@ -14,6 +14,7 @@ public sealed class ProfileCatalog
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly FrozenDictionary<string, ServerProfile> _profiles;
 
+    /// <summary>A catalogue of <paramref name="profiles"/>; ids are case-insensitive and must be unique.</summary>
     public ProfileCatalog(IEnumerable<ServerProfile> profiles)
     {
         var map = new Dictionary<string, ServerProfile>(StringComparer.OrdinalIgnoreCase);
@@ -36,8 +37,10 @@ public sealed class ProfileCatalog
     /// <summary>The profiles shipped with the tool.</summary>
     public static ProfileCatalog BuiltIn => BuiltInCatalog.Value;
 
+    /// <summary>The profile ids, sorted.</summary>
     public IEnumerable<string> Ids => _profiles.Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>The profile with <paramref name="id"/>, when there is one.</summary>
     public bool TryGet(string id, out ServerProfile profile) => _profiles.TryGetValue(id, out profile!);
 
     /// <summary>The profile with this id.</summary>

@@ -65,5 +65,6 @@ public readonly record struct EhloKeyword(string Name, ImmutableArray<string> Pa
         }
     }
 
+    /// <summary>The keyword as advertised: name and parameters.</summary>
     public override string ToString() => Parameters.IsDefaultOrEmpty ? Name : $"{Name} {string.Join(' ', Parameters)}";
 }

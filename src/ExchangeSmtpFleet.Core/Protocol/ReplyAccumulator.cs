@@ -13,6 +13,7 @@ public sealed class ReplyAccumulator
     private readonly ImmutableArray<int>.Builder _codes = ImmutableArray.CreateBuilder<int>();
     private readonly ImmutableArray<ReplyAnomaly>.Builder _anomalies = ImmutableArray.CreateBuilder<ReplyAnomaly>();
 
+    /// <summary>An accumulator with <paramref name="limits"/> (default <see cref="ReplyLimits.Default"/>).</summary>
     public ReplyAccumulator(ReplyLimits? limits = null) => _limits = limits ?? ReplyLimits.Default;
 
     /// <summary>Number of lines taken so far.</summary>

@@ -42,10 +42,19 @@ internal static class EsfleetHost
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "esfleet",
         });
-        builder.Configuration
-            .AddJsonFile(settingsFile ?? Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(overrides);
+        var file = settingsFile ?? Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        try
+        {
+            builder.Configuration
+                .AddJsonFile(file, optional: true, reloadOnChange: false)
+                .AddEnvironmentVariables(EnvironmentPrefix)
+                .AddInMemoryCollection(overrides);
+        }
+        catch (InvalidDataException e)
+        {
+            // "Failed to load configuration from file '...'", with the JSON reader's line and position inside.
+            throw new ConfigurationProblemException($"{e.Message} {e.InnerException?.Message}".Trim(), e);
+        }
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -3,6 +3,7 @@ using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Simulator;
 using ExchangeSmtpFleet.Smtp.Probing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ExchangeSmtpFleet.Smtp.Tests.Probing;
 
@@ -18,6 +19,58 @@ public sealed class SmtpProberTests
         HostDeadline = TimeSpan.FromSeconds(20),
         RetryDelay = TimeSpan.FromMilliseconds(50),
     };
+
+    /// <summary>Every phase but the one a fake-clock test is about waits long (the fake clock jumps a second at a time).</summary>
+    private static readonly ProbeOptions Patient = FastOptions with
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(60),
+        GreetingTimeout = TimeSpan.FromSeconds(30),
+        ReplyTimeout = TimeSpan.FromSeconds(30),
+        HostDeadline = TimeSpan.FromSeconds(120),
+    };
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+
+    private static FleetDefinition OneHost(string fault, int greetingDelayMs) => new()
+    {
+        Hosts = [new SimulatedHostDefinition
+        {
+            Address = Loopback.Next(), Port = 0, Fault = fault, TranscriptText = Loopback.Transcript("ex2003-healthy-real.txt"),
+            GreetingDelayMs = greetingDelayMs,
+        }],
+    };
+
+    /// <summary>
+    /// Probes with the prober and the simulated host on one fake clock: once the host has accepted the connection, the
+    /// clock jumps a second at a time (with a short real pause for the sockets) until the probe ends. Time-outs fire by
+    /// the fake clock, so no test waits for them and none depends on the machine's speed.
+    /// </summary>
+    private static async Task<(ProbeResult Probe, ClassificationResult Result)> ProbeOnFakeClockAsync(string fault, ProbeOptions options, int greetingDelayMs = 0)
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await SmtpSimulator.StartAsync(OneHost(fault, greetingDelayMs), clock);
+        var endpoint = simulator.Endpoints[0].EndPoint;
+        var probing = new SmtpProber(options, clock).ProbeAsync(endpoint.Address.ToString(), endpoint.Port, null, TestContext.Current.CancellationToken);
+        await UntilAsync(() => simulator.Statistics.Sessions >= 1);
+        for (var jumps = 0; !probing.IsCompleted && jumps < 600; jumps++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(probing, Task.Delay(20, TestContext.Current.CancellationToken));
+        }
+
+        var probe = await probing;
+        var result = new Classifier(ProfileCatalog.BuiltIn).Classify(probe.Observation, ClassificationContext.Default(clock.GetUtcNow()));
+        return (probe, result);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; !condition(); i++)
+        {
+            Assert.True(i < 1000, "the simulated host never saw the connection");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
 
     private static async Task<(ProbeResult Probe, ClassificationResult Result)> ProbeAsync(
         string fault, string transcript = "ex2003-healthy-real.txt", ProbeOptions? options = null, int greetingDelayMs = 3000)
@@ -41,7 +94,6 @@ public sealed class SmtpProberTests
 
     [Theory]
     [InlineData("refuse", Verdict.Unreachable, Reason.ConnectionRefused)]
-    [InlineData("silent", Verdict.Unreachable, Reason.GreetingTimeout)]
     [InlineData("close", Verdict.Unreachable, Reason.ConnectionClosed)]
     [InlineData("421", Verdict.Rejected, Reason.ServiceNotAvailable)]
     [InlineData("554", Verdict.Rejected, Reason.NoService)]
@@ -160,18 +212,30 @@ public sealed class SmtpProberTests
     }
 
     [Fact]
-    public async Task Probe_SlowGreetingWithinTimeout_IsHealthyAndTimed()
+    public async Task Probe_SilentHost_IsGreetingTimeoutAfterTheGreetingTimeout()
     {
-        var (probe, result) = await ProbeAsync("slow-greeting", greetingDelayMs: 300);
+        var (probe, result) = await ProbeOnFakeClockAsync("silent", Patient with { GreetingTimeout = TimeSpan.FromSeconds(2) });
+
+        Assert.Equal(Reason.GreetingTimeout, result.Reason);
+        Assert.Contains("within 2 s", result.Detail, StringComparison.Ordinal);
+        Assert.Null(probe.Timings.BannerMs);
+    }
+
+    [Fact]
+    public async Task Probe_SlowGreetingWithinTimeout_IsHealthyWithASlowGreetingFinding()
+    {
+        // 15 s on the fake clock: past the 10 s finding threshold, within the 30 s greeting time-out.
+        var (probe, result) = await ProbeOnFakeClockAsync("slow-greeting", Patient, greetingDelayMs: 15_000);
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
-        Assert.True(probe.Timings.BannerMs >= 250, $"banner took {probe.Timings.BannerMs} ms");
+        Assert.Contains(result.Findings, f => f.Code == FindingCode.SlowGreeting);
+        Assert.True(probe.Timings.BannerMs >= 10_000, $"banner took {probe.Timings.BannerMs} ms on the fake clock");
     }
 
     [Fact]
     public async Task Probe_SlowGreetingPastTimeout_IsGreetingTimeout()
     {
-        var (_, result) = await ProbeAsync("slow-greeting", options: FastOptions with { GreetingTimeout = TimeSpan.FromMilliseconds(300) }, greetingDelayMs: 5000);
+        var (_, result) = await ProbeOnFakeClockAsync("slow-greeting", Patient with { GreetingTimeout = TimeSpan.FromSeconds(5) }, greetingDelayMs: 60_000);
 
         Assert.Equal(Reason.GreetingTimeout, result.Reason);
     }
@@ -179,11 +243,10 @@ public sealed class SmtpProberTests
     [Fact]
     public async Task Probe_HostDeadline_EndsAProbeThatPhaseTimeoutsWouldAllow()
     {
-        var options = FastOptions with { GreetingTimeout = TimeSpan.FromSeconds(30), HostDeadline = TimeSpan.FromMilliseconds(400) };
-
-        var (_, result) = await ProbeAsync("silent", options: options);
+        var (_, result) = await ProbeOnFakeClockAsync("silent", Patient with { HostDeadline = TimeSpan.FromSeconds(4) });
 
         Assert.Equal(Reason.DeadlineExceeded, result.Reason);
+        Assert.Contains("deadline of 4 s", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -215,16 +278,17 @@ public sealed class SmtpProberTests
     [Fact]
     public async Task Probe_CallerCancels_ThrowsInsteadOfReportingATimeout()
     {
-        var fleet = new FleetDefinition
-        {
-            Hosts = [new SimulatedHostDefinition { Address = Loopback.Next(), Port = 0, Fault = "silent", TranscriptText = Loopback.Transcript("ex2003-healthy-real.txt") }],
-        };
-        await using var simulator = await SmtpSimulator.StartAsync(fleet, TimeProvider.System);
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await SmtpSimulator.StartAsync(OneHost("silent", 0), clock);
         var endpoint = simulator.Endpoints[0].EndPoint;
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var prober = new SmtpProber(FastOptions with { GreetingTimeout = TimeSpan.FromSeconds(30) }, TimeProvider.System);
+        using var cancel = new CancellationTokenSource();
+        var probing = new SmtpProber(Patient, clock).ProbeAsync(endpoint.Address.ToString(), endpoint.Port, null, cancel.Token);
+        await UntilAsync(() => simulator.Statistics.Sessions >= 1);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => prober.ProbeAsync(endpoint.Address.ToString(), endpoint.Port, null, cancel.Token));
+        // The clock stands still: only the caller's cancellation can end this probe, and it must not read as a time-out.
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probing);
     }
 
     [Fact]

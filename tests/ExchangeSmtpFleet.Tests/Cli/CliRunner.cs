@@ -5,11 +5,14 @@ namespace ExchangeSmtpFleet.Tests.Cli;
 /// <summary>Runs <c>esfleet</c> in-process with captured output.</summary>
 internal static class CliRunner
 {
-    public static async Task<CliRun> RunAsync(params string[] args)
+    public static Task<CliRun> RunAsync(params string[] args) => RunWithSettingsAsync(null, args);
+
+    /// <summary>Runs with <paramref name="settingsFile"/> in place of the appsettings.json beside the executable.</summary>
+    public static async Task<CliRun> RunWithSettingsAsync(string? settingsFile, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await EsfleetCli.RunAsync(args, output, error, TimeProvider.System);
+        var code = await EsfleetCli.RunAsync(args, output, error, TimeProvider.System, settingsFile);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

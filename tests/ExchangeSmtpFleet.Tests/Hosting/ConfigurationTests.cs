@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Tests.Cli;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExchangeSmtpFleet.Tests.Hosting;
+
+/// <summary>Configuration in the .NET order: appsettings.json, then ESF_ environment variables, then the command line.</summary>
+public sealed class ConfigurationTests
+{
+    private static async Task<(Simulator.SmtpSimulator Simulator, string Inventory)> OneHealthyHostAsync()
+    {
+        var simulator = await SimulatedHosts.StartAsync(("ex2003-healthy-real.txt", "none"));
+        var endpoint = simulator.Endpoints[0].EndPoint;
+        return (simulator, CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture, $"Host,Port\n{endpoint.Address},{endpoint.Port}\n")));
+    }
+
+    [Fact]
+    public async Task SettingsFile_ValueIsUsed_AndTheCommandLineWinsOverIt()
+    {
+        var (simulator, inventory) = await OneHealthyHostAsync();
+        await using var running = simulator;
+        var settings = CliRunner.TempFile("""{ "Scan": { "Concurrency": 7 }, "Probe": { "StartTls": false } }""", ".json");
+
+        var fromFile = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory);
+        var fromOption = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory, "--concurrency", "3");
+
+        Assert.Equal(0, fromFile.ExitCode);
+        Assert.Contains("concurrency 7)", fromFile.Output, StringComparison.Ordinal);
+        Assert.Contains("concurrency 3)", fromOption.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnvironmentVariable_WithPrefixAndNesting_ConfiguresAFreshProcess()
+    {
+        var (simulator, inventory) = await OneHealthyHostAsync();
+        await using var running = simulator;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "esfleet.dll"), "scan", "--inventory", inventory, "--no-tls" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["ESF_Scan__Concurrency"] = "5" },
+        };
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("concurrency 5)", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "Probe": { "ReplyTimeoutSeconds": "abc" } }""", "'Probe:ReplyTimeoutSeconds'")]
+    [InlineData("""{ "Probe": { "ReplyTimeoutSeconds": 0 } }""", "Probe:ReplyTimeoutSeconds must be more than 0")]
+    [InlineData("""{ "Probe": { "Retries": 9 } }""", "Probe:Retries must be 0-5, not 9")]
+    [InlineData("""{ "Probe": { "EhloName": "two words" } }""", "Probe:EhloName must be a domain")]
+    [InlineData("""{ "Scan": { "Concurrency": 0 } }""", "Scan:Concurrency must be 1-4096, not 0")]
+    [InlineData("""{ "Scan": { "Concurrency": """, "Failed to load configuration from file")]
+    public async Task SettingsFile_BadValue_IsOneLineAndExit2(string json, string expected)
+    {
+        var settings = CliRunner.TempFile(json, ".json");
+        var inventory = CliRunner.TempFile("Host\n127.0.0.1\n");
+
+        var run = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("esfleet: configuration: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExampleSettings_NameOnlyRealSettings_WithTheirDefaults()
+    {
+        var example = CliRunner.Sample("appsettings.example.json");
+        using var host = EsfleetHost.Build(TimeProvider.System, new Dictionary<string, string?>(), example);
+
+        var probe = host.Services.GetRequiredService<ProbeSettings>();
+        var scan = host.Services.GetRequiredService<ScanSettings>();
+
+        Assert.Equivalent(new ProbeSettings { EhloName = string.Empty }, probe);
+        Assert.Equivalent(new ScanSettings(), scan);
+        using var document = JsonDocument.Parse(File.ReadAllText(example));
+        AssertKnown(document.RootElement.GetProperty(ProbeSettings.Section), typeof(ProbeSettings));
+        AssertKnown(document.RootElement.GetProperty(ScanSettings.Section), typeof(ScanSettings));
+        Assert.Equivalent(
+            typeof(ProbeSettings).GetProperties().Select(p => p.Name).Order(),
+            document.RootElement.GetProperty(ProbeSettings.Section).EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void ProbeSettings_BuildProbeOptions_WithoutLookingUpTheMachineName()
+    {
+        var options = new ProbeSettings { ReplyTimeoutSeconds = 2 }.ToProbeOptions();
+
+        Assert.Null(options.EhloName);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.QuitTimeout);
+    }
+
+    private static void AssertKnown(JsonElement section, Type settings)
+    {
+        foreach (var property in section.EnumerateObject())
+        {
+            Assert.True(settings.GetProperty(property.Name) is not null, $"{settings.Name} has no setting {property.Name}");
+        }
+    }
+}
