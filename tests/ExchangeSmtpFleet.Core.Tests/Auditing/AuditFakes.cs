@@ -29,7 +29,10 @@ internal static class AuditFakes
             : ObservationBuilder.Ex2003().Build();
         var probe = new ProbeResult
         {
-            Host = host.Host, Port = host.Port, Observation = observation, StartedAt = Now,
+            Host = host.Host,
+            Port = host.Port,
+            Observation = observation,
+            StartedAt = Now,
             Timings = new ProbeTimings(1, 1, 1, null, 3),
         };
         return new HostOutcome(host, probe, new Classifier(ProfileCatalog.BuiltIn).Classify(observation, AuditService.ContextFor(host, Now)));
