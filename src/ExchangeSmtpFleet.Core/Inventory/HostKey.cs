@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 
 namespace ExchangeSmtpFleet.Core.Inventory;
 
@@ -9,7 +8,7 @@ public static class HostKey
     /// <summary>The identity of <paramref name="host"/>:<paramref name="port"/>: IP literals canonical, names lower case without a trailing dot, IPv6 in brackets.</summary>
     public static string For(string host, int port)
     {
-        var canonical = IPAddress.TryParse(host, out var ip) ? ip.ToString() : host.TrimEnd('.').ToLowerInvariant();
+        var canonical = HostNameRules.TryParseAddress(host, out var ip) ? ip.ToString() : host.TrimEnd('.').ToLowerInvariant();
         return canonical.Contains(':', StringComparison.Ordinal)
             ? string.Create(CultureInfo.InvariantCulture, $"[{canonical}]:{port}")
             : string.Create(CultureInfo.InvariantCulture, $"{canonical}:{port}");

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
 
 namespace ExchangeSmtpFleet.Smtp.Probing;
 
@@ -19,7 +19,7 @@ internal sealed class CertificateCapture : IDisposable
     /// <summary>Handshake options for <paramref name="host"/> (an IP literal sends no SNI).</summary>
     public SslClientAuthenticationOptions OptionsFor(string host) => new()
     {
-        TargetHost = IPAddress.TryParse(host, out _) ? string.Empty : host,
+        TargetHost = HostNameRules.TryParseAddress(host, out _) ? string.Empty : host,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
 
         // CA5359 is right for clients that send secrets; this one audits. It sends nothing but EHLO and QUIT

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Protocol;
 
@@ -365,9 +366,15 @@ public sealed class SmtpProber : IHostProber
 
         private async Task<IPAddress[]> ResolveAsync(CancellationToken token)
         {
-            if (IPAddress.TryParse(host, out var literal))
+            if (HostNameRules.TryParseAddress(host, out var literal))
             {
                 return [literal];
+            }
+
+            // Never hand the resolver a legacy numeric form (0x7f.0.0.1, 127.1): it would connect to an address nobody wrote.
+            if (HostNameRules.Problem(host) is { } problem)
+            {
+                throw new ProbeAbortException(Reason.DnsFailure, TranscriptText.Escape(problem));
             }
 
             IPAddress[] addresses;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using ExchangeSmtpFleet.Core.Inventory;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -22,7 +21,13 @@ internal static class HostPort
                 return false;
             }
 
-            portText = host.Length > close + 1 && host[close + 1] == ':' ? host[(close + 2)..] : null;
+            if (host.Length > close + 1 && host[close + 1] != ':')
+            {
+                problem = $"'{text}': unexpected text after ']'";
+                return false;
+            }
+
+            portText = host.Length > close + 1 ? host[(close + 2)..] : null;
             host = host[1..close];
         }
         else if (host.Count(c => c == ':') == 1)
@@ -39,7 +44,7 @@ internal static class HostPort
         }
 
         problem = HostNameRules.Problem(host);
-        if (problem is null && host.Contains(':', StringComparison.Ordinal) && !IPAddress.TryParse(host, out _))
+        if (problem is null && host.Contains(':', StringComparison.Ordinal) && !HostNameRules.TryParseAddress(host, out _))
         {
             problem = $"'{text}' is not a valid host";
         }

@@ -36,6 +36,42 @@ public sealed class HostNameRulesTests
         Assert.NotNull(HostNameRules.Problem(host));
     }
 
+    /// <summary>Issue 7, defect 2: forms the system resolver reads as another address (inet_aton) are refused.</summary>
+    [Theory]
+    [InlineData("127.0.0.010")]
+    [InlineData("010.0.0.1")]
+    [InlineData("1.2.3.04")]
+    [InlineData("0x7f.0.0.1")]
+    [InlineData("0X7F.0.0.1")]
+    [InlineData("0x7f000001")]
+    [InlineData("2130706433")]
+    [InlineData("127.1")]
+    [InlineData("127.0.1")]
+    public void Problem_LegacyNumericForm_IsRefusedAsNotDottedDecimal(string host)
+    {
+        Assert.Contains("not a dotted-decimal IPv4 address", HostNameRules.Problem(host), StringComparison.Ordinal);
+        Assert.False(HostNameRules.TryParseAddress(host, out _));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1", "10.0.0.1")]
+    [InlineData("0.0.0.0", "0.0.0.0")]
+    [InlineData("[2001:db8::25]", "2001:db8::25")]
+    [InlineData("::1", "::1")]
+    public void TryParseAddress_StrictLiteral_IsTheAddressWritten(string host, string expected)
+    {
+        Assert.True(HostNameRules.TryParseAddress(host, out var address));
+        Assert.Equal(expected, address.ToString());
+    }
+
+    [Theory]
+    [InlineData("mail1.example")]
+    [InlineData("0x7f.example")]
+    public void TryParseAddress_Name_IsNoAddress(string host)
+    {
+        Assert.False(HostNameRules.TryParseAddress(host, out _));
+    }
+
     [Fact]
     public void Problem_LabelOf64Characters_IsInvalid()
     {

@@ -275,6 +275,19 @@ public sealed class SmtpProberTests
         Assert.Equal(Reason.DnsFailure, probe.Observation.Failure!.Reason);
     }
 
+    [Theory]
+    [InlineData("127.0.0.010")]
+    [InlineData("0x7f.0.0.1")]
+    [InlineData("127.1")]
+    public async Task Probe_LegacyNumericHost_NeverConnectsToAnotherAddress(string host)
+    {
+        var probe = await new SmtpProber(FastOptions, TimeProvider.System).ProbeAsync(host, 25, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Reason.DnsFailure, probe.Observation.Failure!.Reason);
+        Assert.Null(probe.Address);
+        Assert.DoesNotContain(probe.Transcript, l => l.Text.StartsWith("connecting", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Probe_CallerCancels_ThrowsInsteadOfReportingATimeout()
     {

@@ -53,6 +53,10 @@ public sealed class ProbeCommandTests
     [InlineData("mail1:0")]
     [InlineData("mail_1")]
     [InlineData("[::1")]
+    [InlineData("[::1]xyz")]
+    [InlineData("127.0.0.010:2525")]
+    [InlineData("0x7f.0.0.1")]
+    [InlineData("http://mail1")]
     public async Task Probe_BadTarget_ExitsTwo(string target)
     {
         var run = await CliRunner.RunAsync("probe", target);
