@@ -53,4 +53,11 @@ public enum SimulatedFault
 
     /// <summary>[tls-broken] Says 220 to STARTTLS, then sends garbage instead of a TLS handshake.</summary>
     TlsBroken,
+
+    /// <summary>[early-talker] Sends its healthy EHLO list right behind the greeting, unasked, and answers the real EHLO
+    /// with the list of a server whose Exchange sinks are not loaded: a probe must judge the answer to its own EHLO.</summary>
+    EarlyTalker,
+
+    /// <summary>[ehlo-ends-421] Answers EHLO with its keyword lines and a final <c>421 4.3.2 Service shutting down</c>.</summary>
+    EhloEndsIn421,
 }

@@ -24,6 +24,8 @@ public static class SimulatedFaultNames
         ["starttls-self-signed"] = SimulatedFault.StartTlsSelfSigned,
         ["long-line"] = SimulatedFault.LongLine,
         ["tls-broken"] = SimulatedFault.TlsBroken,
+        ["early-talker"] = SimulatedFault.EarlyTalker,
+        ["ehlo-ends-421"] = SimulatedFault.EhloEndsIn421,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static IEnumerable<string> All => ByName.Keys.Order(StringComparer.Ordinal);

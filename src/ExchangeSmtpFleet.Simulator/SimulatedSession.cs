@@ -66,7 +66,9 @@ internal sealed class SimulatedSession(
         }
 
         var noService = endpoint.Fault == SimulatedFault.NoService;
-        await ReplyAsync(noService ? ["554 5.7.1 No SMTP service here"] : script.Greeting, token).ConfigureAwait(false);
+        // An early talker's unasked list goes out in the same write as the greeting, as a deliberate one would send it.
+        await ReplyAsync(noService ? ["554 5.7.1 No SMTP service here"]
+            : endpoint.Fault == SimulatedFault.EarlyTalker ? [.. script.Greeting, .. script.Ehlo] : script.Greeting, token).ConfigureAwait(false);
         var reader = new ClientLineReader(_stream);
         while (await reader.ReadLineAsync(token).ConfigureAwait(false) is { } line)
         {
@@ -138,6 +140,13 @@ internal sealed class SimulatedSession(
                     await WriteAsync(Encoding.ASCII.GetBytes($"250-X-ENDLESS-{i}\r\n"), token).ConfigureAwait(false);
                 }
 
+            case SimulatedFault.EarlyTalker:
+                await ReplyAsync(WithoutExchangeKeywords(script.Ehlo), token).ConfigureAwait(false);
+                return true;
+            case SimulatedFault.EhloEndsIn421:
+                await ReplyAsync([.. script.Ehlo.Take(script.Ehlo.Length - 1).Select(l => l[..3] + "-" + l[4..]), "421 4.3.2 Service shutting down"], token)
+                    .ConfigureAwait(false);
+                return false;
             case SimulatedFault.CutMidReply:
                 var half = script.Ehlo.Take(Math.Max(1, script.Ehlo.Length / 2)).Select(l => l[..3] + "-" + l[4..]);
                 await ReplyAsync([.. half], token).ConfigureAwait(false);
@@ -148,6 +157,14 @@ internal sealed class SimulatedSession(
                 await ReplyAsync(_tls ? script.PostTlsEhlo : script.Ehlo, token).ConfigureAwait(false);
                 return true;
         }
+    }
+
+    /// <summary>The list of an Exchange 2003 whose event sinks are not loaded: the Windows SMTP keywords only.</summary>
+    private static string[] WithoutExchangeKeywords(IReadOnlyList<string> ehlo)
+    {
+        string[] sinks = ["X-EXPS", "X-EXPS=LOGIN", "X-LINK2STATE", "XEXCH50"];
+        var kept = ehlo.Where((l, i) => i == 0 || !sinks.Contains(l[4..].Split(' ')[0], StringComparer.OrdinalIgnoreCase)).ToList();
+        return [.. kept.Select((l, i) => l[..3] + (i == kept.Count - 1 ? " " : "-") + l[4..])];
     }
 
     /// <summary>Writes the lines as given (callers pass continuation lines explicitly) after the host's latency.</summary>

@@ -26,6 +26,7 @@ public sealed class Classifier(ProfileCatalog profiles)
 
         FindingRules.AddReplyAnomalies(observation, findings);
         FindingRules.AddSlowGreeting(observation, findings);
+        FindingRules.AddUnsolicited(observation, findings);
 
         ClassificationResult Early(Reason reason, string family, string? detail) => new()
         {
@@ -56,6 +57,12 @@ public sealed class Classifier(ProfileCatalog profiles)
             {
                 findings.Add(Finding.Of(FindingCode.UnusualGreetingCode, greeting.Code.ToString(CultureInfo.InvariantCulture)));
             }
+        }
+
+        // RFC 5321 3.8: 421 at any point means the service is closing; whatever came before it says nothing reliable.
+        if (ServiceClosing(observation) is { } closing)
+        {
+            return Early(Reason.ServiceNotAvailable, bannerMasked ? ServerFamily.Masked : FamilyDetector.Detect(banner, null).Family, closing);
         }
 
         // 2. EHLO, with HELO fallback (RFC 5321 4.1.4).
@@ -129,11 +136,6 @@ public sealed class Classifier(ProfileCatalog profiles)
         }
 
         var code = ehloReply.Value.Code;
-        if (code == 421)
-        {
-            return early(Reason.ServiceNotAvailable, bannerFamily, $"EHLO answered 421 {ehloReply.Value.FirstLine}");
-        }
-
         if (bannerMasked)
         {
             // Cisco PIX "fixup smtp" answers EHLO with 500 itself; the server behind it is never asked.
@@ -156,6 +158,23 @@ public sealed class Classifier(ProfileCatalog profiles)
 
         var heloText = observation.HeloReply is { } refused ? $", HELO answered {refused.Code}" : string.Empty;
         return early(Reason.EhloRejected, bannerFamily, $"EHLO answered {code} {ehloReply.Value.FirstLine}{heloText}");
+    }
+
+    private static string? ServiceClosing(SmtpObservation observation)
+    {
+        foreach (var (step, reply) in new (string, SmtpReply?)[]
+        {
+            ("EHLO", observation.EhloReply), ("HELO", observation.HeloReply), ("STARTTLS", observation.StartTlsReply),
+            ("post-TLS EHLO", observation.PostTlsEhloReply),
+        })
+        {
+            if (reply is { Code: 421 } closing)
+            {
+                return $"{step} answered 421 {closing.Lines[^1]}";
+            }
+        }
+
+        return null;
     }
 
     private static ProfileEvaluation Evaluate(ServerProfile profile, string family, EhloResponse ehlo, ImmutableArray<string> ignore)

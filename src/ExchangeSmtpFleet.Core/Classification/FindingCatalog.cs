@@ -12,7 +12,7 @@ public static class FindingCatalog
         FindingCode.BannerNameMismatch or FindingCode.BannerFamilyMismatch or FindingCode.ImplausibleVersion
             or FindingCode.InternalKeywordsExposed or FindingCode.UnusualGreetingCode or FindingCode.SlowGreeting
             or FindingCode.HeloFallback or FindingCode.StartTlsNotAdvertised or FindingCode.StartTlsFailed
-            or FindingCode.CertificateExpiring or FindingCode.CertificateNotTrusted => FindingSeverity.Warning,
+            or FindingCode.CertificateExpiring or FindingCode.CertificateNotTrusted or FindingCode.UnsolicitedData => FindingSeverity.Warning,
         FindingCode.CertificateExpired => FindingSeverity.Error,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "finding code without a severity"),
     };
@@ -26,7 +26,7 @@ public static class FindingCatalog
         FindingCode.ReplyCodeAnomaly or FindingCode.ReplySyntaxAnomaly or FindingCode.ReplyTruncated or FindingCode.KeywordAnomaly
             or FindingCode.UnexpectedKeywords or FindingCode.BannerNameMismatch or FindingCode.DialogueEndedEarly
             or FindingCode.PostTlsKeywordsDiffer or FindingCode.CertificateExpired or FindingCode.CertificateExpiring
-            or FindingCode.CertificateNotTrusted => 2,
+            or FindingCode.CertificateNotTrusted or FindingCode.UnsolicitedData => 2,
         FindingCode.BannerFamilyMismatch => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "finding code without an argument count"),
     };

@@ -66,4 +66,7 @@ public enum FindingCode
 
     /// <summary>The server certificate does not validate (chain or name).</summary>
     CertificateNotTrusted = 20,
+
+    /// <summary>The server sent lines after its greeting before the EHLO (RFC 5321 4.3.1 forbids unsolicited replies).</summary>
+    UnsolicitedData = 21,
 }

@@ -44,6 +44,15 @@ internal static class FindingRules
         }
     }
 
+    public static void AddUnsolicited(SmtpObservation observation, List<Finding> findings)
+    {
+        if (observation.UnsolicitedLineCount > 0)
+        {
+            findings.Add(Finding.Of(FindingCode.UnsolicitedData, observation.UnsolicitedLineCount.ToString(CultureInfo.InvariantCulture),
+                observation.UnsolicitedLines.IsDefaultOrEmpty ? string.Empty : observation.UnsolicitedLines[0]));
+        }
+    }
+
     public static void AddSlowGreeting(SmtpObservation observation, List<Finding> findings)
     {
         if (observation.GreetingTime is { } greetingTime && greetingTime > SlowGreetingThreshold)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ExchangeSmtpFleet.Core.Protocol;
 
 namespace ExchangeSmtpFleet.Core.Classification;
@@ -31,6 +32,12 @@ public sealed record SmtpObservation
 
     /// <summary>Reasons the TLS upgrade did not happen, when it was attempted and failed (a finding, never a verdict).</summary>
     public string? TlsError { get; init; }
+
+    /// <summary>The first lines the server sent unasked between its greeting and the EHLO (escaped), never a reply.</summary>
+    public ImmutableArray<string> UnsolicitedLines { get; init; } = [];
+
+    /// <summary>How many lines the server sent unasked before the EHLO.</summary>
+    public int UnsolicitedLineCount { get; init; }
 
     /// <summary>Time from connect to complete greeting, when measured.</summary>
     public TimeSpan? GreetingTime { get; init; }

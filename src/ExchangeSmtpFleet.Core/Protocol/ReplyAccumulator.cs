@@ -78,7 +78,8 @@ public sealed class ReplyAccumulator
 
     private SmtpReply Build()
     {
-        var reply = new SmtpReply(_codes[0], _lines.ToImmutable(), _codes.ToImmutable(), _anomalies.ToImmutable());
+        // RFC 5321 4.2.1: the final line's code is the reply's (for a truncated reply, the last line taken).
+        var reply = new SmtpReply(_codes[^1], _lines.ToImmutable(), _codes.ToImmutable(), _anomalies.ToImmutable());
         Reset();
         return reply;
     }

@@ -3,10 +3,11 @@ using System.Collections.Immutable;
 namespace ExchangeSmtpFleet.Core.Protocol;
 
 /// <summary>
-/// One complete SMTP reply (RFC 5321 4.2): the code of its first line and the text of every line.
+/// One complete SMTP reply (RFC 5321 4.2): the code of its final line and the text of every line.
 /// Lines whose code differs from the first are kept; the difference is recorded in <see cref="Anomalies"/>.
 /// </summary>
-/// <param name="Code">The reply code of the first line (200-599).</param>
+/// <param name="Code">The reply code of the final line (200-599), which decides what the reply is (RFC 5321 4.2.1):
+/// <c>250-</c> lines ending in <c>421 Service shutting down</c> are a 421.</param>
 /// <param name="Lines">The text of each line after the code and separator, in order.</param>
 /// <param name="LineCodes">The code each line carried, in order.</param>
 /// <param name="Anomalies">Deviations from RFC 5321 that were tolerated while reading the reply.</param>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Sockets;
 using System.Text;
 
 namespace ExchangeSmtpFleet.Smtp.Probing;
@@ -47,6 +48,35 @@ internal sealed class SmtpLineReader : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Takes what the server has sent unasked (RFC 5321 4.3.1: no unsolicited replies) before the next command: reads
+    /// once if the socket holds data, returns the complete lines buffered and drops the rest, so that nothing sent before
+    /// the command can be read as its reply.
+    /// </summary>
+    /// <returns>The unsolicited lines (bytes without a line end count as one), empty when the server kept quiet.</returns>
+    public async ValueTask<IReadOnlyList<string>> TakeUnsolicitedAsync(CancellationToken cancellationToken)
+    {
+        if (_end == _start && _stream is NetworkStream { DataAvailable: true } && _end < _buffer.Length)
+        {
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            _end += read;
+            BytesReceived += read;
+        }
+
+        var lines = new List<string>();
+        while (_end > _start)
+        {
+            var available = _buffer.AsSpan(_start, _end - _start);
+            var newline = available.IndexOf((byte)'\n');
+            var line = newline >= 0 ? available[..newline] : available;
+            lines.Add(Latin1(line.TrimEnd((byte)'\r')));
+            _start += newline >= 0 ? newline + 1 : available.Length;
+        }
+
+        _start = _end = 0;
+        return lines;
     }
 
     /// <summary>Switches to the TLS stream after STARTTLS; buffered plaintext is dropped (and reported by the caller).</summary>

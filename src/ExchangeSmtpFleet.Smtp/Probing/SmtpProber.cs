@@ -136,6 +136,20 @@ public sealed class SmtpProber : IHostProber
                 return stream;
             }
 
+            // Anything the server sent after its greeting and before our EHLO is not the EHLO reply (a server could show
+            // a healthy list early and answer the real EHLO with another): recorded, reported, never judged.
+            var early = await reader.TakeUnsolicitedAsync(_linked!.Token).ConfigureAwait(false);
+            if (early.Count > 0)
+            {
+                foreach (var line in early)
+                {
+                    _transcript.Server(line);
+                }
+
+                Note($"{early.Count} lines arrived before EHLO was sent; not taken as the EHLO reply");
+                _observation = _observation with { UnsolicitedLines = [.. early.Take(20).Select(TranscriptText.Escape)], UnsolicitedLineCount = early.Count };
+            }
+
             // 2. EHLO, HELO when EHLO is refused (RFC 5321 4.1.4).
             var ehloStart = Time.GetTimestamp();
             var ehlo = await CommandAsync(stream, reader, $"EHLO {Options.EhloName}", "EHLO").ConfigureAwait(false);

@@ -392,4 +392,50 @@ public sealed class ClassifierTests
 
         Assert.Equal(Enum.GetValues<Verdict>().ToHashSet(), verdicts);
     }
+
+    /// <summary>Issue 7, defect 8: the final line's code decides what a reply is (RFC 5321 4.2.1); 421 anywhere is Rejected.</summary>
+    [Fact]
+    public void Classify_EhloKeywordsEndingIn421_IsServiceNotAvailableWithoutKeywords()
+    {
+        var lines = ObservationBuilder.HealthyEx2003Ehlo[..^1].Append("421 4.3.2 Service shutting down").ToArray();
+
+        var result = Classify(new ObservationBuilder().Greeting(ObservationBuilder.Ex2003Banner).Ehlo(lines));
+
+        Assert.Equal(Verdict.Rejected, result.Verdict);
+        Assert.Equal(Reason.ServiceNotAvailable, result.Reason);
+        Assert.Empty(result.Keywords);
+        Assert.DoesNotContain(result.Keywords, k => k.Name == "4.3.2");
+    }
+
+    [Fact]
+    public void Classify_StartTlsAnswered421_IsServiceNotAvailable()
+    {
+        var observation = ObservationBuilder.Ex2003().Build() with { StartTlsReply = ObservationBuilder.Reply("421 4.3.2 Service shutting down") };
+
+        var result = new Classifier(ProfileCatalog.BuiltIn).Classify(observation, ClassificationContext.Default(DateTimeOffset.UnixEpoch));
+
+        Assert.Equal(Reason.ServiceNotAvailable, result.Reason);
+        Assert.Contains("STARTTLS answered 421", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_PostTlsEhloAnswered421_IsServiceNotAvailable()
+    {
+        var result = Classify(ObservationBuilder.Ex2003().PostTlsEhlo("421 4.7.0 Too many errors"));
+
+        Assert.Equal(Reason.ServiceNotAvailable, result.Reason);
+    }
+
+    [Fact]
+    public void Classify_UnsolicitedLinesBeforeEhlo_AreAFindingNotTheVerdict()
+    {
+        var observation = ObservationBuilder.Ex2003Without("XEXCH50").Build() with { UnsolicitedLines = ["250-mail1 Hello"], UnsolicitedLineCount = 18 };
+
+        var result = new Classifier(ProfileCatalog.BuiltIn).Classify(observation, ClassificationContext.Default(DateTimeOffset.UnixEpoch));
+
+        Assert.Equal(Verdict.SuspectedMetabaseCorruption, result.Verdict);
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCode.UnsolicitedData);
+        Assert.Equal(FindingSeverity.Warning, finding.Severity);
+        Assert.Contains("18 lines", finding.Message, StringComparison.Ordinal);
+    }
 }

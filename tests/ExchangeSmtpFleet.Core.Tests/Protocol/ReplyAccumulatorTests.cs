@@ -115,4 +115,18 @@ public sealed class ReplyAccumulatorTests
 
         Assert.Equal(["250-a", "250-b", "250 c"], reply.ToWireLines());
     }
+
+    [Fact]
+    public void Add_FinalLineWithAnotherCode_DecidesTheReplyCode()
+    {
+        var accumulator = new ReplyAccumulator();
+        accumulator.Add("250-mail1 Hello");
+        accumulator.Add("250-SIZE");
+
+        var step = accumulator.Add("421 4.3.2 Service shutting down");
+
+        Assert.Equal(421, step.Reply!.Value.Code);
+        Assert.True(step.Reply.Value.IsNegative);
+        Assert.Contains(step.Reply.Value.Anomalies, a => a.Kind == ReplyAnomalyKind.CodeMismatch);
+    }
 }

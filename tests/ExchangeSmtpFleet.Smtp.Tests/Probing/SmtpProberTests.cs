@@ -105,6 +105,8 @@ public sealed class SmtpProberTests
     [InlineData("cut-mid-reply", Verdict.Unreachable, Reason.ConnectionClosed)]
     [InlineData("long-line", Verdict.ProtocolError, Reason.LineTooLong)]
     [InlineData("none", Verdict.Healthy, Reason.ProfileSatisfied)]
+    [InlineData("early-talker", Verdict.MissingSinks, Reason.ExchangeKeywordsAbsent)]
+    [InlineData("ehlo-ends-421", Verdict.Rejected, Reason.ServiceNotAvailable)]
     public async Task Probe_Fault_GivesExpectedVerdictAndReason(string fault, Verdict verdict, Reason reason)
     {
         var (probe, result) = await ProbeAsync(fault);
@@ -112,6 +114,31 @@ public sealed class SmtpProberTests
         Assert.Equal(reason, result.Reason);
         Assert.Equal(verdict, result.Verdict);
         Assert.NotEmpty(probe.Transcript);
+    }
+
+    /// <summary>Issue 7, defect 7: a healthy list sent before EHLO must not hide the broken answer to the EHLO itself.</summary>
+    [Fact]
+    public async Task Probe_EarlyTalker_IsJudgedByTheReplyToItsOwnEhloWithAFinding()
+    {
+        var (probe, result) = await ProbeAsync("early-talker");
+
+        Assert.Equal(Verdict.MissingSinks, result.Verdict);
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCode.UnsolicitedData);
+        Assert.Equal("18", finding.Arguments[0]);
+        Assert.Equal(18, probe.Observation.UnsolicitedLineCount);
+        Assert.DoesNotContain(result.Keywords, k => k.Name == "XEXCH50");
+    }
+
+    /// <summary>Issue 7, defect 8: the final line's code decides; 4.3.2 is no keyword and 421 is no metabase corruption.</summary>
+    [Fact]
+    public async Task Probe_EhloEndingIn421_IsRejectedNotJudgedByItsKeywords()
+    {
+        var (probe, result) = await ProbeAsync("ehlo-ends-421");
+
+        Assert.Equal(421, probe.Observation.EhloReply!.Value.Code);
+        Assert.Equal(Reason.ServiceNotAvailable, result.Reason);
+        Assert.Empty(result.Keywords);
+        Assert.Contains("421 4.3.2 Service shutting down", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
