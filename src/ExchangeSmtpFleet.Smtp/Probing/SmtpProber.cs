@@ -22,13 +22,21 @@ public sealed class SmtpProber : IHostProber
     private static readonly Lazy<string> LocalName = new(LookUpLocalName);
     private readonly ProbeOptions _options;
     private readonly TimeProvider _time;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
 
     /// <summary>Creates a prober; an options' EHLO name of null becomes this machine's name (looked up once per process).</summary>
     public SmtpProber(ProbeOptions options, TimeProvider time)
+        : this(options, time, Dns.GetHostAddressesAsync)
+    {
+    }
+
+    /// <summary>A prober with its own name resolution (tests: a resolver that never answers).</summary>
+    internal SmtpProber(ProbeOptions options, TimeProvider time, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Validated() with { EhloName = options.EhloName ?? LocalName.Value };
         _time = time;
+        _resolve = resolve;
     }
 
     /// <inheritdoc/>
@@ -394,7 +402,9 @@ public sealed class SmtpProber : IHostProber
             IPAddress[] addresses;
             try
             {
-                addresses = await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
+                // The system resolver may not honour the token (a blocking getaddrinfo): the wait for it is bounded all the
+                // same, by the connect time-out, the host deadline and the caller, and the lookup is left behind.
+                addresses = await owner._resolve(host, token).WaitAsync(token).ConfigureAwait(false);
             }
             catch (SocketException e)
             {
@@ -465,7 +475,9 @@ public sealed class SmtpProber : IHostProber
                 var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                 throw _deadline!.IsCancellationRequested
                     ? new ProbeAbortException(Reason.DeadlineExceeded, $"host deadline of {Options.HostDeadline.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s passed")
-                    : new ProbeAbortException(timeoutReason, $"no complete answer within {seconds} s");
+                    : new ProbeAbortException(timeoutReason, timeoutReason == Reason.DnsFailure
+                        ? $"name resolution gave no answer within {seconds} s"
+                        : $"no complete answer within {seconds} s");
             }
             finally
             {

@@ -315,6 +315,39 @@ public sealed class SmtpProberTests
         Assert.DoesNotContain(probe.Transcript, l => l.Text.StartsWith("connecting", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 7, defect 4: a resolver that never answers (and ignores cancellation) is bounded by the connect time-out.</summary>
+    [Fact]
+    public async Task Probe_ResolverNeverAnswers_IsDnsFailureAfterTheConnectTimeout()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var prober = new SmtpProber(Patient with { ConnectTimeout = TimeSpan.FromSeconds(2) }, clock, NeverAnswers);
+
+        var probing = prober.ProbeAsync("mail1.corp.test", 25, null, TestContext.Current.CancellationToken);
+        for (var jumps = 0; !probing.IsCompleted && jumps < 100; jumps++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(probing, Task.Delay(10, TestContext.Current.CancellationToken));
+        }
+
+        var probe = await probing.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(Reason.DnsFailure, probe.Observation.Failure!.Reason);
+        Assert.Contains("name resolution gave no answer within 2 s", probe.Observation.Failure.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_CallerCancelsDuringANameLookup_ThrowsAtOnce()
+    {
+        using var cancel = new CancellationTokenSource();
+        var probing = new SmtpProber(Patient, new FakeTimeProvider(Start), NeverAnswers).ProbeAsync("mail1.corp.test", 25, null, cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probing.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A resolver that neither answers nor honours its token, like a blocking getaddrinfo against a dead DNS server.</summary>
+    private static Task<System.Net.IPAddress[]> NeverAnswers(string host, CancellationToken token) => new TaskCompletionSource<System.Net.IPAddress[]>().Task;
+
     [Fact]
     public async Task Probe_CallerCancels_ThrowsInsteadOfReportingATimeout()
     {
