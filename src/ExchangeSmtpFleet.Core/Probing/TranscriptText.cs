@@ -9,6 +9,37 @@ namespace ExchangeSmtpFleet.Core.Probing;
 /// </summary>
 public static class TranscriptText
 {
+    /// <summary>
+    /// Escapes what a terminal would act on, in text from a file (an inventory, a pasted transcript): C0 and C1 control
+    /// characters (escape sequences, bare CR, BEL), DEL and Unicode format characters (bidirectional overrides). Letters of
+    /// any script stay as they are.
+    /// </summary>
+    public static string ForTerminal(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        static bool Unsafe(char c) =>
+            char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == UnicodeCategory.Format;
+        if (!text.Any(Unsafe))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (Unsafe(c))
+            {
+                builder.Append(c <= 0xFF ? "\\x" : "\\u").Append(((int)c).ToString(c <= 0xFF ? "X2" : "X4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>Escapes control characters and everything above <c>~</c>; returns the same string when nothing needs it.</summary>
     public static string Escape(string line)
     {

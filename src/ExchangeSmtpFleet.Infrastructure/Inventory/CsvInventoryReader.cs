@@ -3,6 +3,7 @@ using System.Text;
 using CsvHelper;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Infrastructure.Files;
 
 namespace ExchangeSmtpFleet.Infrastructure.Inventory;
 
@@ -20,28 +21,14 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
 
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Reads and validates an inventory file.</summary>
+    /// <summary>Reads and validates an inventory file; at most <see cref="MaxFileBytes"/> bytes are read, whatever the file claims.</summary>
     public InventoryReadResult ReadFile(string path)
     {
-        byte[] bytes;
-        try
+        // Synchronous callers (inventory check, the audit service) read a local file: no context to block.
+        var (bytes, problem) = BoundedFile.ReadAsync(path, MaxFileBytes, "an inventory", CancellationToken.None).GetAwaiter().GetResult();
+        if (bytes is null)
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return InventoryReadResult.Unusable($"{path}: file not found");
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                return InventoryReadResult.Unusable($"{path}: {info.Length} bytes is larger than the {MaxFileBytes} bytes an inventory may have");
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return InventoryReadResult.Unusable($"{path}: cannot read the file: {e.Message}");
+            return InventoryReadResult.Unusable(problem!);
         }
 
         var result = Read(bytes);

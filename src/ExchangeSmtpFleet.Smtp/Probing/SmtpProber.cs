@@ -479,6 +479,12 @@ public sealed class SmtpProber : IHostProber
                         ? $"name resolution gave no answer within {seconds} s"
                         : $"no complete answer within {seconds} s");
             }
+            catch (Exception e) when (e is not OperationCanceledException && callerToken.IsCancellationRequested)
+            {
+                // The caller cancelled and the socket failed on its way down (a reset, a disposed stream): that is the
+                // cancellation, not a failure of the host, and never an exception the fleet engine has to know.
+                throw new OperationCanceledException("the probe was cancelled", e, callerToken);
+            }
             finally
             {
                 if (!_phaseTimer.IsCancellationRequested)

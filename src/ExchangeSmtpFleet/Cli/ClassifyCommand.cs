@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Text;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Transcripts;
+using ExchangeSmtpFleet.Infrastructure.Files;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -37,7 +39,7 @@ internal static class ClassifyCommand
                 var (text, problem) = await ReadAsync(file, cancellationToken).ConfigureAwait(false);
                 if (problem is not null)
                 {
-                    await error.WriteLineAsync($"esfleet classify: {problem}").ConfigureAwait(false);
+                    await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet classify: {problem}")).ConfigureAwait(false);
                     worst = ExitCodes.Error;
                     continue;
                 }
@@ -45,7 +47,7 @@ internal static class ClassifyCommand
                 var parsed = TranscriptParser.Parse(text!);
                 if (parsed.ServerLineCount == 0)
                 {
-                    await error.WriteLineAsync($"esfleet classify: {file.Name}: no SMTP reply lines (ddd-text or ddd text) found").ConfigureAwait(false);
+                    await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet classify: {file.Name}: no SMTP reply lines (ddd-text or ddd text) found")).ConfigureAwait(false);
                     worst = ExitCodes.Error;
                     continue;
                 }
@@ -73,28 +75,8 @@ internal static class ClassifyCommand
 
     private static async Task<(string? Text, string? Problem)> ReadAsync(FileInfo file, CancellationToken cancellationToken)
     {
-        try
-        {
-            if (file.Name == "-" && !file.Exists)
-            {
-                return (await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false), null);
-            }
-
-            if (!file.Exists)
-            {
-                return (null, $"{file.FullName}: file not found");
-            }
-
-            if (file.Length > MaxTranscriptBytes)
-            {
-                return (null, $"{file.FullName}: {file.Length} bytes is too large for a transcript");
-            }
-
-            return (await File.ReadAllTextAsync(file.FullName, Encoding.UTF8, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return (null, $"{file.FullName}: cannot read: {e.Message}");
-        }
+        var (bytes, problem) = await BoundedFile.ReadAsync(file.Name == "-" ? "-" : file.FullName, MaxTranscriptBytes, "a transcript", cancellationToken)
+            .ConfigureAwait(false);
+        return bytes is null ? (null, problem) : (Encoding.UTF8.GetString(bytes), null);
     }
 }

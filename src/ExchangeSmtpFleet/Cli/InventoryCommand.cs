@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Probing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -24,18 +25,18 @@ internal static class InventoryCommand
             var result = host.Services.GetRequiredService<IInventoryReader>().ReadFile(path);
             if (!result.IsUsable)
             {
-                error.WriteLine($"{path}: unusable inventory: {result.FatalError}");
+                error.WriteLine(TranscriptText.ForTerminal($"{path}: unusable inventory: {result.FatalError}"));
                 return ExitCodes.Error;
             }
 
             foreach (var problem in result.Problems)
             {
-                output.WriteLine(problem.ToString());
+                output.WriteLine(TranscriptText.ForTerminal(problem.ToString()));
             }
 
             var separator = result.Separator == '\t' ? "tab" : $"'{result.Separator}'";
-            output.WriteLine(
-                $"{path}: {result.RowCount} rows, {result.Hosts.Length} hosts to audit, {result.Problems.Length} with problems, {result.DisabledCount} disabled (separator {separator}, {result.Encoding})");
+            output.WriteLine(TranscriptText.ForTerminal(
+                $"{path}: {result.RowCount} rows, {result.Hosts.Length} hosts to audit, {result.Problems.Length} with problems, {result.DisabledCount} disabled (separator {separator}, {result.Encoding})"));
             return result.Problems.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;
         });
         return new Command("inventory", "Inventory commands.") { check };

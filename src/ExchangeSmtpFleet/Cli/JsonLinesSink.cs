@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using ExchangeSmtpFleet.Core.Auditing;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -35,6 +36,13 @@ internal sealed class JsonLinesSink : IResultSink, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         return new JsonLinesSink($"JSON Lines {full}", new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0), null);
     }
+
+    /// <summary>
+    /// Writes to the process's standard output through its file descriptor: .NET's console streams ignore a closed pipe
+    /// (EPIPE) and would drop the results silently, this stream fails, and the scan stops with a message.
+    /// </summary>
+    public static JsonLinesSink ToStandardOutput() =>
+        new("JSON Lines to standard output", new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0), null);
 
     /// <summary>Writes to a text writer (standard output); the writer stays open.</summary>
     public static JsonLinesSink ToText(TextWriter text) => new("JSON Lines to standard output", null, text);

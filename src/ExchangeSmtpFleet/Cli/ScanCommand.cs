@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Simulator;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,13 +46,27 @@ internal static class ScanCommand
             var read = audit.ReadInventory(path);
             if (!read.IsUsable)
             {
-                await error.WriteLineAsync($"esfleet scan: {path}: unusable inventory: {read.FatalError}").ConfigureAwait(false);
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet scan: {path}: unusable inventory: {read.FatalError}")).ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 
             foreach (var problem in read.Problems)
             {
-                await error.WriteLineAsync($"esfleet scan: {path}: {problem} (row skipped)").ConfigureAwait(false);
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet scan: {path}: {problem} (row skipped)")).ConfigureAwait(false);
+            }
+
+            if (read.Hosts.IsEmpty)
+            {
+                await error.WriteLineAsync(TranscriptText.ForTerminal(
+                    $"esfleet scan: {path}: no host to audit ({read.Problems.Length} bad rows, {read.DisabledCount} disabled)")).ConfigureAwait(false);
+                return ExitCodes.Error;
+            }
+
+            var jsonTarget = parse.GetValue(json);
+            if (JsonTargetProblem(jsonTarget, path) is { } jsonProblem)
+            {
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet scan: {jsonProblem}")).ConfigureAwait(false);
+                return ExitCodes.Error;
             }
 
             SmtpSimulator? simulator = null;
@@ -70,14 +85,13 @@ internal static class ScanCommand
             }
 
             await using var running = simulator;
-            var jsonTarget = parse.GetValue(json);
             JsonLinesSink? jsonSink;
             try
             {
                 jsonSink = jsonTarget switch
                 {
                     null => null,
-                    "-" => JsonLinesSink.ToText(output),
+                    "-" => ReferenceEquals(output, Console.Out) ? JsonLinesSink.ToStandardOutput() : JsonLinesSink.ToText(output),
                     _ => JsonLinesSink.ToFile(jsonTarget),
                 };
             }
@@ -116,6 +130,25 @@ internal static class ScanCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Why the results cannot go to <paramref name="target"/>, before anything is probed or truncated.</summary>
+    private static string? JsonTargetProblem(string? target, string inventoryPath)
+    {
+        if (target is null or "-")
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(target);
+        if (Directory.Exists(full))
+        {
+            return $"--json {full}: is a directory; name a file";
+        }
+
+        return string.Equals(full, inventoryPath, StringComparison.Ordinal)
+            ? $"--json {full}: is the inventory itself; it would be overwritten"
+            : null;
     }
 
     private static async Task WriteSummaryAsync(TextWriter summary, AuditResult result)
