@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 using ExchangeSmtpFleet.Core.Auditing;
+using Microsoft.Win32.SafeHandles;
 
 namespace ExchangeSmtpFleet.Cli;
 
