@@ -20,6 +20,12 @@ public static class HostNameRules
             return $"'{host}' is a URL: give the host name or address only";
         }
 
+        if (candidate.StartsWith('[') || System.Text.RegularExpressions.Regex.IsMatch(candidate, @"^[^:\[\]]+:\d+$"))
+        {
+            // "[::1]:2526" (IPAddress.TryParse would accept it and drop the port) or "mail1:2525".
+            return $"'{host}' has a port in it: write the host alone and the port in the Port column";
+        }
+
         if (candidate.Contains(':', StringComparison.Ordinal))
         {
             return IPAddress.TryParse(candidate, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6

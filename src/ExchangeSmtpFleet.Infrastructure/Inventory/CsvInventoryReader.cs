@@ -19,6 +19,9 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
 
     private const int MaxRawTextLength = 200;
 
+    /// <summary>A row longer than this is a problem of its own; the parser's record limit would end the whole file.</summary>
+    private const int MaxLineLength = 1024 * 1024;
+
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads and validates an inventory file; at most <see cref="MaxFileBytes"/> bytes are read, whatever the file claims.</summary>
@@ -50,6 +53,13 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
             return InventoryReadResult.Unusable($"the file is binary (NUL character at position {nul}), not a CSV inventory");
         }
 
+        var headerLine = FirstLineNumber(text);
+        var oversized = BlankOversizedLines(ref text);
+        if (oversized.Contains(headerLine))
+        {
+            return InventoryReadResult.Unusable($"the header row is longer than {MaxLineLength} characters");
+        }
+
         var separator = DetectSeparator(ref text);
         var malformed = new Dictionary<long, string>();
         var options = CsvReaderOptions.Default with
@@ -59,7 +69,7 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
             TrimWhitespace = true,
             // One bad quote must not swallow the rest of the file: every line break ends a record.
             AllowLineBreaksInQuotes = false,
-            MaxRecordSize = 1024 * 1024,
+            MaxRecordSize = MaxLineLength + 1024,
             OnMalformedRecord = m => malformed[m.LineNumber] = $"malformed quoting ({m.Reason})",
         };
 
@@ -81,7 +91,15 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
                 records.Add(new InventoryRecord(line, fields, RawText(reader.RawRecord), problem));
             }
 
-            return new InventoryValidator(profiles).Validate(headers, records) with { Separator = separator, Encoding = encoding };
+            var result = new InventoryValidator(profiles).Validate(headers, records);
+            return result with
+            {
+                Separator = separator,
+                Encoding = encoding,
+                RowCount = result.RowCount + oversized.Count,
+                Problems = [.. result.Problems.Concat(oversized.Select(line => new InventoryProblem(
+                    line, $"row longer than {MaxLineLength} characters (row skipped)"))).OrderBy(p => p.LineNumber)],
+            };
         }
         catch (CsvFormatException e)
         {
@@ -89,9 +107,70 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
         }
     }
 
+    /// <summary>
+    /// Empties every line longer than <see cref="MaxLineLength"/> (line numbers stay those of the file), so that one
+    /// oversized row costs only itself: fields cannot span lines, so a line is a row.
+    /// </summary>
+    /// <returns>The 1-based numbers of the emptied lines.</returns>
+    private static List<int> BlankOversizedLines(ref string text)
+    {
+        var oversized = new List<int>();
+        StringBuilder? kept = null;
+        var start = 0;
+        for (var line = 1; start <= text.Length; line++)
+        {
+            var end = text.IndexOf('\n', start);
+            var length = (end < 0 ? text.Length : end) - start;
+            if (length > MaxLineLength)
+            {
+                kept ??= new StringBuilder(text, 0, start, text.Length);
+                oversized.Add(line);
+            }
+            else
+            {
+                kept?.Append(text, start, length);
+            }
+
+            if (end < 0)
+            {
+                break;
+            }
+
+            kept?.Append('\n');
+            start = end + 1;
+        }
+
+        if (kept is not null)
+        {
+            text = kept.ToString();
+        }
+
+        return oversized;
+    }
+
+    /// <summary>The line the header row is on: the first that is not blank.</summary>
+    private static int FirstLineNumber(string text)
+    {
+        var line = 1;
+        foreach (var c in text)
+        {
+            if (c == '\n')
+            {
+                line++;
+            }
+            else if (c is not ('\r' or ' ' or '\t'))
+            {
+                return line;
+            }
+        }
+
+        return line;
+    }
+
     private static (string Text, string Encoding) Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.StartsWith("\xEF\xBB\xBF"u8))
+        // Not "\xEF\xBB\xBF"u8: in a UTF-8 literal \xEF is the character U+00EF, two bytes, never a BOM.
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             return TryStrictUtf8(bytes[3..], out var withBom) ? (withBom, "utf-8") : (Windows1252().GetString(bytes[3..]), "windows-1252");
         }

@@ -155,4 +155,52 @@ public sealed class CsvInventoryReaderTests
         Assert.Equal(100_000, result.Hosts.Length);
         Assert.Equal(100_001, result.Hosts[^1].LineNumber);
     }
+
+    /// <summary>Issue 7, defect 10: one row over the size limit costs only itself, with its line number.</summary>
+    [Fact]
+    public void Read_OneRowOverAMegabyte_IsABadRowAndTheOthersAreKept()
+    {
+        var huge = "mail2.corp," + new string('x', 1_500_000);
+
+        var result = Read($"Host,Name\nmail1.corp,a\n{huge}\nmail3.corp,c\n");
+
+        Assert.True(result.IsUsable, result.FatalError);
+        Assert.Equal(["mail1.corp", "mail3.corp"], result.Hosts.Select(h => h.Host));
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(3, problem.LineNumber);
+        Assert.Contains("longer than", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(4, result.Hosts[1].LineNumber);
+        Assert.Equal(3, result.RowCount);
+    }
+
+    [Fact]
+    public void Read_HeaderOverAMegabyte_IsUnusable()
+    {
+        var result = Read("Host," + new string('x', 1_500_000) + "\nmail1.corp,a\n");
+
+        Assert.False(result.IsUsable);
+        Assert.Contains("header row is longer than", result.FatalError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF })]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, 0x0D, 0x0A })]
+    public void Read_OnlyAByteOrderMark_IsEmpty(byte[] bytes)
+    {
+        var result = Reader.Read(bytes);
+
+        Assert.Contains("the file is empty", result.FatalError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[::1]:2526")]
+    [InlineData("mail1.corp:2525")]
+    public void Read_PortInTheHostColumn_IsABadRow(string host)
+    {
+        var result = Read($"Host,Port\n{host},25\n");
+
+        Assert.Empty(result.Hosts);
+        Assert.Contains("Port column", Assert.Single(result.Problems).Reason, StringComparison.Ordinal);
+    }
 }
