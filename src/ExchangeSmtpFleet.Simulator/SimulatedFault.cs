@@ -51,7 +51,7 @@ public enum SimulatedFault
     /// <summary>[long-line] Sends one line far longer than RFC 5321 allows.</summary>
     LongLine,
 
-    /// <summary>[tls-broken] Says 220 to STARTTLS, then sends garbage instead of a TLS handshake.</summary>
+    /// <summary>[tls-broken] Says 220 to STARTTLS with plaintext behind it in the same write, then closes instead of a TLS handshake.</summary>
     TlsBroken,
 
     /// <summary>[early-talker] Sends its healthy EHLO list right behind the greeting, unasked, and answers the real EHLO
@@ -60,4 +60,7 @@ public enum SimulatedFault
 
     /// <summary>[ehlo-ends-421] Answers EHLO with its keyword lines and a final <c>421 4.3.2 Service shutting down</c>.</summary>
     EhloEndsIn421,
+
+    /// <summary>[bare-cr] Ends its greeting lines with a bare CR instead of CRLF, then waits.</summary>
+    BareCr,
 }

@@ -26,6 +26,7 @@ public static class SimulatedFaultNames
         ["tls-broken"] = SimulatedFault.TlsBroken,
         ["early-talker"] = SimulatedFault.EarlyTalker,
         ["ehlo-ends-421"] = SimulatedFault.EhloEndsIn421,
+        ["bare-cr"] = SimulatedFault.BareCr,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static IEnumerable<string> All => ByName.Keys.Order(StringComparer.Ordinal);

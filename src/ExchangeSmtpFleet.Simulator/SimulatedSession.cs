@@ -56,6 +56,10 @@ internal sealed class SimulatedSession(
                 await WriteAsync(garbage, token).ConfigureAwait(false);
                 await DrainAsync(token).ConfigureAwait(false);
                 return;
+            case SimulatedFault.BareCr:
+                await WriteAsync(Encoding.ASCII.GetBytes(string.Concat(script.Greeting.Select(l => l + "\r"))), token).ConfigureAwait(false);
+                await DrainAsync(token).ConfigureAwait(false);
+                return;
             case SimulatedFault.LongLine:
                 await WriteAsync(Encoding.ASCII.GetBytes("220 " + new string('A', 100_000) + "\r\n"), token).ConfigureAwait(false);
                 await DrainAsync(token).ConfigureAwait(false);
@@ -99,12 +103,14 @@ internal sealed class SimulatedSession(
                     await ReplyAsync([endpoint.Fault == SimulatedFault.AllRejected ? "550 5.7.1 Access denied" : $"250 {script.Domain}"], token).ConfigureAwait(false);
                     break;
                 case "STARTTLS" when !_tls && script.AdvertisesStartTls: // tls-broken hosts advertise it too (HostScript forces it)
-                    await ReplyAsync(["220 2.0.0 SMTP server ready"], token).ConfigureAwait(false);
                     if (endpoint.Fault == SimulatedFault.TlsBroken)
                     {
-                        await WriteAsync("this is not a TLS record\r\n"u8.ToArray(), token).ConfigureAwait(false);
+                        // Plaintext in the same write as the 220: what a STARTTLS injection looks like (CVE-2011-0411).
+                        await ReplyAsync(["220 2.0.0 SMTP server ready", "this is not a TLS record"], token).ConfigureAwait(false);
                         return;
                     }
+
+                    await ReplyAsync(["220 2.0.0 SMTP server ready"], token).ConfigureAwait(false);
 
                     var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
                     await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate.Value }, token).ConfigureAwait(false);

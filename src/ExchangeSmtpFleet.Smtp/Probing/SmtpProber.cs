@@ -212,11 +212,22 @@ public sealed class SmtpProber : IHostProber
                 return null;
             }
 
+            string? injected = null;
             if (reader.Buffered > 0)
             {
-                // Plaintext after the 220 would be read as if it came through TLS (CVE-2011-0411 style injection).
-                _observation = _observation with { TlsError = $"server sent {reader.Buffered} bytes after its STARTTLS 220; dropped" };
+                // Plaintext after the 220 would be read as if it came through TLS (CVE-2011-0411 style injection). Kept as
+                // evidence in the transcript and in the finding, whatever the handshake does next.
+                var bytes = reader.Buffered;
+                foreach (var line in await reader.TakeUnsolicitedAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    _transcript.Server(line);
+                }
+
+                injected = $"server sent {bytes} bytes after its STARTTLS 220; dropped";
+                _observation = _observation with { TlsError = injected };
             }
+
+            string Failed(string what) => injected is null ? what : $"{injected}; {what}";
 
             var tlsStart = Time.GetTimestamp();
             using var capture = new CertificateCapture();
@@ -230,14 +241,14 @@ public sealed class SmtpProber : IHostProber
             }
             catch (Exception e) when (e is AuthenticationException or IOException or System.ComponentModel.Win32Exception)
             {
-                _observation = _observation with { TlsError = $"TLS handshake failed: {e.Message}" };
+                _observation = _observation with { TlsError = Failed($"TLS handshake failed: {e.Message}") };
                 Note(_observation.TlsError!);
                 await ssl.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
             catch (ProbeAbortException abort)
             {
-                _observation = _observation with { TlsError = $"TLS handshake: {abort.Message}" };
+                _observation = _observation with { TlsError = Failed($"TLS handshake: {abort.Message}") };
                 Note(_observation.TlsError!);
                 await ssl.DisposeAsync().ConfigureAwait(false);
                 return null;
@@ -290,7 +301,7 @@ public sealed class SmtpProber : IHostProber
         }
 
         private Task<SmtpReply> CommandAsync(Stream stream, SmtpLineReader reader, string command, string step) =>
-            ExchangeAsync(stream, reader, command, step, Options.ReplyTimeout);
+            WithEvidenceAsync(ExchangeAsync(stream, reader, command, step, Options.ReplyTimeout), reader, step);
 
         /// <summary>Sends one command and reads its whole reply, both under one reply time-out.</summary>
         private Task<SmtpReply> ExchangeAsync(Stream stream, SmtpLineReader reader, string command, string step, TimeSpan timeout) =>
@@ -310,7 +321,33 @@ public sealed class SmtpProber : IHostProber
             }, timeout, Reason.ReplyTimeout);
 
         private Task<SmtpReply> ReadReplyAsync(SmtpLineReader reader, TimeSpan timeout, Reason timeoutReason, string step) =>
-            WithTimeoutAsync(t => ReadReplyCoreAsync(reader, step, t), timeout, timeoutReason);
+            WithEvidenceAsync(WithTimeoutAsync(t => ReadReplyCoreAsync(reader, step, t), timeout, timeoutReason), reader, step);
+
+        /// <summary>
+        /// A reply that timed out with bytes received but no line end keeps those bytes as evidence; lines ended by a bare
+        /// CR (RFC 5321 2.3.8 requires CRLF) are a protocol error, not a time-out.
+        /// </summary>
+        private async Task<SmtpReply> WithEvidenceAsync(Task<SmtpReply> reading, SmtpLineReader reader, string step)
+        {
+            try
+            {
+                return await reading.ConfigureAwait(false);
+            }
+            catch (ProbeAbortException abort) when (abort.Reason is Reason.GreetingTimeout or Reason.ReplyTimeout or Reason.DeadlineExceeded
+                && reader.Buffered > 0)
+            {
+                var bytes = reader.Buffered;
+                var partial = reader.PartialLine;
+                _transcript.Server(partial);
+                if (partial.Contains('\r', StringComparison.Ordinal))
+                {
+                    throw new ProbeAbortException(Reason.NotSmtp,
+                        $"{step}: lines end in a bare CR instead of CRLF (RFC 5321 2.3.8): {TranscriptText.Escape(partial)}");
+                }
+
+                throw new ProbeAbortException(abort.Reason, $"{abort.Message}; {bytes} bytes arrived without a line end");
+            }
+        }
 
         private async Task<SmtpReply> ReadReplyCoreAsync(SmtpLineReader reader, string step, CancellationToken token)
         {
@@ -436,12 +473,7 @@ public sealed class SmtpProber : IHostProber
                 catch (SocketException e)
                 {
                     socket.Dispose();
-                    last = new ProbeAbortException(e.SocketErrorCode switch
-                    {
-                        SocketError.ConnectionRefused => Reason.ConnectionRefused,
-                        SocketError.TimedOut => Reason.ConnectTimeout,
-                        _ => Reason.NetworkUnreachable,
-                    }, $"{new IPEndPoint(address, port)}: {e.SocketErrorCode}");
+                    last = new ProbeAbortException(ReasonOfConnectError(e.SocketErrorCode), $"{new IPEndPoint(address, port)}: {e.SocketErrorCode}");
                 }
                 catch
                 {
@@ -513,6 +545,16 @@ public sealed class SmtpProber : IHostProber
 
         private static string Describe(IOException e) => e.InnerException is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
     }
+
+    /// <summary>What a failed connect means: a reset while connecting is a closed connection, not an unreachable network.</summary>
+    internal static Reason ReasonOfConnectError(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => Reason.ConnectionRefused,
+        SocketError.TimedOut => Reason.ConnectTimeout,
+        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.Disconnecting
+            => Reason.ConnectionClosed,
+        _ => Reason.NetworkUnreachable,
+    };
 
     private static string LookUpLocalName()
     {

@@ -232,10 +232,37 @@ public sealed class SmtpProberTests
     [Fact]
     public async Task Probe_BrokenTls_IsAFindingNotAVerdict()
     {
-        var (_, result) = await ProbeAsync("tls-broken");
+        var (probe, result) = await ProbeAsync("tls-broken");
 
         Assert.Equal(Verdict.Healthy, result.Verdict);
-        Assert.Contains(result.Findings, f => f.Code == FindingCode.StartTlsFailed);
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCode.StartTlsFailed);
+
+        // Issue 7, defect 11: the plaintext sent behind the 220 stays evidence when the handshake then fails.
+        Assert.Contains("bytes after its STARTTLS 220", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS handshake", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(probe.Transcript, l => l.ToString() == "S: this is not a TLS record");
+    }
+
+    [Fact]
+    public async Task Probe_BareCrLines_AreAProtocolErrorWithTheBytesAsEvidence()
+    {
+        var (probe, result) = await ProbeOnFakeClockAsync("bare-cr", Patient with { GreetingTimeout = TimeSpan.FromSeconds(2) });
+
+        Assert.Equal(Reason.NotSmtp, result.Reason);
+        Assert.Contains("bare CR", result.Detail, StringComparison.Ordinal);
+        Assert.Contains(probe.Transcript, l => l.Direction == TranscriptDirection.Server && l.Text.StartsWith("220 ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(System.Net.Sockets.SocketError.ConnectionReset, Reason.ConnectionClosed)]
+    [InlineData(System.Net.Sockets.SocketError.ConnectionAborted, Reason.ConnectionClosed)]
+    [InlineData(System.Net.Sockets.SocketError.ConnectionRefused, Reason.ConnectionRefused)]
+    [InlineData(System.Net.Sockets.SocketError.TimedOut, Reason.ConnectTimeout)]
+    [InlineData(System.Net.Sockets.SocketError.HostUnreachable, Reason.NetworkUnreachable)]
+    [InlineData(System.Net.Sockets.SocketError.NetworkUnreachable, Reason.NetworkUnreachable)]
+    public void ConnectError_Reset_IsAClosedConnectionNotAnUnreachableNetwork(System.Net.Sockets.SocketError error, Reason expected)
+    {
+        Assert.Equal(expected, SmtpProber.ReasonOfConnectError(error));
     }
 
     [Fact]
