@@ -4,6 +4,7 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
+using ExchangeSmtpFleet.Smtp.Probing;
 
 namespace ExchangeSmtpFleet.Smtp.Fleet;
 
@@ -16,6 +17,11 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
 {
     /// <summary>The default bound on concurrent sessions (SPEC 5).</summary>
     public const int DefaultConcurrency = 64;
+
+    /// <summary>How long a host may wait for a socket while this process is out of them before the scan gives up.</summary>
+    public static readonly TimeSpan OutOfSocketsPatience = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan OutOfSocketsPause = TimeSpan.FromMilliseconds(100);
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<HostOutcome> ProbeAsync(
@@ -55,7 +61,7 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
                 HostOutcome outcome;
                 try
                 {
-                    var probe = await prober.ProbeAsync(host.Host, host.Port, null, stop.Token).ConfigureAwait(false);
+                    var probe = await ProbeWithBackPressureAsync(host, stop.Token).ConfigureAwait(false);
                     outcome = new HostOutcome(host, probe, classifier.Classify(probe.Observation, AuditService.ContextFor(host, time.GetUtcNow())));
                 }
                 finally
@@ -71,6 +77,25 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
                 await channel.Writer.WriteAsync(outcome, stop.Token).ConfigureAwait(false);
                 var done = Interlocked.Increment(ref completed);
                 progress?.Report(new FleetProgress(done, hosts.Count, Volatile.Read(ref inFlight), Volatile.Read(ref notHealthy)));
+            }
+        }
+
+        // Out of file descriptors is this machine's shortage, not the host's: wait until other probes have closed
+        // their sockets and probe the host again, so that every host still gets exactly one result of its own.
+        async Task<ProbeResult> ProbeWithBackPressureAsync(InventoryHost host, CancellationToken token)
+        {
+            var waited = TimeSpan.Zero;
+            while (true)
+            {
+                try
+                {
+                    return await prober.ProbeAsync(host.Host, host.Port, null, token).ConfigureAwait(false);
+                }
+                catch (OutOfSocketsException) when (waited < OutOfSocketsPatience)
+                {
+                    await Task.Delay(OutOfSocketsPause, time, token).ConfigureAwait(false);
+                    waited += OutOfSocketsPause;
+                }
             }
         }
 

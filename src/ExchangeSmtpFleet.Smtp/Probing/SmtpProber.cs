@@ -463,7 +463,16 @@ public sealed class SmtpProber : IHostProber
             foreach (var address in addresses)
             {
                 Note($"connecting to {new IPEndPoint(address, port)}");
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                Socket socket;
+                try
+                {
+                    socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    throw new OutOfSocketsException($"cannot open a socket: {e.SocketErrorCode} ({e.Message})", e);
+                }
+
                 try
                 {
                     await socket.ConnectAsync(new IPEndPoint(address, port), token).ConfigureAwait(false);

@@ -101,6 +101,12 @@ internal static class ScanCommand
                 return ExitCodes.Error;
             }
 
+            var concurrencyInUse = FitConcurrency(scan.Concurrency, simulator is null ? 1 : 2, out var capped);
+            if (capped is not null)
+            {
+                await error.WriteLineAsync($"esfleet scan: {capped}").ConfigureAwait(false);
+            }
+
             using (jsonSink)
             {
                 using var bar = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? new ProgressBar(error, context.Time) : null;
@@ -108,7 +114,7 @@ internal static class ScanCommand
                 try
                 {
                     result = await audit.RunAsync(
-                        new AuditRequest("scan", path, read, scan.Concurrency), jsonSink is null ? [] : [jsonSink], bar, cancellationToken).ConfigureAwait(false);
+                        new AuditRequest("scan", path, read, concurrencyInUse), jsonSink is null ? [] : [jsonSink], bar, cancellationToken).ConfigureAwait(false);
                 }
                 catch (AuditSinkException e)
                 {
@@ -130,6 +136,28 @@ internal static class ScanCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Raises the file-descriptor soft limit and lowers the concurrency to what it allows (issue 7: at concurrency 1024
+    /// under a soft limit of 1024 the scan ran out of sockets). A shortage left over is back-pressure in the fleet engine.
+    /// </summary>
+    private static int FitConcurrency(int requested, int descriptorsPerProbe, out string? message)
+    {
+        message = null;
+        if (FileDescriptors.RaiseSoftLimit() is not { } limit)
+        {
+            return requested;
+        }
+
+        var budget = FileDescriptors.ProbeBudget(limit, FileDescriptors.OpenNow(), descriptorsPerProbe);
+        if (budget >= requested)
+        {
+            return requested;
+        }
+
+        message = $"concurrency {requested} needs more file descriptors than this process may open (limit {limit}, ulimit -n): probing {budget} hosts at a time";
+        return budget;
     }
 
     /// <summary>Why the results cannot go to <paramref name="target"/>, before anything is probed or truncated.</summary>

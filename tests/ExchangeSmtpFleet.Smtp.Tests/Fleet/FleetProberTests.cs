@@ -158,4 +158,46 @@ public sealed class FleetProberTests
             }
         }
     }
+
+    /// <summary>Issue 7, defect 3: running out of sockets is back-pressure, never a crash or a verdict on the host.</summary>
+    [Fact]
+    public async Task Probe_OutOfSockets_WaitsAndGivesEveryHostExactlyOneResultOfItsOwn()
+    {
+        await using var simulator = await SmtpSimulator.StartAsync(Fleet(50), TimeProvider.System);
+        var scarce = new ScarceSockets(new SmtpProber(Options, TimeProvider.System), failuresPerHost: 3);
+        var prober = new FleetProber(scarce, new Classifier(ProfileCatalog.BuiltIn), TimeProvider.System);
+
+        var outcomes = new List<HostOutcome>();
+        await foreach (var outcome in prober.ProbeAsync(Inventory(simulator), 16, null, TestContext.Current.CancellationToken))
+        {
+            outcomes.Add(outcome);
+        }
+
+        Assert.Equal(50, outcomes.Count);
+        Assert.Equal(50, outcomes.Select(o => o.Host.Key).Distinct().Count());
+        Assert.All(outcomes, o => Assert.Equal(Verdict.Healthy, o.Classification.Verdict));
+        Assert.Equal(50 * 3, scarce.Refused);
+    }
+
+    /// <summary>Refuses the first sockets of every host as an exhausted descriptor table would, then lets the probe through.</summary>
+    private sealed class ScarceSockets(IHostProber inner, int failuresPerHost) : IHostProber
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _tries = new();
+        private int _refused;
+
+        public int Refused => _refused;
+
+        public ProbeOptions Options => inner.Options;
+
+        public Task<ProbeResult> ProbeAsync(string host, int port, Action<TranscriptLine>? onLine, CancellationToken cancellationToken)
+        {
+            if (_tries.AddOrUpdate($"{host}:{port}", 1, (_, n) => n + 1) <= failuresPerHost)
+            {
+                Interlocked.Increment(ref _refused);
+                throw new OutOfSocketsException("cannot open a socket: TooManyOpenSockets");
+            }
+
+            return inner.ProbeAsync(host, port, onLine, cancellationToken);
+        }
+    }
 }

@@ -8,7 +8,13 @@ internal static class SimulatedHosts
 {
     private static int _block;
 
-    public static Task<SmtpSimulator> StartAsync(params (string Transcript, string Fault)[] hosts)
+    /// <summary><paramref name="count"/> healthy Exchange 2003 hosts, each reply delayed by <paramref name="latencyMs"/>.</summary>
+    public static Task<SmtpSimulator> StartAsync(int count, int latencyMs) =>
+        StartAsync([.. Enumerable.Repeat(("ex2003-healthy-real.txt", "none"), count)], latencyMs);
+
+    public static Task<SmtpSimulator> StartAsync(params (string Transcript, string Fault)[] hosts) => StartAsync(hosts, 0);
+
+    private static Task<SmtpSimulator> StartAsync((string Transcript, string Fault)[] hosts, int latencyMs)
     {
         var block = Interlocked.Increment(ref _block);
         var fleet = new FleetDefinition
@@ -18,6 +24,7 @@ internal static class SimulatedHosts
                 Address = string.Create(CultureInfo.InvariantCulture, $"127.41.{block}.{i + 1}"),
                 Port = 0,
                 Fault = h.Fault,
+                LatencyMs = latencyMs,
                 TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", h.Transcript)),
             })],
         };
