@@ -75,6 +75,7 @@ public sealed class AuditService
     /// <param name="progress">Told after every host, or null.</param>
     /// <param name="cancellationToken">Interrupts the run.</param>
     /// <exception cref="AuditSinkException">A sink failed; the run ended <see cref="AuditRunStatus.Failed"/>.</exception>
+    /// <remarks>An exception of the fleet prober ends the run <see cref="AuditRunStatus.Failed"/>, closes the sinks and is rethrown.</remarks>
     public async Task<AuditResult> RunAsync(
         AuditRequest request, IReadOnlyList<IResultSink> sinks, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
     {
@@ -115,6 +116,7 @@ public sealed class AuditService
         var pumps = sinks.Select(s => new SinkPump(s, SinkQueueCapacity, MaxBatchSize, failure.Cancel, failure.Token)).ToArray();
         var counts = new int[Enum.GetValues<Verdict>().Length];
         var status = AuditRunStatus.Completed;
+        Exception? probingFailure = null;
         var start = _time.GetTimestamp();
         try
         {
@@ -133,6 +135,13 @@ public sealed class AuditService
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             status = failure.IsCancellationRequested ? AuditRunStatus.Failed : AuditRunStatus.Interrupted;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The probing itself failed (this machine out of sockets for minutes): the sinks still get what arrived and
+            // are closed with the run Failed; then the caller hears why.
+            status = AuditRunStatus.Failed;
+            probingFailure = e;
         }
 
         await Task.WhenAll(pumps.Select(p => p.DrainAsync())).ConfigureAwait(false);
@@ -168,6 +177,11 @@ public sealed class AuditService
         if (failed is not null)
         {
             throw new AuditSinkException($"{failed.Sink.Name}: {failed.Failure!.Message}", failed.Failure);
+        }
+
+        if (probingFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(probingFailure);
         }
 
         return closeFailure is null ? new AuditResult(run, summary) : throw closeFailure;

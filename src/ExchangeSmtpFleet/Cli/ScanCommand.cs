@@ -4,6 +4,8 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Simulator;
+using ExchangeSmtpFleet.Smtp.Fleet;
+using ExchangeSmtpFleet.Smtp.Probing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -120,6 +122,13 @@ internal static class ScanCommand
                 {
                     bar?.Finish();
                     await error.WriteLineAsync($"esfleet scan: cannot write the results: {e.Message}").ConfigureAwait(false);
+                    return ExitCodes.Error;
+                }
+                catch (OutOfSocketsException e)
+                {
+                    bar?.Finish();
+                    await error.WriteLineAsync(
+                        $"esfleet scan: this machine had no socket to spare for {FleetProber.OutOfSocketsPatience.TotalMinutes:0} minutes ({e.Message}): lower --concurrency or raise ulimit -n").ConfigureAwait(false);
                     return ExitCodes.Error;
                 }
 

@@ -120,11 +120,40 @@ public sealed class AuditServiceTests
     }
 
     [Fact]
+    public async Task Run_ProbingFails_ClosesTheSinksWithWhatArrivedAsFailedAndRethrows()
+    {
+        var sink = new RecordingSink();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => Service(new FailingFleet(after: 5)).RunAsync(Request(20), [sink], null, TestContext.Current.CancellationToken));
+
+        Assert.Equal("no sockets", error.Message);
+        Assert.Equal(5, sink.Written.Count);
+        Assert.Equal(AuditRunStatus.Failed, sink.Closed!.Value.Run.Status);
+    }
+
+    [Fact]
     public async Task Run_UnusableInventory_IsRefused()
     {
         var request = new AuditRequest("scan", "x.csv", Fleet(1) with { FatalError = "no Host column" }, 1);
 
         await Assert.ThrowsAsync<ArgumentException>(() => Service(new InstantFleet()).RunAsync(request, [], null, TestContext.Current.CancellationToken));
+    }
+
+    private sealed class FailingFleet(int after) : IFleetProber
+    {
+        public async IAsyncEnumerable<HostOutcome> ProbeAsync(
+            IReadOnlyList<Core.Inventory.InventoryHost> hosts, int concurrency, IProgress<FleetProgress>? progress,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < after; i++)
+            {
+                yield return Outcome(hosts[i]);
+            }
+
+            await Task.Yield();
+            throw new InvalidOperationException("no sockets");
+        }
     }
 
     private sealed class CancellingFleet(int after, CancellationTokenSource cancel) : IFleetProber
