@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -17,6 +18,10 @@ internal static class EsfleetCli
         root.Subcommands.Add(ProbeCommand.Create(context));
         root.Subcommands.Add(ScanCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
+        foreach (var command in HistoryCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 
@@ -37,6 +42,11 @@ internal static class EsfleetCli
         try
         {
             code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            await error.WriteLineAsync($"esfleet: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Error;
         }
         catch (ConfigurationProblemException e)
         {

@@ -57,7 +57,8 @@ internal static class ResultJson
         w.WriteEndObject();
     }
 
-    private static string Line(Action<Utf8JsonWriter> body)
+    /// <summary>One JSON object on one line, written by <paramref name="body"/>.</summary>
+    public static string Line(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer, Options))

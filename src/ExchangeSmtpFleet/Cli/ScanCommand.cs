@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Probing;
+using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Simulator;
 using ExchangeSmtpFleet.Smtp.Fleet;
@@ -23,17 +24,19 @@ internal static class ScanCommand
         {
             Description = "Start this simulated fleet (see samples/lab-fleet.json) on loopback for the duration of the scan: a demo without another terminal.",
         };
+        var noStore = new Option<bool>("--no-store") { Description = "Do not store the run in the database." };
+        var db = StoreOptions.Database();
         var probeOptions = new ProbeCliOptions();
-        var command = new Command("scan", "Probe and classify every host of an inventory. Exit 0 when every host is healthy, 1 when any is not, 2 on an error.")
+        var command = new Command("scan", "Probe and classify every host of an inventory and store the run. Exit 0 when every host is healthy, 1 when any is not, 2 on an error.")
         {
-            inventory, json, concurrency, simulate,
+            inventory, json, concurrency, simulate, noStore, db,
         };
         probeOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var overrides = new Dictionary<string, string?>();
+            var overrides = StoreOptions.Overrides(parse, db);
             probeOptions.AddOverrides(parse, overrides);
             if (parse.GetValue(concurrency) is { } given)
             {
@@ -109,14 +112,28 @@ internal static class ScanCommand
                 await error.WriteLineAsync($"esfleet scan: {capped}").ConfigureAwait(false);
             }
 
+            var store = parse.GetValue(noStore) ? null : host.Services.GetRequiredService<IAuditStore>();
+            var storeSink = store?.CreateSink(read);
+            await using var storing = storeSink as IAsyncDisposable;
             using (jsonSink)
             {
+                List<IResultSink> sinks = [];
+                if (jsonSink is not null)
+                {
+                    sinks.Add(jsonSink);
+                }
+
+                if (storeSink is not null)
+                {
+                    sinks.Add(storeSink);
+                }
+
                 using var bar = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? new ProgressBar(error, context.Time) : null;
                 AuditResult result;
                 try
                 {
                     result = await audit.RunAsync(
-                        new AuditRequest("scan", path, read, concurrencyInUse), jsonSink is null ? [] : [jsonSink], bar, cancellationToken).ConfigureAwait(false);
+                        new AuditRequest("scan", path, read, concurrencyInUse), sinks, bar, cancellationToken).ConfigureAwait(false);
                 }
                 catch (AuditSinkException e)
                 {
@@ -140,7 +157,13 @@ internal static class ScanCommand
                 }
 
                 // The summary must not mix with JSON Lines on standard output.
-                await WriteSummaryAsync(jsonTarget == "-" ? error : output, result).ConfigureAwait(false);
+                var summary = jsonTarget == "-" ? error : output;
+                await WriteSummaryAsync(summary, result).ConfigureAwait(false);
+                if (store is not null)
+                {
+                    await summary.WriteLineAsync($"stored as run {result.Run.RunId} in {store.Description}").ConfigureAwait(false);
+                }
+
                 return result.ExitCode;
             }
         });

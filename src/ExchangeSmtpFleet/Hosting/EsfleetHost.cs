@@ -5,7 +5,9 @@ using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Infrastructure.Inventory;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Smtp.Fleet;
 using ExchangeSmtpFleet.Smtp.Probing;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +71,9 @@ internal static class EsfleetHost
         services.AddSingleton<IInventoryReader, CsvInventoryReader>();
         services.AddSingleton(sp => Settings<ProbeSettings>(sp, ProbeSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<ScanSettings>(sp, ScanSettings.Section, s => s.Problems()));
+        services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
+        services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(
+            sp.GetRequiredService<DatabaseSettings>().DatabasePath(sp.GetRequiredService<IConfiguration>()[DatabaseSettings.DataDirectoryKey]), time));
         services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
         services.AddSingleton<IFleetProber, FleetProber>();
         services.AddSingleton(sp => new AuditService(

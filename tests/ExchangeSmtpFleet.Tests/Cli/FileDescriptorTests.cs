@@ -20,7 +20,7 @@ public sealed class FileDescriptorTests
         var start = new ProcessStartInfo("bash")
         {
             // ulimit -n sets the hard limit too: nothing to raise, the scan must fit under 256.
-            ArgumentList = { "-c", $"ulimit -n 256 && exec dotnet '{esfleet}' scan --inventory '{inventory}' --concurrency 1024 --no-tls --json '{json}'" },
+            ArgumentList = { "-c", $"ulimit -n 256 && exec dotnet '{esfleet}' scan --inventory '{inventory}' --concurrency 1024 --no-tls --no-store --json '{json}'" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -69,7 +69,7 @@ public sealed class OutputErrorTests
         var esfleet = Path.Combine(AppContext.BaseDirectory, "esfleet.dll");
         var start = new ProcessStartInfo("bash")
         {
-            ArgumentList = { "-c", $"dotnet '{esfleet}' scan --inventory '{inventory}' --no-tls --concurrency 4 --json - | head -c 100 > /dev/null; echo \"exit=${{PIPESTATUS[0]}}\"" },
+            ArgumentList = { "-c", $"dotnet '{esfleet}' scan --inventory '{inventory}' --no-tls --no-store --concurrency 4 --json - | head -c 100 > /dev/null; echo \"exit=${{PIPESTATUS[0]}}\"" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -24,8 +24,8 @@ public sealed class ConfigurationTests
         await using var running = simulator;
         var settings = CliRunner.TempFile("""{ "Scan": { "Concurrency": 7 }, "Probe": { "StartTls": false } }""", ".json");
 
-        var fromFile = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory);
-        var fromOption = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory, "--concurrency", "3");
+        var fromFile = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory, "--no-store");
+        var fromOption = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory, "--concurrency", "3", "--no-store");
 
         Assert.Equal(0, fromFile.ExitCode);
         Assert.Contains("concurrency 7)", fromFile.Output, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed class ConfigurationTests
         await using var running = simulator;
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "esfleet.dll"), "scan", "--inventory", inventory, "--no-tls" },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "esfleet.dll"), "scan", "--inventory", inventory, "--no-tls", "--no-store" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { ["ESF_Scan__Concurrency"] = "5" },
@@ -65,7 +65,7 @@ public sealed class ConfigurationTests
         var settings = CliRunner.TempFile(json, ".json");
         var inventory = CliRunner.TempFile("Host\n127.0.0.1\n");
 
-        var run = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory);
+        var run = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory, "--no-store");
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("esfleet: configuration: ", run.Error, StringComparison.Ordinal);

@@ -1,0 +1,64 @@
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Inventory;
+
+namespace ExchangeSmtpFleet.Core.Storage;
+
+/// <summary>
+/// Where audit runs are kept (SPEC 6): the write side is a result sink per run, the read side the history queries.
+/// Implementations live in Infrastructure/Persistence; every failure of the database itself is a <see cref="StoreException"/>.
+/// </summary>
+public interface IAuditStore
+{
+    /// <summary>Which database, for messages: provider and file or server, never a password.</summary>
+    string Description { get; }
+
+    /// <summary>Creates or upgrades the schema; running it again changes nothing.</summary>
+    /// <param name="cancellationToken">Cancels between scripts.</param>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A sink that stores one run: the run, its inventory snapshot and problems when opened, results in one transaction
+    /// per batch as they arrive (a host written again replaces itself), the final status when closed.
+    /// </summary>
+    /// <param name="inventory">The inventory the run audits.</param>
+    IResultSink CreateSink(InventoryReadResult inventory);
+
+    /// <summary>The newest runs first, each with its counts per verdict.</summary>
+    /// <param name="limit">Most runs.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<StoredRun>> ListRunsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>One run by id, or the newest for <c>latest</c>; null when there is none.</summary>
+    /// <param name="runId">A run id or <c>latest</c>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>The verdicts of one host, newest run first.</summary>
+    /// <param name="hostKey">The host's <see cref="HostKey"/>.</param>
+    /// <param name="limit">Most runs.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Hosts of a run that answered EHLO without advertising <paramref name="keyword"/> (before TLS).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="keyword">The keyword, case-insensitive.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken);
+
+    /// <summary>What changed between a run and an earlier one (by default the run before it).</summary>
+    /// <param name="runId">The later run.</param>
+    /// <param name="sinceRunId">The earlier run; null for the one that started last before <paramref name="runId"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken);
+
+    /// <summary>Hosts of a run's inventory that have no result yet (a run to resume).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<string>> HostsWithoutResultAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Drops the transcripts of runs that started before <paramref name="before"/>; verdicts, keywords and findings stay.</summary>
+    /// <param name="before">The cut-off (UTC).</param>
+    /// <param name="cancellationToken">Cancels the statement.</param>
+    /// <returns>Results whose transcript was dropped.</returns>
+    Task<int> PruneTranscriptsAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}

@@ -1,0 +1,49 @@
+namespace ExchangeSmtpFleet.Hosting;
+
+/// <summary>
+/// Where runs are stored: configuration section <c>Database</c>; <c>--db PATH</c> on a command overrides the path. The
+/// embedded default is the SQLite file <c>esfleet.db</c> in the data folder (<c>ESF_DATA_DIR</c>, default <c>./data</c>).
+/// </summary>
+internal sealed class DatabaseSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Database";
+
+    /// <summary>The configuration key of the data folder (environment variable <c>ESF_DATA_DIR</c>).</summary>
+    public const string DataDirectoryKey = "DATA_DIR";
+
+    /// <summary>The data folder when <c>ESF_DATA_DIR</c> is not set.</summary>
+    public const string DefaultDataDirectory = "data";
+
+    /// <summary>The providers this build can store runs with.</summary>
+    public static readonly string[] Providers = ["sqlite"];
+
+    /// <summary><c>sqlite</c> (the embedded default).</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>The SQLite file; empty for <c>esfleet.db</c> in the data folder.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Transcripts of runs older than this many days are dropped by <c>esfleet db prune</c> (verdicts stay).</summary>
+    public int KeepTranscriptsDays { get; set; } = 30;
+
+    /// <summary>What is wrong with the values, one line each, naming the setting.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!Providers.Contains(Provider, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"{Section}:{nameof(Provider)} must be one of {string.Join(", ", Providers)} (SQL Server storage is not built yet), not '{Provider}'";
+        }
+
+        if (KeepTranscriptsDays < 0)
+        {
+            yield return $"{Section}:{nameof(KeepTranscriptsDays)} must be 0 or more, not {KeepTranscriptsDays}";
+        }
+    }
+
+    /// <summary>The database file: <see cref="Path"/>, else <c>esfleet.db</c> in <paramref name="dataDirectory"/>.</summary>
+    public string DatabasePath(string? dataDirectory) =>
+        System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(Path)
+            ? System.IO.Path.Combine(string.IsNullOrWhiteSpace(dataDirectory) ? DefaultDataDirectory : dataDirectory, "esfleet.db")
+            : Path);
+}

@@ -1,0 +1,201 @@
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Storage;
+using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
+
+namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
+
+/// <summary>What every store must do, whatever its database: one suite, a subclass per provider.</summary>
+public abstract class AuditStoreContract
+{
+    /// <summary>A store on an empty database of its own.</summary>
+    protected abstract IAuditStore NewStore();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>Stores a run of <paramref name="verdicts"/> (host n gets verdicts[n-1]) through the store's sink.</summary>
+    protected static async Task StoreRunAsync(IAuditStore store, string runId, DateTimeOffset started, Verdict[] verdicts, int batches = 1, AuditRunStatus status = AuditRunStatus.Completed)
+    {
+        var inventory = Fleet(verdicts.Length);
+        var run = Run(runId, started, verdicts.Length);
+        var sink = store.CreateSink(inventory);
+        try
+        {
+            await sink.OpenAsync(run, Token);
+            var outcomes = verdicts.Select((v, i) => Outcome(inventory.Hosts[i], v, started)).ToList();
+            foreach (var chunk in outcomes.Chunk(Math.Max(1, outcomes.Count / batches)))
+            {
+                await sink.WriteAsync(chunk, Token);
+            }
+
+            var counts = new int[7];
+            foreach (var v in verdicts)
+            {
+                counts[(int)v]++;
+            }
+
+            await sink.CloseAsync(run with { Status = status, FinishedAt = started.AddMinutes(5) }, new RunSummary
+            {
+                Counts = [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts[(int)v]))],
+                Expected = verdicts.Length,
+            }, Token);
+        }
+        finally
+        {
+            if (sink is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_Twice_ChangesNothing()
+    {
+        var store = NewStore();
+
+        await store.MigrateAsync(Token);
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy]);
+        await store.MigrateAsync(Token);
+
+        Assert.Single(await store.ListRunsAsync(10, Token));
+    }
+
+    [Fact]
+    public async Task Run_IsListedWithCountsStatusAndExactTimes()
+    {
+        var store = NewStore();
+        var started = new DateTimeOffset(2026, 11, 30, 2, 0, 0, 123, TimeSpan.Zero).AddTicks(4567);
+
+        await StoreRunAsync(store, "scan-a", started, [Verdict.Healthy, Verdict.Healthy, Verdict.MissingSinks, Verdict.Unreachable]);
+
+        var run = Assert.Single(await store.ListRunsAsync(10, Token));
+        Assert.Equal("scan-a", run.RunId);
+        Assert.Equal(started, run.StartedAt);
+        Assert.Equal(started.AddMinutes(5), run.FinishedAt);
+        Assert.Equal(AuditRunStatus.Completed, run.Status);
+        Assert.Equal(4, run.HostCount);
+        Assert.Equal("9.9.9-test", run.ToolVersion);
+        Assert.Equal(2, run.Counts.Single(c => c.Key == Verdict.Healthy).Value);
+        Assert.Equal(1, run.Counts.Single(c => c.Key == Verdict.MissingSinks).Value);
+        Assert.Equal(4, run.Results);
+        var latest = await store.FindRunAsync("latest", Token);
+        Assert.Equal((run.RunId, run.StartedAt, run.Status), (latest!.RunId, latest.StartedAt, latest.Status));
+        Assert.Equal(run.Counts, latest.Counts);
+        Assert.Null(await store.FindRunAsync("scan-nope", Token));
+    }
+
+    [Fact]
+    public async Task Write_SameBatchTwice_KeepsOneResultPerHost()
+    {
+        var store = NewStore();
+        var inventory = Fleet(3);
+        var run = Run("scan-retry", Night, 3);
+        var outcomes = inventory.Hosts.Select(h => Outcome(h, Verdict.SuspectedMetabaseCorruption, Night)).ToList();
+        var sink = store.CreateSink(inventory);
+        await sink.OpenAsync(run, Token);
+
+        await sink.WriteAsync(outcomes, Token);
+        await sink.WriteAsync(outcomes, Token);
+        await ((IAsyncDisposable)sink).DisposeAsync();
+
+        var found = await store.FindRunAsync("scan-retry", Token);
+        Assert.Equal(3, found!.Results);
+        Assert.Equal(3, (await store.LackingAsync("scan-retry", "XEXCH50", Token)).Count);
+        Assert.Empty(await store.HostsWithoutResultAsync("scan-retry", Token));
+    }
+
+    [Fact]
+    public async Task HostsWithoutResult_NameTheHostsARunStillOwes()
+    {
+        var store = NewStore();
+        var inventory = Fleet(4);
+        var sink = store.CreateSink(inventory);
+        await sink.OpenAsync(Run("scan-died", Night, 4), Token);
+        await sink.WriteAsync([Outcome(inventory.Hosts[1], Verdict.Healthy, Night)], Token);
+        await ((IAsyncDisposable)sink).DisposeAsync();
+
+        var owed = await store.HostsWithoutResultAsync("scan-died", Token);
+
+        Assert.Equal([inventory.Hosts[0].Key, inventory.Hosts[2].Key, inventory.Hosts[3].Key], owed);
+        Assert.Equal(AuditRunStatus.Running, (await store.FindRunAsync("scan-died", Token))!.Status);
+    }
+
+    [Fact]
+    public async Task History_ShowsEveryRunsVerdictNewestFirst()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy]);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.MissingSinks, Verdict.Healthy]);
+
+        var history = await store.HistoryAsync(Host(1).Key, 10, Token);
+
+        Assert.Equal(["scan-2", "scan-1"], history.Select(h => h.RunId));
+        Assert.Equal([Verdict.MissingSinks, Verdict.Healthy], history.Select(h => h.Verdict));
+        Assert.Equal(Reason.ExchangeKeywordsAbsent, history[0].Reason);
+        Assert.Equal(["X-EXPS", "X-EXPS=LOGIN", "X-LINK2STATE", "XEXCH50"], history[0].Missing);
+        Assert.Empty(history[1].Missing);
+    }
+
+    [Fact]
+    public async Task Lacking_ListsExactlyTheHostsThatAnsweredWithoutTheKeyword()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.MissingSinks, Verdict.SuspectedMetabaseCorruption, Verdict.Unreachable]);
+
+        var lacking = await store.LackingAsync("scan-1", "xexch50", Token);
+        var lackingSize = await store.LackingAsync("scan-1", "SIZE", Token);
+
+        Assert.Equal([Host(2).Key, Host(3).Key], lacking.Select(l => l.HostKey));
+        Assert.Equal("EXCH02", lacking[0].Name);
+        Assert.Equal(Verdict.MissingSinks, lacking[0].Verdict);
+        Assert.Empty(lackingSize);
+    }
+
+    [Fact]
+    public async Task Changes_NameEveryKindOfMove()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night,
+            [Verdict.Healthy, Verdict.MissingSinks, Verdict.MissingSinks, Verdict.Unreachable, Verdict.Healthy]);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1),
+            [Verdict.MissingSinks, Verdict.Healthy, Verdict.MissingSinks, Verdict.SuspectedMetabaseCorruption, Verdict.Healthy, Verdict.Healthy]);
+
+        var changes = await store.ChangesAsync("scan-2", null, Token);
+
+        Assert.Equal("scan-1", changes.SinceRunId);
+        Assert.Equal(
+            [(Host(1).Key, ChangeKind.NewProblem), (Host(2).Key, ChangeKind.Recovered), (Host(4).Key, ChangeKind.VerdictChanged),
+             (Host(3).Key, ChangeKind.StillFailing), (Host(6).Key, ChangeKind.Added)],
+            changes.Changes.Select(c => (c.HostKey, c.Kind)));
+        var reverse = await store.ChangesAsync("scan-1", "scan-2", Token);
+        Assert.Contains(reverse.Changes, c => c.HostKey == Host(6).Key && c.Kind == ChangeKind.Removed);
+    }
+
+    [Fact]
+    public async Task Changes_FirstRun_HasNoEarlierRun()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy]);
+
+        var changes = await store.ChangesAsync("scan-1", null, Token);
+
+        Assert.Null(changes.SinceRunId);
+        Assert.Equal(ChangeKind.Added, Assert.Single(changes.Changes).Kind);
+    }
+
+    [Fact]
+    public async Task Prune_DropsOldTranscriptsOnlyAndKeepsVerdicts()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-old", Night.AddDays(-40), [Verdict.Healthy, Verdict.MissingSinks]);
+        await StoreRunAsync(store, "scan-new", Night, [Verdict.Healthy, Verdict.MissingSinks]);
+
+        var dropped = await store.PruneTranscriptsAsync(Night.AddDays(-30), Token);
+        var again = await store.PruneTranscriptsAsync(Night.AddDays(-30), Token);
+
+        Assert.Equal(2, dropped);
+        Assert.Equal(0, again);
+        Assert.Equal(2, (await store.HistoryAsync(Host(2).Key, 10, Token)).Count);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json;
+using ExchangeSmtpFleet.Simulator;
+
+namespace ExchangeSmtpFleet.Tests.Cli;
+
+/// <summary>Issue 9 end to end: two scans of a simulated fleet, stored, then read back by runs, history, lacking and changes.</summary>
+public sealed class HistoryCommandTests
+{
+    private static int _block;
+
+    /// <summary>A fleet on fixed addresses and ports, so that a second scan meets the same hosts; each host replays a transcript.</summary>
+    private static Task<SmtpSimulator> FleetAsync(int block, params string[] transcripts) => SmtpSimulator.StartAsync(new FleetDefinition
+    {
+        Hosts = [.. transcripts.Select((t, i) => new SimulatedHostDefinition
+        {
+            Address = string.Create(CultureInfo.InvariantCulture, $"127.44.{block}.{i + 1}"),
+            Port = 2525,
+            TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", t)),
+        })],
+    }, TimeProvider.System);
+
+    [Fact]
+    public async Task TwoScans_AreListedAndReadBackByHistoryLackingAndChanges()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = Path.Combine(CliRunner.DataDirectory, $"history-{block}.db");
+        var inventory = CliRunner.TempFile(string.Concat(Enumerable.Range(1, 3).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"127.44.{block}.{i},2525,EXCH0{i}\n"))).Insert(0, "Host,Port,Name\n"));
+
+        await using (await FleetAsync(block, "ex2003-healthy-real.txt", "ex2003-healthy-real.txt", "seed-example-2-missing-sinks.txt"))
+        {
+            var first = await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls");
+            Assert.Equal(1, first.ExitCode);
+            Assert.Contains("stored as run scan-", first.Output, StringComparison.Ordinal);
+        }
+
+        // The night after: host 1 lost its sinks, host 3 recovered.
+        await using (await FleetAsync(block, "seed-example-2-missing-sinks.txt", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt"))
+        {
+            Assert.Equal(1, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
+        }
+
+        var runs = await CliRunner.RunAsync("runs", "--db", db, "--json");
+        var runIds = runs.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement.GetProperty("runId").GetString()).ToList();
+        Assert.Equal(2, runIds.Count);
+
+        var history = await CliRunner.RunAsync("history", $"127.44.{block}.1:2525", "--db", db);
+        Assert.Equal(0, history.ExitCode);
+        var lines = history.Output.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("MissingSinks", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Healthy", lines[1], StringComparison.Ordinal);
+
+        var lacking = await CliRunner.RunAsync("lacking", "XEXCH50", "--db", db, "--json");
+        Assert.Equal(1, lacking.ExitCode);
+        Assert.Equal([$"127.44.{block}.1:2525"], lacking.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement.GetProperty("host").GetString()));
+
+        var changes = await CliRunner.RunAsync("changes", "--db", db, "--json");
+        Assert.Equal(1, changes.ExitCode);
+        var moves = changes.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("host").GetString(), e.GetProperty("change").GetString())).ToList();
+        Assert.Equal([($"127.44.{block}.1:2525", "NewProblem"), ($"127.44.{block}.3:2525", "Recovered")], moves);
+
+        var earlier = await CliRunner.RunAsync("lacking", "XEXCH50", "--db", db, "--run", runIds[1]!);
+        Assert.Contains($"127.44.{block}.3:2525", earlier.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Runs_DatabaseThatIsNoDatabase_IsOneLineAndExit2()
+    {
+        var notADatabase = CliRunner.TempFile(new string('x', 5000), ".db");
+
+        var run = await CliRunner.RunAsync("runs", "--db", notADatabase);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"esfleet: SQLite database {notADatabase}: cannot", run.Error, StringComparison.Ordinal);
+        Assert.Contains("corrupt or not a SQLite database", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Scan_DatabaseThatIsNoDatabase_StopsWithTheDatabaseNamed()
+    {
+        var notADatabase = CliRunner.TempFile(new string('x', 5000), ".db");
+        await using var simulator = await SimulatedHosts.StartAsync(("ex2003-healthy-real.txt", "none"));
+        var endpoint = simulator.Endpoints[0].EndPoint;
+        var inventory = CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture, $"Host,Port\n{endpoint.Address},{endpoint.Port}\n"));
+
+        var run = await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", notADatabase, "--no-tls");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"SQLite database {notADatabase}", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_UnknownHost_SaysSoAndExits1()
+    {
+        var db = Path.Combine(CliRunner.DataDirectory, $"empty-{Guid.NewGuid():N}.db");
+
+        var run = await CliRunner.RunAsync("history", "nowhere.example", "--db", db);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("nowhere.example:25 has no stored result", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DbMigrate_Twice_SaysUpToDate()
+    {
+        var db = Path.Combine(CliRunner.DataDirectory, $"migrate-{Guid.NewGuid():N}.db");
+
+        var first = await CliRunner.RunAsync("db", "migrate", "--db", db);
+        var second = await CliRunner.RunAsync("db", "migrate", "--db", db);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("schema up to date", second.Output, StringComparison.Ordinal);
+    }
+}
