@@ -62,7 +62,10 @@ internal static class ProbeBenchmark
             var nmapCpu = settings.Nmap ? Median([.. Enumerable.Range(0, repeats).Select(_ => RunNmap(inventory, latency, settings.Concurrencies))]) : double.NaN;
             if (latency == 0 && settings.EndToEnd)
             {
-                var endToEnd = Median([.. Enumerable.Range(0, repeats).Select(_ => RunEsfleetScan(inventory))]);
+                var endToEnd = Median([.. Enumerable.Range(0, repeats).Select(_ => RunEsfleetScan(inventory, store: false))]);
+                var stored = Median([.. Enumerable.Range(0, repeats).Select(_ => RunEsfleetScan(inventory, store: true))]);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  storing (issue 9): fresh esfleet scan {stored:0.00} CPU-s with the run stored in SQLite against {endToEnd:0.00} with --no-store, {stored / endToEnd:0.00}x"));
                 if (probeCpu.TryGetValue(256, out var stage))
                 {
                     Console.WriteLine(FormattableString.Invariant(
@@ -90,16 +93,23 @@ internal static class ProbeBenchmark
     /// A fresh <c>esfleet scan</c> process as an administrator runs it (start-up, JIT, inventory CSV, probing, JSON Lines
     /// flushed per host), timed like nmap: user + sys of the process.
     /// </summary>
-    private static double RunEsfleetScan(List<InventoryHost> inventory)
+    private static double RunEsfleetScan(List<InventoryHost> inventory, bool store)
     {
         var csv = Path.Combine(Path.GetTempPath(), "esf-bench-inventory.csv");
         File.WriteAllLines(csv, ["Host,Port", .. inventory.Select(h => FormattableString.Invariant($"{h.Host},{h.Port}"))]);
         var json = Path.Combine(Path.GetTempPath(), "esf-bench-scan.jsonl");
         var esfleet = Path.Combine(AppContext.BaseDirectory, "esfleet.dll");
-        var (wall, cpu) = Time($"dotnet {esfleet} scan --inventory {csv} --concurrency 256 --timeout 20 --no-tls --json {json} > /dev/null");
+        var db = Path.Combine(Path.GetTempPath(), $"esf-bench-{Guid.NewGuid():N}.db");
+        var storing = store ? $"--db {db}" : "--no-store";
+        var (wall, cpu) = Time($"dotnet {esfleet} scan --inventory {csv} --concurrency 256 --timeout 20 --no-tls {storing} --json {json} > /dev/null");
+        foreach (var file in new[] { db, db + "-wal", db + "-shm" }.Where(File.Exists))
+        {
+            File.Delete(file);
+        }
+
         var healthy = File.ReadLines(json).Count(l => l.Contains("\"verdict\":\"Healthy\"", StringComparison.Ordinal));
         Console.WriteLine(FormattableString.Invariant(
-            $"  esfleet scan, fresh process, concurrency 256, hosts {inventory.Count,6}: {wall,6:0.00} s wall, {inventory.Count / wall,7:0} hosts/s, {cpu,5:0.00} CPU-s ({cpu * 10_000 / inventory.Count:0.00} per 10k), {healthy} JSON lines Healthy"));
+            $"  esfleet scan, fresh process, {(store ? "stored" : "--no-store")}, concurrency 256, hosts {inventory.Count,6}: {wall,6:0.00} s wall, {inventory.Count / wall,7:0} hosts/s, {cpu,5:0.00} CPU-s ({cpu * 10_000 / inventory.Count:0.00} per 10k), {healthy} JSON lines Healthy"));
         return cpu;
     }
 

@@ -4,6 +4,7 @@ using ExchangeSmtpFleet.Benchmarks;
 // Benchmarks print figures; they are not tests and assert nothing about time.
 //   inventory [ROWS]                       read and validate a generated inventory
 //   classify [COUNT]                       classify the real Exchange 2003 capture COUNT times
+//   store [RESULTS]                        write RESULTS results into a new SQLite database through the store's sink
 //   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--no-end-to-end] [--repeats N] [--memory-passes N] [--allocations]
 //                                          (--allocations samples allocated types; it slows the runs it samples)
 //                                          e.g. probe 10000 0,100 64,256,1024
@@ -21,6 +22,9 @@ switch (which)
     case "classify":
         ClassifyBenchmark.Run(Int(1, 100_000));
         break;
+    case "store":
+        await StoreBenchmark.RunAsync(Int(1, 10_000));
+        break;
     case "probe":
         // Measure what esfleet probe/scan ship with (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 to compare).
         ExchangeSmtpFleet.Smtp.Probing.SocketEngineTuning.PreferInlineCompletions();
@@ -35,7 +39,7 @@ switch (which)
             Allocations: args.Contains("--allocations")));
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify or probe");
+        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store or probe");
         return 2;
 }
 

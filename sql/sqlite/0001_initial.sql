@@ -63,7 +63,9 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE INDEX IF NOT EXISTS ix_results_host ON results (host_key, run_id);
 CREATE INDEX IF NOT EXISTS ix_results_verdict ON results (run_id, verdict);
 
--- One row per advertised keyword per phase ('pre-tls', 'post-tls'): "which hosts lack XEXCH50" is a plain query.
+-- One row per advertised keyword per phase ('pre-tls', 'post-tls'): "which hosts lack XEXCH50" is a plain query. Clustered
+-- on its key (WITHOUT ROWID) and without a second index: the keywords of a host are one range of the key, and a table
+-- written 16 rows a host at 20,000 hosts a second cannot afford more b-trees (BENCHMARKS.md).
 CREATE TABLE IF NOT EXISTS keywords (
     run_id     TEXT    NOT NULL,
     host_key   TEXT    NOT NULL,
@@ -71,10 +73,8 @@ CREATE TABLE IF NOT EXISTS keywords (
     position   INTEGER NOT NULL,
     name       TEXT    NOT NULL,
     parameters TEXT    NOT NULL,
-    PRIMARY KEY (run_id, host_key, phase, position),
-    FOREIGN KEY (run_id, host_key) REFERENCES results (run_id, host_key) ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS ix_keywords_name ON keywords (run_id, name, host_key);
+    PRIMARY KEY (run_id, host_key, phase, position)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS findings (
     run_id    TEXT    NOT NULL,

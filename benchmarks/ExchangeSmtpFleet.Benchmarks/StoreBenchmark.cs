@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Probing;
+using ExchangeSmtpFleet.Core.Profiles;
+using ExchangeSmtpFleet.Core.Transcripts;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
+
+namespace ExchangeSmtpFleet.Benchmarks;
+
+/// <summary>
+/// Writes N results of the real Exchange 2003 capture (16 keywords, a 17-line transcript each) into a new SQLite database
+/// through the store's sink, in batches of <see cref="AuditService.MaxBatchSize"/> as the audit service hands them over,
+/// and prints results per second and peak memory. Outcomes are made on the fly, so memory shows the store, not the input.
+/// </summary>
+internal static class StoreBenchmark
+{
+    public static async Task RunAsync(int results)
+    {
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "transcripts", "ex2003-healthy-real.txt"));
+        var observation = TranscriptParser.Parse(text).Observation;
+        var classification = new Classifier(ProfileCatalog.BuiltIn).Classify(observation, ClassificationContext.Default(DateTimeOffset.UnixEpoch));
+        var transcript = text.Split('\n').Select((l, i) => new TranscriptLine(TranscriptDirection.Server, l.TrimEnd('\r'), TimeSpan.FromMilliseconds(i))).ToArray();
+        var hosts = Enumerable.Range(0, results).Select(i => new InventoryHost
+        {
+            LineNumber = i + 2,
+            Host = string.Create(CultureInfo.InvariantCulture, $"exch{i:D6}.corp.example.com"),
+            Profile = ProfileCatalog.DefaultProfileId,
+        }).ToList();
+        var inventory = new InventoryReadResult { Hosts = [.. hosts] };
+
+        var folder = Path.Combine(Path.GetTempPath(), $"esf-bench-store-{Guid.NewGuid():N}");
+        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        await store.MigrateAsync(CancellationToken.None);
+        var run = new AuditRun
+        {
+            RunId = $"bench-{results}", StartedAt = DateTimeOffset.UnixEpoch, InventoryPath = "bench.csv", HostCount = results, Concurrency = 256,
+            Probe = new ProbeOptions { EhloName = "bench.example" }, ToolVersion = "bench",
+        };
+
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        var peak = 0L;
+        var cpuBefore = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var sink = (SqliteRunSink)store.CreateSink(inventory);
+        await using (sink)
+        {
+            await sink.OpenAsync(run, CancellationToken.None);
+            var batch = new List<HostOutcome>(AuditService.MaxBatchSize);
+            foreach (var host in hosts)
+            {
+                var probe = new ProbeResult
+                {
+                    Host = host.Host, Port = 25, Address = "10.0.0.1", Observation = observation, StartedAt = DateTimeOffset.UnixEpoch,
+                    Timings = new ProbeTimings(1, 2, 3, null, 6), Transcript = [.. transcript],
+                };
+                batch.Add(new HostOutcome(host, probe, classification));
+                if (batch.Count == AuditService.MaxBatchSize)
+                {
+                    await sink.WriteAsync(batch, CancellationToken.None);
+                    batch.Clear();
+                    process.Refresh();
+                    peak = Math.Max(peak, process.WorkingSet64);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await sink.WriteAsync(batch, CancellationToken.None);
+            }
+        }
+
+        watch.Stop();
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var size = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"store: {results} results into SQLite in {watch.Elapsed.TotalSeconds:0.00} s, {results / watch.Elapsed.TotalSeconds:0} results/s, {cpu:0.00} CPU-s, peak working set {Math.Max(peak, process.WorkingSet64) / 1048576} MiB, database {size / 1048576} MiB ({size / results} bytes per result)"));
+        Directory.Delete(folder, recursive: true);
+    }
+}
