@@ -36,8 +36,13 @@ internal static class StoreBenchmark
         await store.MigrateAsync(CancellationToken.None);
         var run = new AuditRun
         {
-            RunId = $"bench-{results}", StartedAt = DateTimeOffset.UnixEpoch, InventoryPath = "bench.csv", HostCount = results, Concurrency = 256,
-            Probe = new ProbeOptions { EhloName = "bench.example" }, ToolVersion = "bench",
+            RunId = $"bench-{results}",
+            StartedAt = DateTimeOffset.UnixEpoch,
+            InventoryPath = "bench.csv",
+            HostCount = results,
+            Concurrency = 256,
+            Probe = new ProbeOptions { EhloName = "bench.example" },
+            ToolVersion = "bench",
         };
 
         GC.Collect();
@@ -54,8 +59,13 @@ internal static class StoreBenchmark
             {
                 var probe = new ProbeResult
                 {
-                    Host = host.Host, Port = 25, Address = "10.0.0.1", Observation = observation, StartedAt = DateTimeOffset.UnixEpoch,
-                    Timings = new ProbeTimings(1, 2, 3, null, 6), Transcript = [.. transcript],
+                    Host = host.Host,
+                    Port = 25,
+                    Address = "10.0.0.1",
+                    Observation = observation,
+                    StartedAt = DateTimeOffset.UnixEpoch,
+                    Timings = new ProbeTimings(1, 2, 3, null, 6),
+                    Transcript = [.. transcript],
                 };
                 batch.Add(new HostOutcome(host, probe, classification));
                 if (batch.Count == AuditService.MaxBatchSize)
