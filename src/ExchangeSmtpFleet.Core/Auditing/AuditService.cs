@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
@@ -101,11 +102,18 @@ public sealed class AuditService
 
         using var failure = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
+        var detached = ImmutableArray.CreateBuilder<string>();
+        var opened = new List<IResultSink>(sinks.Count);
         foreach (var sink in sinks)
         {
             try
             {
                 await sink.OpenAsync(run, stop.Token).ConfigureAwait(false);
+                opened.Add(sink);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && sink.OnFailure == SinkFailurePolicy.Detach)
+            {
+                detached.Add($"{sink.Name}: {e.Message}");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -113,7 +121,8 @@ public sealed class AuditService
             }
         }
 
-        var pumps = sinks.Select(s => new SinkPump(s, SinkQueueCapacity, MaxBatchSize, failure.Cancel, failure.Token)).ToArray();
+        var pumps = opened.Select(s => new SinkPump(
+            s, SinkQueueCapacity, MaxBatchSize, s.OnFailure == SinkFailurePolicy.StopRun ? failure.Cancel : () => { }, failure.Token)).ToArray();
         var counts = new int[Enum.GetValues<Verdict>().Length];
         var status = AuditRunStatus.Completed;
         Exception? probingFailure = null;
@@ -125,10 +134,8 @@ public sealed class AuditService
                 counts[(int)outcome.Classification.Verdict]++;
                 foreach (var pump in pumps)
                 {
-                    if (!await pump.AddAsync(outcome, stop.Token).ConfigureAwait(false))
-                    {
-                        break;
-                    }
+                    // False for a sink that failed: a stopping one has cancelled the run, a detached one is skipped.
+                    await pump.AddAsync(outcome, stop.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -145,7 +152,9 @@ public sealed class AuditService
         }
 
         await Task.WhenAll(pumps.Select(p => p.DrainAsync())).ConfigureAwait(false);
-        var failed = pumps.FirstOrDefault(p => p.Failure is not null);
+        detached.AddRange(pumps.Where(p => p.Failure is not null && p.Sink.OnFailure == SinkFailurePolicy.Detach)
+            .Select(p => $"{p.Sink.Name}: {p.Failure!.Message}"));
+        var failed = pumps.FirstOrDefault(p => p.Failure is not null && p.Sink.OnFailure == SinkFailurePolicy.StopRun);
         if (failed is not null)
         {
             status = AuditRunStatus.Failed;
@@ -184,7 +193,7 @@ public sealed class AuditService
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(probingFailure);
         }
 
-        return closeFailure is null ? new AuditResult(run, summary) : throw closeFailure;
+        return closeFailure is null ? new AuditResult(run, summary, detached.ToImmutable()) : throw closeFailure;
     }
 
     private static string NewRunId(string kind, DateTimeOffset started) =>

@@ -12,14 +12,19 @@ namespace ExchangeSmtpFleet.Core.Auditing;
 /// then the probing waits for it (back-pressure, memory stays bounded) instead of blocking a thread.
 /// </para>
 /// <para>
-/// Failure: an exception from a sink ends the run as <see cref="AuditRunStatus.Failed"/>; the other sinks are closed
-/// with that status and the exception reaches the caller as <see cref="AuditSinkException"/>.
+/// Failure, by <see cref="OnFailure"/>: <see cref="SinkFailurePolicy.StopRun"/> ends the run as
+/// <see cref="AuditRunStatus.Failed"/>, the other sinks are closed with that status and the exception reaches the caller
+/// as <see cref="AuditSinkException"/>; <see cref="SinkFailurePolicy.Detach"/> drops the sink, the run goes on, and the
+/// failure is in <see cref="AuditResult.SinkFailures"/>.
 /// </para>
 /// </remarks>
 public interface IResultSink
 {
     /// <summary>A short name for messages (<c>JSON Lines results.jsonl</c>).</summary>
     string Name { get; }
+
+    /// <summary>What the run does when this sink fails; stop by default.</summary>
+    SinkFailurePolicy OnFailure => SinkFailurePolicy.StopRun;
 
     /// <summary>Called once, before the first outcome.</summary>
     /// <param name="run">The run as it starts (status Running).</param>

@@ -40,10 +40,15 @@ internal sealed class SinkPump
     /// <summary>The sink's exception, once it threw.</summary>
     public Exception? Failure { get; private set; }
 
-    /// <summary>Queues an outcome; waits (asynchronously) only while the queue is full.</summary>
+    /// <summary>Queues an outcome; waits (asynchronously) only while the queue is full. A failed sink takes nothing more.</summary>
     /// <returns>False when the sink has failed and takes nothing more.</returns>
     public async ValueTask<bool> AddAsync(HostOutcome outcome, CancellationToken cancellationToken)
     {
+        if (Failure is not null)
+        {
+            return false;
+        }
+
         if (_queue.Writer.TryWrite(outcome))
         {
             return true;

@@ -22,6 +22,9 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
 
     public string Name => store.Description;
 
+    /// <summary>A database that fails must not cost the scan what it found: the run goes on without it.</summary>
+    public SinkFailurePolicy OnFailure => SinkFailurePolicy.Detach;
+
     public async Task OpenAsync(AuditRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -159,7 +159,13 @@ internal static class ScanCommand
                 // The summary must not mix with JSON Lines on standard output.
                 var summary = jsonTarget == "-" ? error : output;
                 await WriteSummaryAsync(summary, result).ConfigureAwait(false);
-                if (store is not null)
+                foreach (var failure in result.SinkFailures)
+                {
+                    await error.WriteLineAsync($"esfleet scan: the run was not stored: {failure}; every host was probed{(jsonSink is null ? string.Empty : $" and is in {jsonTarget}")}")
+                        .ConfigureAwait(false);
+                }
+
+                if (store is not null && result.SinkFailures.IsEmpty)
                 {
                     await summary.WriteLineAsync($"stored as run {result.Run.RunId} in {store.Description}").ConfigureAwait(false);
                 }

@@ -72,6 +72,10 @@ internal static class AuditFakes
 
         public bool Hold { get; init; }
 
+        public SinkFailurePolicy OnFailure { get; init; }
+
+        public bool FailOpen { get; init; }
+
         public int FailAfter { get; init; } = int.MaxValue;
 
         public List<HostOutcome> Written { get; } = [];
@@ -88,6 +92,11 @@ internal static class AuditFakes
 
         public Task OpenAsync(AuditRun run, CancellationToken cancellationToken)
         {
+            if (FailOpen)
+            {
+                throw new IOException("database is locked");
+            }
+
             Opened = run;
             return Task.CompletedTask;
         }

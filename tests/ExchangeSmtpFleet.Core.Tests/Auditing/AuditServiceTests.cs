@@ -67,6 +67,37 @@ public sealed class AuditServiceTests
     }
 
     [Fact]
+    public async Task Run_DetachableSinkFails_IsDroppedAndTheOthersGetEveryHost()
+    {
+        var database = new RecordingSink("database") { FailAfter = 10, OnFailure = SinkFailurePolicy.Detach };
+        var json = new RecordingSink("json");
+        var fleet = new InstantFleet();
+
+        var result = await Service(fleet).RunAsync(Request(500), [database, json], null, TestContext.Current.CancellationToken);
+
+        Assert.True(fleet.Finished);
+        Assert.Equal(500, json.Written.Count);
+        Assert.Equal(AuditRunStatus.Completed, result.Run.Status);
+        Assert.Equal(AuditRunStatus.Completed, json.Closed!.Value.Run.Status);
+        Assert.Contains("database: No space left on device", Assert.Single(result.SinkFailures), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Error, result.ExitCode);
+        Assert.Null(database.Closed);
+    }
+
+    [Fact]
+    public async Task Run_DetachableSinkCannotOpen_RunsWithoutIt()
+    {
+        var database = new RecordingSink("database") { FailOpen = true, OnFailure = SinkFailurePolicy.Detach };
+        var json = new RecordingSink("json");
+
+        var result = await Service(new InstantFleet()).RunAsync(Request(20), [database, json], null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(20, json.Written.Count);
+        Assert.Contains("database: database is locked", Assert.Single(result.SinkFailures), StringComparison.Ordinal);
+        Assert.Empty(database.Written);
+    }
+
+    [Fact]
     public async Task Run_Cancelled_EndsInterruptedWithWhatArrivedAndExitCode2()
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

@@ -79,18 +79,23 @@ public sealed class HistoryCommandTests
         Assert.Single(run.Error.Trim().Split('\n'));
     }
 
+    /// <summary>Issue 9, item 8: a database that cannot be used costs the scan nothing it found.</summary>
     [Fact]
-    public async Task Scan_DatabaseThatIsNoDatabase_StopsWithTheDatabaseNamed()
+    public async Task Scan_DatabaseThatIsNoDatabase_ProbesEveryHostAndSaysTheRunWasNotStored()
     {
         var notADatabase = CliRunner.TempFile(new string('x', 5000), ".db");
         await using var simulator = await SimulatedHosts.StartAsync(("ex2003-healthy-real.txt", "none"));
         var endpoint = simulator.Endpoints[0].EndPoint;
         var inventory = CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture, $"Host,Port\n{endpoint.Address},{endpoint.Port}\n"));
 
-        var run = await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", notADatabase, "--no-tls");
+        var json = Path.ChangeExtension(inventory, ".jsonl");
+
+        var run = await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", notADatabase, "--no-tls", "--json", json);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains($"SQLite database {notADatabase}", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"the run was not stored: SQLite database {notADatabase}", run.Error, StringComparison.Ordinal);
+        Assert.Single(await File.ReadAllLinesAsync(json, TestContext.Current.CancellationToken));
+        Assert.Matches(@"Healthy\s+1", run.Output);
     }
 
     [Fact]
