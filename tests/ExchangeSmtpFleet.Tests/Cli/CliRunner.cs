@@ -23,6 +23,31 @@ internal static class CliRunner
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Runs a bash script in a fresh process (for what only a process of its own shows: environment variables, ulimit, a
+    /// pipe that closes). <c>$ESFLEET</c> in the script is <c>dotnet path/to/esfleet.dll</c>.
+    /// </summary>
+    public static async Task<CliRun> RunInChildAsync(string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            ArgumentList = { "-c", script },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["ESFLEET"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "esfleet.dll")}" },
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return new CliRun(process.ExitCode, output, await error);
+    }
+
     public static string Sample(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "samples", .. parts]);
 
     public static string TempFile(string content, string extension = ".csv")

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ExchangeSmtpFleet.Hosting;
 
@@ -16,22 +15,13 @@ public sealed class FileDescriptorTests
         var inventory = CliRunner.TempFile("Host,Port\n" + string.Concat(simulator.Endpoints.Select(e =>
             string.Create(CultureInfo.InvariantCulture, $"{e.EndPoint.Address},{e.EndPoint.Port}\n"))));
         var json = Path.ChangeExtension(inventory, ".jsonl");
-        var esfleet = Path.Combine(AppContext.BaseDirectory, "esfleet.dll");
-        var start = new ProcessStartInfo("bash")
-        {
-            // ulimit -n sets the hard limit too: nothing to raise, the scan must fit under 256.
-            ArgumentList = { "-c", $"ulimit -n 256 && exec dotnet '{esfleet}' scan --inventory '{inventory}' --concurrency 1024 --no-tls --no-store --json '{json}'" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
 
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        // ulimit -n sets the hard limit too: nothing to raise, the scan must fit under 256.
+        var run = await CliRunner.RunInChildAsync(
+            $"ulimit -n 256 && exec $ESFLEET scan --inventory '{inventory}' --concurrency 1024 --no-tls --no-store --json '{json}'");
 
-        Assert.True(process.ExitCode == 0, error);
-        Assert.Contains("concurrency 1024 needs more file descriptors than this process may open (limit 256", error, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("concurrency 1024 needs more file descriptors than this process may open (limit 256", run.Error, StringComparison.Ordinal);
         var hosts = (await File.ReadAllLinesAsync(json, TestContext.Current.CancellationToken)).Select(l => l[..l.IndexOf(",\"port\"", StringComparison.Ordinal)]).ToList();
         Assert.Equal(200, hosts.Count);
         Assert.Equal(200, hosts.Distinct().Count());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace ExchangeSmtpFleet.Tests.Cli;
@@ -66,20 +65,10 @@ public sealed class OutputErrorTests
     {
         var (simulator, inventory) = await HostsAsync(200);
         await using var running = simulator;
-        var esfleet = Path.Combine(AppContext.BaseDirectory, "esfleet.dll");
-        var start = new ProcessStartInfo("bash")
-        {
-            ArgumentList = { "-c", $"dotnet '{esfleet}' scan --inventory '{inventory}' --no-tls --no-store --concurrency 4 --json - | head -c 100 > /dev/null; echo \"exit=${{PIPESTATUS[0]}}\"" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var run = await CliRunner.RunInChildAsync(
+            $"$ESFLEET scan --inventory '{inventory}' --no-tls --no-store --concurrency 4 --json - | head -c 100 > /dev/null; echo \"exit=${{PIPESTATUS[0]}}\"");
 
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-
-        Assert.Contains("exit=2", output, StringComparison.Ordinal);
-        Assert.Contains("cannot write the results: JSON Lines to standard output: Broken pipe", error, StringComparison.Ordinal);
+        Assert.Contains("exit=2", run.Output, StringComparison.Ordinal);
+        Assert.Contains("cannot write the results: JSON Lines to standard output: Broken pipe", run.Error, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ExchangeSmtpFleet.Hosting;
@@ -37,20 +36,11 @@ public sealed class ConfigurationTests
     {
         var (simulator, inventory) = await OneHealthyHostAsync();
         await using var running = simulator;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "esfleet.dll"), "scan", "--inventory", inventory, "--no-tls", "--no-store" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["ESF_Scan__Concurrency"] = "5" },
-        };
+        var run = await CliRunner.RunInChildAsync($"$ESFLEET scan --inventory '{inventory}' --no-tls --no-store",
+            new Dictionary<string, string> { ["ESF_Scan__Concurrency"] = "5" });
 
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(0, process.ExitCode);
-        Assert.Contains("concurrency 5)", output, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("concurrency 5)", run.Output, StringComparison.Ordinal);
     }
 
     [Theory]
