@@ -4,6 +4,7 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -236,7 +237,35 @@ internal static class HistoryCommands
                 return ExitCodes.Ok;
             }
         });
-        return new Command("db", "Database commands.") { migrate, prune };
+        var provider = new Option<string>("--provider")
+        {
+            Description = "The dialect: sqlite or sqlserver (default sqlite).",
+            DefaultValueFactory = _ => SchemaScripts.Sqlite,
+            Validators =
+            {
+                r =>
+                {
+                    if (r.GetValueOrDefault<string>() is not (SchemaScripts.Sqlite or SchemaScripts.SqlServer))
+                    {
+                        r.AddError($"--provider must be {SchemaScripts.Sqlite} or {SchemaScripts.SqlServer}, not '{r.GetValueOrDefault<string>()}'");
+                    }
+                },
+            },
+        };
+        var script = new Command("script", "Print the schema scripts, for a DBA who applies them by hand (idempotent, in order).") { provider };
+        script.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            foreach (var (name, text) in SchemaScripts.For(parse.GetValue(provider)!))
+            {
+                await output.WriteLineAsync($"-- esfleet schema script {name}").ConfigureAwait(false);
+                await output.WriteLineAsync(text.TrimEnd()).ConfigureAwait(false);
+                await output.WriteLineAsync().ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return new Command("db", "Database commands.") { migrate, prune, script };
     }
 
     private static Option<bool> Json() => new("--json") { Description = "One JSON object per line." };

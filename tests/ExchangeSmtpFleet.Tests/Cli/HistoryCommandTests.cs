@@ -109,6 +109,18 @@ public sealed class HistoryCommandTests
         Assert.Contains("nowhere.example:25 has no stored result", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sqlserver", "IF OBJECT_ID(N'dbo.runs', N'U') IS NULL")]
+    [InlineData("sqlite", "CREATE TABLE IF NOT EXISTS runs")]
+    public async Task DbScript_PrintsTheSchemaOfTheDialect(string provider, string expected)
+    {
+        var run = await CliRunner.RunAsync("db", "script", "--provider", provider);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("-- esfleet schema script 0001_initial.sql", run.Output, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DbMigrate_Twice_SaysUpToDate()
     {
