@@ -5,6 +5,7 @@ using ExchangeSmtpFleet.Benchmarks;
 //   inventory [ROWS]                       read and validate a generated inventory
 //   classify [COUNT]                       classify the real Exchange 2003 capture COUNT times
 //   store [RESULTS]                        write RESULTS results into a new SQLite database through the store's sink
+//   history [RUNS] [HOSTS] [--keep FILE]   build RUNS nightly runs of HOSTS hosts (or add to FILE) and time history, lacking, changes
 //   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--no-end-to-end] [--repeats N] [--memory-passes N] [--allocations]
 //                                          (--allocations samples allocated types; it slows the runs it samples)
 //                                          e.g. probe 10000 0,100 64,256,1024
@@ -21,6 +22,9 @@ switch (which)
         break;
     case "classify":
         ClassifyBenchmark.Run(Int(1, 100_000));
+        break;
+    case "history":
+        await HistoryBenchmark.RunAsync(Int(1, 365), Int(2, 10_000), Array.IndexOf(args, "--keep") is var k and >= 0 && args.Length > k + 1 ? args[k + 1] : null);
         break;
     case "store":
         await StoreBenchmark.RunAsync(Int(1, 10_000));
@@ -39,7 +43,7 @@ switch (which)
             Allocations: args.Contains("--allocations")));
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store or probe");
+        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store, history or probe");
         return 2;
 }
 

@@ -83,7 +83,20 @@ internal static class EsfleetHost
             sp.GetRequiredService<Classifier>(),
             time,
             EsfleetCli.Version));
-        return builder.Build();
+        var host = builder.Build();
+        try
+        {
+            // Validated at start, whatever the command uses: a bad setting is found the first time, not in the night it matters.
+            _ = host.Services.GetRequiredService<ProbeSettings>();
+            _ = host.Services.GetRequiredService<ScanSettings>();
+            _ = host.Services.GetRequiredService<DatabaseSettings>();
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Binds and validates one settings section.</summary>

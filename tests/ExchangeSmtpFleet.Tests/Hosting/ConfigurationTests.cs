@@ -49,6 +49,7 @@ public sealed class ConfigurationTests
     [InlineData("""{ "Probe": { "Retries": 9 } }""", "Probe:Retries must be 0-5, not 9")]
     [InlineData("""{ "Probe": { "EhloName": "two words" } }""", "Probe:EhloName must be a domain")]
     [InlineData("""{ "Scan": { "Concurrency": 0 } }""", "Scan:Concurrency must be 1-4096, not 0")]
+    [InlineData("""{ "Database": { "Provider": "oracle" } }""", "Database:Provider must be one of sqlite")]
     [InlineData("""{ "Scan": { "Concurrency": """, "Failed to load configuration from file")]
     public async Task SettingsFile_BadValue_IsOneLineAndExit2(string json, string expected)
     {
@@ -75,9 +76,12 @@ public sealed class ConfigurationTests
 
         Assert.Equivalent(new ProbeSettings { EhloName = string.Empty }, probe);
         Assert.Equivalent(new ScanSettings(), scan);
+        Assert.Equivalent(new DatabaseSettings { Path = string.Empty }, host.Services.GetRequiredService<DatabaseSettings>());
         using var document = JsonDocument.Parse(File.ReadAllText(example));
         AssertKnown(document.RootElement.GetProperty(ProbeSettings.Section), typeof(ProbeSettings));
         AssertKnown(document.RootElement.GetProperty(ScanSettings.Section), typeof(ScanSettings));
+        AssertKnown(document.RootElement.GetProperty(DatabaseSettings.Section), typeof(DatabaseSettings));
+        Assert.Equal(DatabaseSettings.DefaultDataDirectory, document.RootElement.GetProperty(DatabaseSettings.DataDirectoryKey).GetString());
         Assert.Equivalent(
             typeof(ProbeSettings).GetProperties().Select(p => p.Name).Order(),
             document.RootElement.GetProperty(ProbeSettings.Section).EnumerateObject().Select(p => p.Name).Order());
