@@ -29,7 +29,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
     {
         ArgumentNullException.ThrowIfNull(run);
         _runId = run.RunId;
-        _connection = await store.OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        _connection = (SqliteConnection)await store.OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
         await store.Guard(async () =>
         {
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,263 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Storage;
+
+namespace ExchangeSmtpFleet.Infrastructure.Persistence;
+
+/// <summary>
+/// What the stores of every dialect share: the reads (Dapper, one statement each, the dialect's SQL) and how rows become
+/// the read models. A dialect supplies its connection, its statements, its schema runner, its sink and its error texts.
+/// </summary>
+public abstract class AuditStoreBase : IAuditStore
+{
+    private bool _migrated;
+
+    /// <inheritdoc/>
+    public abstract string Description { get; }
+
+    /// <summary>The dialect's read statements.</summary>
+    private protected abstract StoreQueries Queries { get; }
+
+    /// <inheritdoc/>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+        _migrated = true;
+    }
+
+    /// <inheritdoc/>
+    public abstract IResultSink CreateSink(InventoryReadResult inventory);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredRun>> ListRunsAsync(int limit, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(Queries.ListRuns, new { limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return (IReadOnlyList<StoredRun>)await WithCountsAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            var sql = string.Equals(runId, "latest", StringComparison.OrdinalIgnoreCase) ? Queries.LatestRun : Queries.FindRun;
+            var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(sql, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return (await WithCountsAsync(connection, rows, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            var rows = await connection.QueryAsync<HistoryRow>(new CommandDefinition(Queries.History, new { hostKey, limit }, cancellationToken: cancellationToken))
+                .ConfigureAwait(false);
+            return (IReadOnlyList<HostHistoryEntry>)[.. rows.Select(r => new HostHistoryEntry(
+                r.run_id, Timestamp(r.started_at), Enum.Parse<Verdict>(r.verdict), Enum.Parse<Reason>(r.reason), StoredText.ParseList(r.missing)))];
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            ArgumentNullException.ThrowIfNull(keyword);
+            var rows = await connection.QueryAsync<LackingRow>(new CommandDefinition(
+                Queries.Lacking, new { runId, keyword = keyword.Trim().ToUpperInvariant() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return (IReadOnlyList<LackingHost>)[.. rows.Select(r => new LackingHost(r.host_key, r.name, Enum.Parse<Verdict>(r.verdict), r.family))];
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            sinceRunId ??= await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(Queries.RunBefore, new { runId }, cancellationToken: cancellationToken))
+                .ConfigureAwait(false);
+            var after = await VerdictsAsync(connection, runId, cancellationToken).ConfigureAwait(false);
+            var before = sinceRunId is null ? [] : await VerdictsAsync(connection, sinceRunId, cancellationToken).ConfigureAwait(false);
+            var changes = after.Keys.Union(before.Keys, StringComparer.Ordinal)
+                .Select(key =>
+                {
+                    var had = before.TryGetValue(key, out var b);
+                    var has = after.TryGetValue(key, out var a);
+                    return HostChange.Between(key, has ? a.Name : b.Name, had ? b.Verdict : null, has ? a.Verdict : null);
+                })
+                .OfType<HostChange>()
+                .OrderBy(c => c.Kind)
+                .ThenBy(c => c.HostKey, StringComparer.Ordinal)
+                .ToImmutableArray();
+            return new RunChanges(runId, sinceRunId, changes);
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> HostsWithoutResultAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync(async connection => (IReadOnlyList<string>)[.. await connection.QueryAsync<string>(new CommandDefinition(
+            Queries.HostsWithoutResult, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)], cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<int> PruneTranscriptsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(() => connection.ExecuteAsync(new CommandDefinition(
+            Queries.PruneTranscripts, new { before = ToDatabase(before) }, cancellationToken: cancellationToken)), "drop old transcripts").ConfigureAwait(false);
+    }
+
+    /// <summary>An open connection with the schema in place.</summary>
+    internal async Task<DbConnection> OpenMigratedAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_migrated)
+            {
+                await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+                _migrated = true;
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/>, turning a database error into one line that names the database.</summary>
+    internal async Task<T> Guard<T>(Func<Task<T>> action, string what)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw Explain(e, what);
+        }
+    }
+
+    /// <summary>One line for a provider error: which database, what failed, what to do.</summary>
+    private protected abstract StoreException Explain(DbException error, string what);
+
+    /// <summary>Opens a connection (folder, pragmas, retry logic: whatever the dialect needs).</summary>
+    private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Applies the dialect's schema scripts that the journal does not list yet.</summary>
+    private protected abstract Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Refuses a database whose journal names a script this build does not have: a newer esfleet made it.</summary>
+    private protected void RefuseNewerSchema(IReadOnlySet<string> applied, IReadOnlyList<(string Name, string Text)> scripts)
+    {
+        var unknown = applied.Except(scripts.Select(s => s.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (unknown is not null)
+        {
+            throw new StoreException(
+                $"{Description}: its schema is newer than this esfleet (script {unknown} is not known to version {typeof(AuditStoreBase).Assembly.GetName().Version}): use the newer esfleet");
+        }
+    }
+
+    /// <summary>A timestamp as the dialect stores it.</summary>
+    private protected abstract object ToDatabase(DateTimeOffset value);
+
+    /// <summary>A timestamp as a provider returns it: text in SQLite, <see cref="DateTime"/> (UTC) in SQL Server.</summary>
+    private protected static DateTimeOffset Timestamp(object value) => value switch
+    {
+        string text => StoredText.ParseTimestamp(text),
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        DateTimeOffset offset => offset,
+        _ => throw new InvalidCastException(string.Create(CultureInfo.InvariantCulture, $"not a timestamp: {value.GetType()}")),
+    };
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(() => query(connection), "read").ConfigureAwait(false);
+    }
+
+    private async Task<List<StoredRun>> WithCountsAsync(DbConnection connection, IEnumerable<RunRow> runs, CancellationToken cancellationToken)
+    {
+        var result = new List<StoredRun>();
+        foreach (var run in runs)
+        {
+            var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(Queries.CountsOfRun, new { run.run_id }, cancellationToken: cancellationToken))
+                .ConfigureAwait(false)).ToDictionary(c => Enum.Parse<Verdict>(c.verdict), c => (int)c.hosts);
+            result.Add(new StoredRun(
+                run.run_id, run.kind, Timestamp(run.started_at), run.finished_at is null ? null : Timestamp(run.finished_at),
+                Enum.Parse<AuditRunStatus>(run.status), run.inventory_path, (int)run.host_count, run.tool_version,
+                [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts.GetValueOrDefault(v)))]));
+        }
+
+        return result;
+    }
+
+    private async Task<Dictionary<string, (Verdict Verdict, string? Name)>> VerdictsAsync(DbConnection connection, string runId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<VerdictRow>(new CommandDefinition(Queries.Verdicts, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.host_key, r => (Enum.Parse<Verdict>(r.verdict), r.name), StringComparer.Ordinal);
+    }
+
+#pragma warning disable IDE1006, SA1300, CA1812 // Dapper fills these (by the schema's column names) with whatever integer type the provider returns.
+    private sealed class RunRow
+    {
+        public string run_id { get; set; } = string.Empty;
+
+        public string kind { get; set; } = string.Empty;
+
+        public object started_at { get; set; } = string.Empty;
+
+        public object? finished_at { get; set; }
+
+        public string status { get; set; } = string.Empty;
+
+        public string inventory_path { get; set; } = string.Empty;
+
+        public long host_count { get; set; }
+
+        public string tool_version { get; set; } = string.Empty;
+    }
+
+    private sealed class CountRow
+    {
+        public string verdict { get; set; } = string.Empty;
+
+        public long hosts { get; set; }
+    }
+
+    private sealed class HistoryRow
+    {
+        public string run_id { get; set; } = string.Empty;
+
+        public object started_at { get; set; } = string.Empty;
+
+        public string verdict { get; set; } = string.Empty;
+
+        public string reason { get; set; } = string.Empty;
+
+        public string missing { get; set; } = string.Empty;
+    }
+
+    private sealed class LackingRow
+    {
+        public string host_key { get; set; } = string.Empty;
+
+        public string? name { get; set; }
+
+        public string verdict { get; set; } = string.Empty;
+
+        public string family { get; set; } = string.Empty;
+    }
+
+    private sealed class VerdictRow
+    {
+        public string host_key { get; set; } = string.Empty;
+
+        public string? name { get; set; }
+
+        public string verdict { get; set; } = string.Empty;
+    }
+#pragma warning restore IDE1006, SA1300
+}

@@ -1,0 +1,124 @@
+namespace ExchangeSmtpFleet.Infrastructure.Persistence;
+
+/// <summary>
+/// Every T-SQL statement of the SQL Server store, in one place: the tests parse each with ScriptDom and check the
+/// tables and columns it names against the schema scripts, since no SQL Server runs where the tests run.
+/// </summary>
+internal static class SqlServerStatements
+{
+    public const string CreateJournal =
+        "IF OBJECT_ID(N'dbo.schema_versions', N'U') IS NULL CREATE TABLE dbo.schema_versions (script NVARCHAR(256) NOT NULL PRIMARY KEY, applied_at DATETIME2(7) NOT NULL);";
+
+    public const string ReadJournal = "SELECT script FROM dbo.schema_versions;";
+
+    public const string WriteJournal = "INSERT INTO dbo.schema_versions (script, applied_at) VALUES (@name, @at);";
+
+    public const string ListRuns = "SELECT TOP (@limit) run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM dbo.runs ORDER BY started_at DESC;";
+
+    public const string LatestRun = "SELECT TOP (1) run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM dbo.runs ORDER BY started_at DESC;";
+
+    public const string FindRun = "SELECT run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM dbo.runs WHERE run_id = @runId;";
+
+    public const string CountsOfRun = "SELECT verdict, COUNT(*) AS hosts FROM dbo.results WHERE run_id = @run_id GROUP BY verdict;";
+
+    public const string History = """
+        SELECT TOP (@limit) r.run_id, runs.started_at, r.verdict, r.reason, r.missing
+        FROM dbo.results AS r JOIN dbo.runs AS runs ON runs.run_id = r.run_id
+        WHERE r.host_key = @hostKey
+        ORDER BY runs.started_at DESC;
+        """;
+
+    public const string Lacking = """
+        SELECT r.host_key, h.name, r.verdict, r.family
+        FROM dbo.results AS r JOIN dbo.run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
+        WHERE r.run_id = @runId
+          AND EXISTS (SELECT 1 FROM dbo.keywords AS k WHERE k.run_id = r.run_id AND k.host_key = r.host_key AND k.phase = N'pre-tls')
+          AND NOT EXISTS (SELECT 1 FROM dbo.keywords AS k WHERE k.run_id = r.run_id AND k.host_key = r.host_key AND k.phase = N'pre-tls' AND k.name = @keyword)
+        ORDER BY r.host_key;
+        """;
+
+    public const string RunBefore = """
+        SELECT TOP (1) run_id FROM dbo.runs
+        WHERE started_at < (SELECT started_at FROM dbo.runs WHERE run_id = @runId)
+        ORDER BY started_at DESC;
+        """;
+
+    public const string Verdicts = """
+        SELECT r.host_key, h.name, r.verdict
+        FROM dbo.results AS r JOIN dbo.run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
+        WHERE r.run_id = @runId;
+        """;
+
+    public const string HostsWithoutResult = """
+        SELECT h.host_key FROM dbo.run_hosts AS h
+        WHERE h.run_id = @runId AND NOT EXISTS (SELECT 1 FROM dbo.results AS r WHERE r.run_id = h.run_id AND r.host_key = h.host_key)
+        ORDER BY h.line_number;
+        """;
+
+    public const string PruneTranscripts = """
+        UPDATE dbo.results SET transcript = NULL
+        WHERE transcript IS NOT NULL AND run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        """;
+
+    /// <summary>A run is written once and, when a job resumes it, found again: MERGE keeps one row.</summary>
+    public const string UpsertRun = """
+        MERGE dbo.runs WITH (HOLDLOCK) AS t
+        USING (SELECT @RunId AS run_id) AS s ON t.run_id = s.run_id
+        WHEN MATCHED THEN UPDATE SET status = @Status, finished_at = NULL
+        WHEN NOT MATCHED THEN INSERT (run_id, kind, started_at, finished_at, status, inventory_path, inventory_hash, host_count, problem_count,
+                                      disabled_count, concurrency, probe_options, tool_version)
+            VALUES (@RunId, @Kind, @StartedAt, NULL, @Status, @InventoryPath, @InventoryHash, @HostCount, @ProblemCount,
+                    @DisabledCount, @Concurrency, @ProbeOptions, @ToolVersion);
+        """;
+
+    public const string DeleteRunHosts = "DELETE FROM dbo.run_hosts WHERE run_id = @run; DELETE FROM dbo.inventory_problems WHERE run_id = @run;";
+
+    public const string CloseRun = "UPDATE dbo.runs SET status = @status, finished_at = @finished WHERE run_id = @run;";
+
+    /// <summary>The staging tables of one connection: SqlBulkCopy fills them, one set-based statement moves them.</summary>
+    public const string CreateStaging = """
+        CREATE TABLE #results (
+            run_id NVARCHAR(64) NOT NULL, host_key NVARCHAR(300) NOT NULL, verdict NVARCHAR(40) NOT NULL, reason NVARCHAR(40) NOT NULL,
+            family NVARCHAR(64) NOT NULL, family_evidence NVARCHAR(MAX) NOT NULL, version NVARCHAR(64) NULL, banner NVARCHAR(MAX) NULL,
+            greeting NVARCHAR(MAX) NULL, missing NVARCHAR(MAX) NOT NULL, unexpected NVARCHAR(MAX) NOT NULL, detail NVARCHAR(MAX) NULL,
+            tls NVARCHAR(MAX) NULL, address NVARCHAR(64) NULL, attempts INT NOT NULL, connect_ms FLOAT NULL, banner_ms FLOAT NULL,
+            ehlo_ms FLOAT NULL, tls_ms FLOAT NULL, total_ms FLOAT NOT NULL, probed_at DATETIME2(7) NOT NULL, transcript NVARCHAR(MAX) NULL,
+            PRIMARY KEY (run_id, host_key));
+        CREATE TABLE #keywords (
+            run_id NVARCHAR(64) NOT NULL, host_key NVARCHAR(300) NOT NULL, phase NVARCHAR(8) NOT NULL, position INT NOT NULL,
+            name NVARCHAR(128) NOT NULL, parameters NVARCHAR(MAX) NOT NULL);
+        CREATE TABLE #findings (
+            run_id NVARCHAR(64) NOT NULL, host_key NVARCHAR(300) NOT NULL, position INT NOT NULL, code NVARCHAR(40) NOT NULL,
+            severity NVARCHAR(16) NOT NULL, arguments NVARCHAR(MAX) NOT NULL, message NVARCHAR(MAX) NOT NULL);
+        """;
+
+    /// <summary>One batch, set-based: results merged (a host written again replaces itself), then its keywords and findings replaced.</summary>
+    public const string MoveStaging = """
+        MERGE dbo.results WITH (HOLDLOCK) AS t
+        USING #results AS s ON t.run_id = s.run_id AND t.host_key = s.host_key
+        WHEN MATCHED THEN UPDATE SET
+            verdict = s.verdict, reason = s.reason, family = s.family, family_evidence = s.family_evidence, version = s.version,
+            banner = s.banner, greeting = s.greeting, missing = s.missing, unexpected = s.unexpected, detail = s.detail, tls = s.tls,
+            address = s.address, attempts = s.attempts, connect_ms = s.connect_ms, banner_ms = s.banner_ms, ehlo_ms = s.ehlo_ms,
+            tls_ms = s.tls_ms, total_ms = s.total_ms, probed_at = s.probed_at, transcript = s.transcript
+        WHEN NOT MATCHED THEN INSERT (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
+                                      detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript)
+            VALUES (s.run_id, s.host_key, s.verdict, s.reason, s.family, s.family_evidence, s.version, s.banner, s.greeting, s.missing, s.unexpected,
+                    s.detail, s.tls, s.address, s.attempts, s.connect_ms, s.banner_ms, s.ehlo_ms, s.tls_ms, s.total_ms, s.probed_at, s.transcript);
+        DELETE k FROM dbo.keywords AS k JOIN #results AS s ON s.run_id = k.run_id AND s.host_key = k.host_key;
+        DELETE f FROM dbo.findings AS f JOIN #results AS s ON s.run_id = f.run_id AND s.host_key = f.host_key;
+        INSERT INTO dbo.keywords (run_id, host_key, phase, position, name, parameters)
+            SELECT run_id, host_key, phase, position, name, parameters FROM #keywords;
+        INSERT INTO dbo.findings (run_id, host_key, position, code, severity, arguments, message)
+            SELECT run_id, host_key, position, code, severity, arguments, message FROM #findings;
+        TRUNCATE TABLE #results;
+        TRUNCATE TABLE #keywords;
+        TRUNCATE TABLE #findings;
+        """;
+
+    /// <summary>Every statement above, for the offline checks.</summary>
+    public static IEnumerable<(string Name, string Text)> All() =>
+        typeof(SqlServerStatements).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (f.Name, (string)f.GetRawConstantValue()!));
+}

@@ -1,0 +1,16 @@
+namespace ExchangeSmtpFleet.Infrastructure.Persistence;
+
+/// <summary>The read statements of one SQL dialect; the parameter names are the same in every dialect.</summary>
+/// <param name="ListRuns">@limit newest runs.</param>
+/// <param name="LatestRun">The newest run.</param>
+/// <param name="FindRun">The run @runId.</param>
+/// <param name="CountsOfRun">Results per verdict of @run_id.</param>
+/// <param name="History">@limit results of @hostKey, newest run first.</param>
+/// <param name="Lacking">Hosts of @runId that answered EHLO without @keyword.</param>
+/// <param name="RunBefore">The run that started last before @runId.</param>
+/// <param name="Verdicts">Host, name and verdict of every result of @runId.</param>
+/// <param name="HostsWithoutResult">Hosts of @runId's inventory without a result.</param>
+/// <param name="PruneTranscripts">Drops the transcripts of runs that started before @before.</param>
+internal sealed record StoreQueries(
+    string ListRuns, string LatestRun, string FindRun, string CountsOfRun, string History, string Lacking, string RunBefore, string Verdicts,
+    string HostsWithoutResult, string PruneTranscripts);
