@@ -1,10 +1,7 @@
-using System.Data;
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
-using ExchangeSmtpFleet.Core.Probing;
 using Microsoft.Data.Sqlite;
 
 namespace ExchangeSmtpFleet.Infrastructure.Persistence;
@@ -213,9 +210,9 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             var c = outcome.Classification;
             var p = outcome.Probe;
             await Run(_result, cancellationToken, runId, key, c.Verdict.ToString(), c.Reason.ToString(), c.Family, c.FamilyEvidence, c.Version, c.Banner,
-                c.EhloGreeting, StoredText.List(c.Missing), StoredText.List(c.Unexpected), c.Detail, Tls(c.Tls), p.Address, p.Attempts,
+                c.EhloGreeting, StoredText.List(c.Missing), StoredText.List(c.Unexpected), c.Detail, StoredText.Tls(c.Tls), p.Address, p.Attempts,
                 p.Timings.ConnectMs, p.Timings.BannerMs, p.Timings.EhloMs, p.Timings.TlsMs, p.Timings.TotalMs, StoredText.Timestamp(p.StartedAt),
-                Transcript(p)).ConfigureAwait(false);
+                StoredText.Transcript(p)).ConfigureAwait(false);
 
             var again = !_written.Add(key);
             if (again)
@@ -277,13 +274,5 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             _keywordList.Parameters[3].Value = System.Text.Encoding.UTF8.GetString(_keywordsJson.WrittenSpan);
             _keywordList.ExecuteNonQuery();
         }
-
-        private static string? Tls(Core.Classification.TlsObservation? tls) => tls is null ? null : JsonSerializer.Serialize(
-            new StoredTls(tls.Protocol, tls.CipherSuite, tls.Subject, tls.Issuer, [.. tls.SubjectAlternativeNames], tls.NotBefore, tls.NotAfter,
-                tls.Thumbprint, [.. tls.ValidationErrors]),
-            StoredJson.Default.StoredTls);
-
-        private static string Transcript(ProbeResult probe) =>
-            string.Join('\n', probe.Transcript.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Elapsed.TotalMilliseconds:0.0} {l}")));
     }
 }

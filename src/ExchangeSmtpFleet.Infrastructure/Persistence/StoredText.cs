@@ -21,4 +21,14 @@ internal static class StoredText
 
     public static ImmutableArray<string> ParseList(string? json) =>
         string.IsNullOrEmpty(json) ? [] : [.. JsonSerializer.Deserialize(json, StoredJson.Default.StringArray) ?? []];
+
+    /// <summary>The TLS session and certificate as JSON, or null.</summary>
+    public static string? Tls(Core.Classification.TlsObservation? tls) => tls is null ? null : JsonSerializer.Serialize(
+        new StoredTls(tls.Protocol, tls.CipherSuite, tls.Subject, tls.Issuer, [.. tls.SubjectAlternativeNames], tls.NotBefore, tls.NotAfter,
+            tls.Thumbprint, [.. tls.ValidationErrors]),
+        StoredJson.Default.StoredTls);
+
+    /// <summary>The transcript, one line each: milliseconds since the start, then the line as shown.</summary>
+    public static string Transcript(Core.Probing.ProbeResult probe) =>
+        string.Join('\n', probe.Transcript.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Elapsed.TotalMilliseconds:0.0} {l}")));
 }

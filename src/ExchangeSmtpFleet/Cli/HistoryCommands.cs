@@ -18,8 +18,9 @@ internal static class HistoryCommands
     {
         var json = Json();
         var limit = NumberOptions.Integer("--limit", "Most runs, newest first (default 20).", 1, 100_000);
-        var db = StoreOptions.Database();
-        var command = new Command("runs", "List the stored runs, newest first, with their counts per verdict.") { json, limit, db };
+        var db = new StoreOptions();
+        var command = new Command("runs", "List the stored runs, newest first, with their counts per verdict.") { json, limit };
+        db.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var store = Store(context, parse, db, out var host);
@@ -48,8 +49,9 @@ internal static class HistoryCommands
         var target = new Argument<string>("HOST[:PORT]") { Description = "The host as the inventory names it, with its port when not 25." };
         var json = Json();
         var limit = NumberOptions.Integer("--limit", "Most runs, newest first (default 30).", 1, 100_000);
-        var db = StoreOptions.Database();
-        var command = new Command("history", "One line per stored run with the host's verdict, reason and missing keywords.") { target, json, limit, db };
+        var db = new StoreOptions();
+        var command = new Command("history", "One line per stored run with the host's verdict, reason and missing keywords.") { target, json, limit };
+        db.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -101,8 +103,9 @@ internal static class HistoryCommands
         var keyword = new Argument<string>("KEYWORD") { Description = "An ESMTP keyword, e.g. XEXCH50 (case-insensitive)." };
         var run = RunOption();
         var json = Json();
-        var db = StoreOptions.Database();
-        var command = new Command("lacking", "The hosts of a run that answered EHLO without advertising KEYWORD. Exit 1 when there are any.") { keyword, run, json, db };
+        var db = new StoreOptions();
+        var command = new Command("lacking", "The hosts of a run that answered EHLO without advertising KEYWORD. Exit 1 when there are any.") { keyword, run, json };
+        db.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var store = Store(context, parse, db, out var host);
@@ -148,11 +151,12 @@ internal static class HistoryCommands
         var run = RunOption();
         var since = new Option<string?>("--since") { Description = "The earlier run to compare with (default: the run before)." };
         var json = Json();
-        var db = StoreOptions.Database();
+        var db = new StoreOptions();
         var command = new Command("changes", "What changed against the previous (or a given) run: new problems, recovered, still failing, added, removed.")
         {
-            run, since, json, db,
+            run, since, json,
         };
+        db.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var store = Store(context, parse, db, out var host);
@@ -208,8 +212,9 @@ internal static class HistoryCommands
 
     private static Command Db(CliContext context)
     {
-        var db = StoreOptions.Database();
-        var migrate = new Command("migrate", "Create or upgrade the schema of the database (scans do it too); running it again changes nothing.") { db };
+        var db = new StoreOptions();
+        var migrate = new Command("migrate", "Create or upgrade the schema of the database (scans do it too); running it again changes nothing.");
+        db.AddTo(migrate);
         migrate.SetAction(async (parse, cancellationToken) =>
         {
             var store = Store(context, parse, db, out var host);
@@ -221,9 +226,10 @@ internal static class HistoryCommands
             }
         });
 
-        var pruneDb = StoreOptions.Database();
+        var pruneDb = new StoreOptions();
         var keepDays = NumberOptions.Integer("--keep-days", "Keep the transcripts of this many days (default Database:KeepTranscriptsDays, 30).", 0, 100_000);
-        var prune = new Command("prune", "Drop the transcripts of old runs; verdicts, keywords and findings stay.") { keepDays, pruneDb };
+        var prune = new Command("prune", "Drop the transcripts of old runs; verdicts, keywords and findings stay.") { keepDays };
+        pruneDb.AddTo(prune);
         prune.SetAction(async (parse, cancellationToken) =>
         {
             var store = Store(context, parse, pruneDb, out var host);
@@ -276,9 +282,9 @@ internal static class HistoryCommands
         DefaultValueFactory = _ => "latest",
     };
 
-    private static IAuditStore Store(CliContext context, ParseResult parse, Option<string?> db, out Microsoft.Extensions.Hosting.IHost host)
+    private static IAuditStore Store(CliContext context, ParseResult parse, StoreOptions db, out Microsoft.Extensions.Hosting.IHost host)
     {
-        host = context.BuildHost(StoreOptions.Overrides(parse, db));
+        host = context.BuildHost(db.Overrides(parse));
         return host.Services.GetRequiredService<IAuditStore>();
     }
 

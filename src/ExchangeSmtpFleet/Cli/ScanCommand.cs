@@ -25,18 +25,19 @@ internal static class ScanCommand
             Description = "Start this simulated fleet (see samples/lab-fleet.json) on loopback for the duration of the scan: a demo without another terminal.",
         };
         var noStore = new Option<bool>("--no-store") { Description = "Do not store the run in the database." };
-        var db = StoreOptions.Database();
+        var db = new StoreOptions();
         var probeOptions = new ProbeCliOptions();
         var command = new Command("scan", "Probe and classify every host of an inventory and store the run. Exit 0 when every host is healthy, 1 when any is not, 2 on an error.")
         {
-            inventory, json, concurrency, simulate, noStore, db,
+            inventory, json, concurrency, simulate, noStore,
         };
+        db.AddTo(command);
         probeOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var overrides = StoreOptions.Overrides(parse, db);
+            var overrides = db.Overrides(parse);
             probeOptions.AddOverrides(parse, overrides);
             if (parse.GetValue(concurrency) is { } given)
             {

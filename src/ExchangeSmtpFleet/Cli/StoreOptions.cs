@@ -3,20 +3,58 @@ using ExchangeSmtpFleet.Hosting;
 
 namespace ExchangeSmtpFleet.Cli;
 
-/// <summary><c>--db PATH</c>: the SQLite file a command stores to or reads from, overriding <c>Database:Path</c>.</summary>
-internal static class StoreOptions
+/// <summary>
+/// <c>--db</c> and <c>--provider</c>: the database a command stores to or reads from. With SQLite <c>--db</c> is the file
+/// (<c>Database:Path</c>); with <c>--provider sqlserver</c> it is the connection string (<c>ConnectionStrings:Fleet</c>).
+/// </summary>
+internal sealed class StoreOptions
 {
-    public static Option<string?> Database() => new("--db")
+    public Option<string?> Database { get; } = new("--db")
     {
-        Description = "The SQLite database file (default: esfleet.db in ESF_DATA_DIR, ./data).",
+        Description = "The SQLite file (default: esfleet.db in ESF_DATA_DIR, ./data), or with --provider sqlserver the connection string.",
     };
 
-    public static Dictionary<string, string?> Overrides(ParseResult parse, Option<string?> database)
+    public Option<string?> Provider { get; } = new("--provider")
+    {
+        Description = "sqlite or sqlserver (default: Database:Provider, sqlite).",
+        Validators =
+        {
+            r =>
+            {
+                var value = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (!DatabaseSettings.Providers.Contains(value, StringComparer.OrdinalIgnoreCase))
+                {
+                    r.AddError($"--provider must be {string.Join(" or ", DatabaseSettings.Providers)}, not '{value}'");
+                }
+            },
+        },
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Database);
+        command.Options.Add(Provider);
+    }
+
+    public Dictionary<string, string?> Overrides(ParseResult parse)
     {
         var overrides = new Dictionary<string, string?>();
-        if (parse.GetValue(database) is { Length: > 0 } path)
+        var provider = parse.GetValue(Provider);
+        if (provider is not null)
         {
-            overrides[$"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Path)}"] = Path.GetFullPath(path);
+            overrides[$"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)}"] = provider;
+        }
+
+        if (parse.GetValue(Database) is { Length: > 0 } database)
+        {
+            if (string.Equals(provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
+            {
+                overrides[$"ConnectionStrings:{DatabaseSettings.ConnectionStringName}"] = database;
+            }
+            else
+            {
+                overrides[$"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Path)}"] = Path.GetFullPath(database);
+            }
         }
 
         return overrides;

@@ -15,11 +15,20 @@ internal sealed class DatabaseSettings
     /// <summary>The data folder when <c>ESF_DATA_DIR</c> is not set.</summary>
     public const string DefaultDataDirectory = "data";
 
-    /// <summary>The providers this build can store runs with.</summary>
-    public static readonly string[] Providers = ["sqlite"];
+    /// <summary>The embedded provider.</summary>
+    public const string Sqlite = "sqlite";
 
-    /// <summary><c>sqlite</c> (the embedded default).</summary>
-    public string Provider { get; set; } = "sqlite";
+    /// <summary>The production provider.</summary>
+    public const string SqlServer = "sqlserver";
+
+    /// <summary>The connection string key of the SQL Server database (<c>ConnectionStrings:Fleet</c>).</summary>
+    public const string ConnectionStringName = "Fleet";
+
+    /// <summary>The providers this build can store runs with.</summary>
+    public static readonly string[] Providers = [Sqlite, SqlServer];
+
+    /// <summary><c>sqlite</c> (the embedded default) or <c>sqlserver</c> (with <c>ConnectionStrings:Fleet</c>).</summary>
+    public string Provider { get; set; } = Sqlite;
 
     /// <summary>The SQLite file; empty for <c>esfleet.db</c> in the data folder.</summary>
     public string? Path { get; set; }
@@ -32,7 +41,7 @@ internal sealed class DatabaseSettings
     {
         if (!Providers.Contains(Provider, StringComparer.OrdinalIgnoreCase))
         {
-            yield return $"{Section}:{nameof(Provider)} must be one of {string.Join(", ", Providers)} (SQL Server storage is not built yet), not '{Provider}'";
+            yield return $"{Section}:{nameof(Provider)} must be one of {string.Join(", ", Providers)}, not '{Provider}'";
         }
 
         if (KeepTranscriptsDays < 0)

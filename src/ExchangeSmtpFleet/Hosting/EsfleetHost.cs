@@ -72,8 +72,7 @@ internal static class EsfleetHost
         services.AddSingleton(sp => Settings<ProbeSettings>(sp, ProbeSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<ScanSettings>(sp, ScanSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
-        services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(
-            sp.GetRequiredService<DatabaseSettings>().DatabasePath(sp.GetRequiredService<IConfiguration>()[DatabaseSettings.DataDirectoryKey]), time));
+        services.AddSingleton<IAuditStore>(sp => Store(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<IConfiguration>(), time));
         services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
         services.AddSingleton<IFleetProber, FleetProber>();
         services.AddSingleton(sp => new AuditService(
@@ -97,6 +96,21 @@ internal static class EsfleetHost
             host.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The store the settings name: SQLite in the data folder, or SQL Server with <c>ConnectionStrings:Fleet</c>.</summary>
+    private static IAuditStore Store(DatabaseSettings settings, IConfiguration configuration, TimeProvider time)
+    {
+        if (!string.Equals(settings.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
+        {
+            return new SqliteAuditStore(settings.DatabasePath(configuration[DatabaseSettings.DataDirectoryKey]), time);
+        }
+
+        var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new ConfigurationProblemException(
+                $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is sqlserver but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty (set ESF_ConnectionStrings__Fleet or --db)")
+            : new SqlServerAuditStore(connectionString, time);
     }
 
     /// <summary>Binds and validates one settings section.</summary>

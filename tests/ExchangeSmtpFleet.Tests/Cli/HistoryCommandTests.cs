@@ -99,6 +99,18 @@ public sealed class HistoryCommandTests
     }
 
     [Fact]
+    public async Task Runs_SqlServerThatCannotBeReached_IsOneLineWithoutThePassword()
+    {
+        var run = await CliRunner.RunAsync("runs", "--provider", "sqlserver", "--db",
+            "Server=127.0.0.1,1;Database=fleet;User Id=esf;Password=Secr3t!word;Connect Timeout=2;TrustServerCertificate=true");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("esfleet: SQL Server database fleet on 127.0.0.1,1: cannot connect: the server cannot be reached", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secr3t", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task History_UnknownHost_SaysSoAndExits1()
     {
         var db = Path.Combine(CliRunner.DataDirectory, $"empty-{Guid.NewGuid():N}.db");

@@ -1,0 +1,156 @@
+using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
+
+/// <summary>
+/// No SQL Server runs where these tests run: every T-SQL statement of the SQL Server store is parsed with ScriptDom, and
+/// every table and column it names must be one the schema scripts (or the statement's own temp tables) create.
+/// </summary>
+public sealed class SqlServerStatementTests
+{
+    public static TheoryData<string> Statements() => [.. SqlServerStatements.All().Select(s => s.Name)];
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public void Statement_ParsesWithoutErrors(string name)
+    {
+        var (_, errors) = Parse(Text(name));
+
+        Assert.Empty(errors.Select(e => $"line {e.Line} column {e.Column}: {e.Message}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public void Statement_NamesOnlyTablesAndColumnsThatExist(string name)
+    {
+        var tables = KnownTables();
+        var walker = new NameWalker();
+        Parse(Text(name)).Fragment.Accept(walker);
+
+        foreach (var table in walker.Tables.Except(walker.Aliases, StringComparer.OrdinalIgnoreCase))
+        {
+            Assert.True(tables.ContainsKey(table), $"{name} names the table {table}, which no script creates");
+        }
+
+        var columns = walker.Tables.Where(tables.ContainsKey).SelectMany(t => tables[t]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var column in walker.Columns.Except(walker.Aliases, StringComparer.OrdinalIgnoreCase))
+        {
+            Assert.True(columns.Contains(column), $"{name} names the column {column}, which none of its tables has");
+        }
+    }
+
+    [Fact]
+    public void Statements_AreAllChecked()
+    {
+        Assert.True(SqlServerStatements.All().Count() >= 15, "the reflection over SqlServerStatements found too few statements");
+    }
+
+    [Fact]
+    public void Batches_SplitAtGoLinesOnly()
+    {
+        var batches = SqlServerAuditStore.Batches("CREATE TABLE a (x INT);\nGO\nSELECT 'GO' AS go_text;\n  go  \nSELECT 1;\n").ToList();
+
+        Assert.Equal(3, batches.Count);
+        Assert.Contains("'GO'", batches[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Description_NamesServerAndDatabaseButNeverThePassword()
+    {
+        var store = new SqlServerAuditStore("Server=db1.corp.example,1433;Database=esfleet;User Id=esf;Password=Secr3t!word;TrustServerCertificate=true", TimeProvider.System);
+
+        Assert.Equal("SQL Server database esfleet on db1.corp.example,1433", store.Description);
+        Assert.DoesNotContain("Secr3t", store.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConnectionString_Unreadable_IsAStoreExceptionWithoutTheString()
+    {
+        var error = Assert.Throws<StoreException>(() => new SqlServerAuditStore("Server=db1;Password='Secr3t;Bogus Keyword=1", TimeProvider.System));
+
+        Assert.DoesNotContain("Secr3t", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Fleet", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Text(string name) => SqlServerStatements.All().Single(s => s.Name == name).Text;
+
+    private static (TSqlFragment Fragment, IList<ParseError> Errors) Parse(string text)
+    {
+        using var reader = new StringReader(text);
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+        return (fragment, errors);
+    }
+
+    /// <summary>The tables of the schema scripts, the journal and the staging temp tables, with their columns.</summary>
+    private static Dictionary<string, List<string>> KnownTables()
+    {
+        var tables = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var sources = SchemaScripts.For(SchemaScripts.SqlServer).Select(s => s.Text)
+            .Append(SqlServerStatements.CreateJournal).Append(SqlServerStatements.CreateStaging);
+        foreach (var text in sources)
+        {
+            var collector = new CreateTableCollector();
+            Parse(text).Fragment.Accept(collector);
+            foreach (var create in collector.Tables)
+            {
+                tables[create.SchemaObjectName.BaseIdentifier.Value] = [.. create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)];
+            }
+        }
+
+        return tables;
+    }
+
+    private sealed class CreateTableCollector : TSqlFragmentVisitor
+    {
+        public List<CreateTableStatement> Tables { get; } = [];
+
+        public override void Visit(CreateTableStatement node) => Tables.Add(node);
+    }
+
+    /// <summary>Tables, aliases (of tables and of selected values) and columns a statement names.</summary>
+    private sealed class NameWalker : TSqlFragmentVisitor
+    {
+        public HashSet<string> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public HashSet<string> Aliases { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public HashSet<string> Columns { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public override void Visit(NamedTableReference node)
+        {
+            Tables.Add(node.SchemaObject.BaseIdentifier.Value);
+            if (node.Alias is { } alias)
+            {
+                Aliases.Add(alias.Value);
+            }
+        }
+
+        public override void Visit(CreateTableStatement node) => Tables.Add(node.SchemaObjectName.BaseIdentifier.Value);
+
+        public override void Visit(QueryDerivedTable node)
+        {
+            if (node.Alias is { } alias)
+            {
+                Aliases.Add(alias.Value);
+            }
+        }
+
+        public override void Visit(SelectScalarExpression node)
+        {
+            if (node.ColumnName?.Value is { } alias)
+            {
+                Aliases.Add(alias);
+            }
+        }
+
+        public override void Visit(ColumnReferenceExpression node)
+        {
+            if (node.MultiPartIdentifier is { Count: > 0 } identifier)
+            {
+                Columns.Add(identifier.Identifiers[^1].Value);
+            }
+        }
+    }
+}
