@@ -33,6 +33,14 @@ public interface IAuditStore
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The results of a run in inventory order, streamed: a run of 100,000 hosts is never held in memory at once. Each
+    /// result says the host's verdict in the run before and since when it has had its verdict.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    IAsyncEnumerable<StoredResult> ReadResultsAsync(string runId, CancellationToken cancellationToken);
+
     /// <summary>The verdicts of one host, newest run first.</summary>
     /// <param name="hostKey">The host's <see cref="HostKey"/>.</param>
     /// <param name="limit">Most runs.</param>

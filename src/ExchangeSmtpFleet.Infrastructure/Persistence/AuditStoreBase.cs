@@ -52,6 +52,39 @@ public abstract class AuditStoreBase : IAuditStore
         }, cancellationToken);
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredResult> ReadResultsAsync(string runId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+
+        // Unbuffered: one row in memory at a time; no other command runs on this connection meanwhile.
+        var enumerator = connection.QueryUnbufferedAsync<ResultRow>(Queries.ResultsOfRun, new { runId }).GetAsyncEnumerator(cancellationToken);
+        await using var rows = enumerator.ConfigureAwait(false);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw Explain(e, "read");
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            var r = enumerator.Current;
+            yield return new StoredResult(
+                r.host_key, r.host, (int)r.port, r.name, r.site, r.owner, r.profile, Enum.Parse<Verdict>(r.verdict), Enum.Parse<Reason>(r.reason), r.family,
+                r.banner, StoredText.ParseList(r.missing), r.detail, Timestamp(r.probed_at),
+                r.previous_verdict is null ? null : Enum.Parse<Verdict>(r.previous_verdict), r.verdict_since is null ? null : Timestamp(r.verdict_since));
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) =>
         ReadAsync(async connection =>
         {
@@ -249,6 +282,41 @@ public abstract class AuditStoreBase : IAuditStore
         public string verdict { get; set; } = string.Empty;
 
         public string family { get; set; } = string.Empty;
+    }
+
+    private sealed class ResultRow
+    {
+        public string host_key { get; set; } = string.Empty;
+
+        public string host { get; set; } = string.Empty;
+
+        public long port { get; set; }
+
+        public string? name { get; set; }
+
+        public string? site { get; set; }
+
+        public string? owner { get; set; }
+
+        public string profile { get; set; } = string.Empty;
+
+        public string verdict { get; set; } = string.Empty;
+
+        public string reason { get; set; } = string.Empty;
+
+        public string family { get; set; } = string.Empty;
+
+        public string? banner { get; set; }
+
+        public string missing { get; set; } = string.Empty;
+
+        public string? detail { get; set; }
+
+        public object probed_at { get; set; } = string.Empty;
+
+        public string? previous_verdict { get; set; }
+
+        public object? verdict_since { get; set; }
     }
 
     private sealed class VerdictRow

@@ -65,7 +65,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
 
         // Tables are built once per batch and reused by a retry; a host twice in one batch keeps its last outcome.
         var latest = batch.GroupBy(o => o.Host.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var (results, keywords, findings) = (Results(runId, latest), Keywords(runId, latest), Findings(runId, latest));
+        var (results, keywords, findings) = (Results(runId, _run.StartedAt.UtcDateTime, latest), Keywords(runId, latest), Findings(runId, latest));
         return WithRetryAsync(async connection =>
         {
             await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -194,14 +194,14 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
         return table;
     }
 
-    private static DataTable Results(string runId, IReadOnlyList<HostOutcome> batch)
+    private static DataTable Results(string runId, DateTime runStarted, IReadOnlyList<HostOutcome> batch)
     {
         var table = Table(("run_id", typeof(string)), ("host_key", typeof(string)), ("verdict", typeof(string)), ("reason", typeof(string)),
             ("family", typeof(string)), ("family_evidence", typeof(string)), ("version", typeof(string)), ("banner", typeof(string)),
             ("greeting", typeof(string)), ("missing", typeof(string)), ("unexpected", typeof(string)), ("detail", typeof(string)),
             ("tls", typeof(string)), ("address", typeof(string)), ("attempts", typeof(int)), ("connect_ms", typeof(double)),
             ("banner_ms", typeof(double)), ("ehlo_ms", typeof(double)), ("tls_ms", typeof(double)), ("total_ms", typeof(double)),
-            ("probed_at", typeof(DateTime)), ("transcript", typeof(string)));
+            ("probed_at", typeof(DateTime)), ("transcript", typeof(string)), ("run_started_at", typeof(DateTime)));
         foreach (var outcome in batch)
         {
             var c = outcome.Classification;
@@ -209,7 +209,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
             table.Rows.Add(runId, outcome.Host.Key, c.Verdict.ToString(), c.Reason.ToString(), c.Family, c.FamilyEvidence, Value(c.Version),
                 Value(c.Banner), Value(c.EhloGreeting), StoredText.List(c.Missing), StoredText.List(c.Unexpected), Value(c.Detail),
                 Value(StoredText.Tls(c.Tls)), Value(p.Address), p.Attempts, Value(p.Timings.ConnectMs), Value(p.Timings.BannerMs),
-                Value(p.Timings.EhloMs), Value(p.Timings.TlsMs), p.Timings.TotalMs, p.StartedAt.UtcDateTime, StoredText.Transcript(p));
+                Value(p.Timings.EhloMs), Value(p.Timings.TlsMs), p.Timings.TotalMs, p.StartedAt.UtcDateTime, StoredText.Transcript(p), runStarted);
         }
 
         return table;

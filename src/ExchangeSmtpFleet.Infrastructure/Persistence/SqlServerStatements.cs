@@ -55,6 +55,14 @@ internal static class SqlServerStatements
         ORDER BY h.line_number;
         """;
 
+    public const string ResultsOfRun = """
+        SELECT r.host_key, h.host, h.port, h.name, h.site, h.owner, h.profile, r.verdict, r.reason, r.family, r.banner, r.missing, r.detail,
+               r.probed_at, r.previous_verdict, r.verdict_since
+        FROM dbo.results AS r JOIN dbo.run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
+        WHERE r.run_id = @runId
+        ORDER BY h.line_number;
+        """;
+
     public const string PruneTranscripts = """
         UPDATE dbo.results SET transcript = NULL
         WHERE transcript IS NOT NULL AND run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
@@ -83,7 +91,7 @@ internal static class SqlServerStatements
             greeting NVARCHAR(MAX) NULL, missing NVARCHAR(MAX) NOT NULL, unexpected NVARCHAR(MAX) NOT NULL, detail NVARCHAR(MAX) NULL,
             tls NVARCHAR(MAX) NULL, address NVARCHAR(64) NULL, attempts INT NOT NULL, connect_ms FLOAT NULL, banner_ms FLOAT NULL,
             ehlo_ms FLOAT NULL, tls_ms FLOAT NULL, total_ms FLOAT NOT NULL, probed_at DATETIME2(7) NOT NULL, transcript NVARCHAR(MAX) NULL,
-            PRIMARY KEY (run_id, host_key));
+            run_started_at DATETIME2(7) NOT NULL, PRIMARY KEY (run_id, host_key));
         CREATE TABLE #keywords (
             run_id NVARCHAR(64) NOT NULL, host_key NVARCHAR(300) NOT NULL, phase NVARCHAR(8) NOT NULL, position INT NOT NULL,
             name NVARCHAR(128) NOT NULL, parameters NVARCHAR(MAX) NOT NULL);
@@ -100,11 +108,20 @@ internal static class SqlServerStatements
             verdict = s.verdict, reason = s.reason, family = s.family, family_evidence = s.family_evidence, version = s.version,
             banner = s.banner, greeting = s.greeting, missing = s.missing, unexpected = s.unexpected, detail = s.detail, tls = s.tls,
             address = s.address, attempts = s.attempts, connect_ms = s.connect_ms, banner_ms = s.banner_ms, ehlo_ms = s.ehlo_ms,
-            tls_ms = s.tls_ms, total_ms = s.total_ms, probed_at = s.probed_at, transcript = s.transcript
+            tls_ms = s.tls_ms, total_ms = s.total_ms, probed_at = s.probed_at, transcript = s.transcript, run_started_at = s.run_started_at
         WHEN NOT MATCHED THEN INSERT (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
-                                      detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript)
+                                      detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at)
             VALUES (s.run_id, s.host_key, s.verdict, s.reason, s.family, s.family_evidence, s.version, s.banner, s.greeting, s.missing, s.unexpected,
-                    s.detail, s.tls, s.address, s.attempts, s.connect_ms, s.banner_ms, s.ehlo_ms, s.tls_ms, s.total_ms, s.probed_at, s.transcript);
+                    s.detail, s.tls, s.address, s.attempts, s.connect_ms, s.banner_ms, s.ehlo_ms, s.tls_ms, s.total_ms, s.probed_at, s.transcript,
+                    s.run_started_at);
+        UPDATE r SET
+            previous_verdict = p.verdict,
+            verdict_since = CASE WHEN p.verdict = r.verdict THEN COALESCE(p.verdict_since, p.run_started_at) ELSE r.run_started_at END
+        FROM dbo.results AS r
+        JOIN #results AS s ON s.run_id = r.run_id AND s.host_key = r.host_key
+        OUTER APPLY (SELECT TOP (1) q.verdict, q.verdict_since, q.run_started_at FROM dbo.results AS q
+                     WHERE q.host_key = r.host_key AND q.run_started_at < r.run_started_at
+                     ORDER BY q.run_started_at DESC) AS p;
         DELETE k FROM dbo.keywords AS k JOIN #results AS s ON s.run_id = k.run_id AND s.host_key = k.host_key;
         DELETE f FROM dbo.findings AS f JOIN #results AS s ON s.run_id = f.run_id AND s.host_key = f.host_key;
         INSERT INTO dbo.keywords (run_id, host_key, phase, position, name, parameters)

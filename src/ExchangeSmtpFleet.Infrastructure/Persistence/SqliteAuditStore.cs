@@ -57,6 +57,13 @@ public sealed class SqliteAuditStore : AuditStoreBase
         PruneTranscripts: """
             UPDATE results SET transcript = NULL
             WHERE transcript IS NOT NULL AND run_id IN (SELECT run_id FROM runs WHERE started_at < @before)
+            """,
+        ResultsOfRun: """
+            SELECT r.host_key, h.host, h.port, h.name, h.site, h.owner, h.profile, r.verdict, r.reason, r.family, r.banner, r.missing, r.detail,
+                   r.probed_at, r.previous_verdict, r.verdict_since
+            FROM results r JOIN run_hosts h ON h.run_id = r.run_id AND h.host_key = r.host_key
+            WHERE r.run_id = @runId
+            ORDER BY h.line_number
             """);
 
     private readonly string _path;

@@ -15,6 +15,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
 {
     private SqliteConnection? _connection;
     private string _runId = string.Empty;
+    private DateTimeOffset _runStarted;
     private Statements? _statements;
 
     public string Name => store.Description;
@@ -26,6 +27,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
     {
         ArgumentNullException.ThrowIfNull(run);
         _runId = run.RunId;
+        _runStarted = run.StartedAt;
         _connection = (SqliteConnection)await store.OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
         await store.Guard(async () =>
         {
@@ -99,8 +101,10 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             statements.Enlist(transaction);
             foreach (var outcome in batch)
             {
-                await statements.WriteAsync(_runId, outcome, cancellationToken).ConfigureAwait(false);
+                await statements.WriteAsync(_runId, _runStarted, outcome, cancellationToken).ConfigureAwait(false);
             }
+
+            await statements.UpdateStreaksAsync(_runId, batch, cancellationToken).ConfigureAwait(false);
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
@@ -160,18 +164,37 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
         private readonly SqliteCommand _result = Prepare(connection, null,
             """
             INSERT INTO results (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
-                                 detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript)
+                                 detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at)
             VALUES ($run, $key, $verdict, $reason, $family, $evidence, $version, $banner, $greeting, $missing, $unexpected,
-                    $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript)
+                    $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript, $runStarted)
             ON CONFLICT (run_id, host_key) DO UPDATE SET
                 verdict = excluded.verdict, reason = excluded.reason, family = excluded.family, family_evidence = excluded.family_evidence,
                 version = excluded.version, banner = excluded.banner, greeting = excluded.greeting, missing = excluded.missing,
                 unexpected = excluded.unexpected, detail = excluded.detail, tls = excluded.tls, address = excluded.address,
                 attempts = excluded.attempts, connect_ms = excluded.connect_ms, banner_ms = excluded.banner_ms, ehlo_ms = excluded.ehlo_ms,
-                tls_ms = excluded.tls_ms, total_ms = excluded.total_ms, probed_at = excluded.probed_at, transcript = excluded.transcript
+                tls_ms = excluded.tls_ms, total_ms = excluded.total_ms, probed_at = excluded.probed_at, transcript = excluded.transcript,
+                run_started_at = excluded.run_started_at
             """,
             "$run", "$key", "$verdict", "$reason", "$family", "$evidence", "$version", "$banner", "$greeting", "$missing", "$unexpected",
-            "$detail", "$tls", "$address", "$attempts", "$connect", "$bannerMs", "$ehlo", "$tlsMs", "$total", "$probed", "$transcript");
+            "$detail", "$tls", "$address", "$attempts", "$connect", "$bannerMs", "$ehlo", "$tlsMs", "$total", "$probed", "$transcript", "$runStarted");
+
+        /// <summary>
+        /// The hosts of the batch learn their verdict in the run before and since when they have had their verdict: two seeks
+        /// per host on (host_key, run_started_at), set-based for the batch.
+        /// </summary>
+        private readonly SqliteCommand _streaks = Prepare(connection, null,
+            """
+            UPDATE results SET
+                previous_verdict = (SELECT p.verdict FROM results AS p
+                                    WHERE p.host_key = results.host_key AND p.run_started_at < results.run_started_at
+                                    ORDER BY p.run_started_at DESC LIMIT 1),
+                verdict_since = COALESCE((SELECT CASE WHEN p.verdict = results.verdict THEN COALESCE(p.verdict_since, p.run_started_at) END
+                                          FROM results AS p
+                                          WHERE p.host_key = results.host_key AND p.run_started_at < results.run_started_at
+                                          ORDER BY p.run_started_at DESC LIMIT 1), results.run_started_at)
+            WHERE run_id = $run AND host_key IN (SELECT value FROM json_each($keys))
+            """,
+            "$run", "$keys");
 
         private readonly SqliteCommand _deleteKeywords = Prepare(connection, null,
             "DELETE FROM keywords WHERE run_id = $run AND host_key = $key", "$run", "$key");
@@ -198,13 +221,17 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _result, _deleteKeywords, _deleteFindings, _finding, _keywordList })
+            foreach (var command in new[] { _result, _deleteKeywords, _deleteFindings, _finding, _keywordList, _streaks })
             {
                 command.Transaction = transaction;
             }
         }
 
-        public async Task WriteAsync(string runId, HostOutcome outcome, CancellationToken cancellationToken)
+        /// <summary>Sets the previous verdict and the streak start of the batch's hosts (after their results are written).</summary>
+        public Task<int> UpdateStreaksAsync(string runId, IReadOnlyList<HostOutcome> batch, CancellationToken cancellationToken) =>
+            Run(_streaks, cancellationToken, runId, StoredText.List(batch.Select(o => o.Host.Key)));
+
+        public async Task WriteAsync(string runId, DateTimeOffset runStarted, HostOutcome outcome, CancellationToken cancellationToken)
         {
             var key = outcome.Host.Key;
             var c = outcome.Classification;
@@ -212,7 +239,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             await Run(_result, cancellationToken, runId, key, c.Verdict.ToString(), c.Reason.ToString(), c.Family, c.FamilyEvidence, c.Version, c.Banner,
                 c.EhloGreeting, StoredText.List(c.Missing), StoredText.List(c.Unexpected), c.Detail, StoredText.Tls(c.Tls), p.Address, p.Attempts,
                 p.Timings.ConnectMs, p.Timings.BannerMs, p.Timings.EhloMs, p.Timings.TlsMs, p.Timings.TotalMs, StoredText.Timestamp(p.StartedAt),
-                StoredText.Transcript(p)).ConfigureAwait(false);
+                StoredText.Transcript(p), StoredText.Timestamp(runStarted)).ConfigureAwait(false);
 
             var again = !_written.Add(key);
             if (again)
@@ -239,6 +266,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             _deleteFindings.Dispose();
             _finding.Dispose();
             _keywordList.Dispose();
+            _streaks.Dispose();
         }
 
         /// <summary>

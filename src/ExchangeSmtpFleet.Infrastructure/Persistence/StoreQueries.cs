@@ -11,6 +11,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <param name="Verdicts">Host, name and verdict of every result of @runId.</param>
 /// <param name="HostsWithoutResult">Hosts of @runId's inventory without a result.</param>
 /// <param name="PruneTranscripts">Drops the transcripts of runs that started before @before.</param>
+/// <param name="ResultsOfRun">The results of @runId with their inventory rows, in inventory order.</param>
 internal sealed record StoreQueries(
     string ListRuns, string LatestRun, string FindRun, string CountsOfRun, string History, string Lacking, string RunBefore, string Verdicts,
-    string HostsWithoutResult, string PruneTranscripts);
+    string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun);

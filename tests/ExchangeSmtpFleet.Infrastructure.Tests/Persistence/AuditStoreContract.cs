@@ -198,4 +198,41 @@ public abstract class AuditStoreContract
         Assert.Equal(0, again);
         Assert.Equal(2, (await store.HistoryAsync(Host(2).Key, 10, Token)).Count);
     }
+
+    [Fact]
+    public async Task ReadResults_StreamsTheRunInInventoryOrderWithPreviousVerdictAndStreakStart()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy, Verdict.MissingSinks]);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.MissingSinks, Verdict.Healthy, Verdict.MissingSinks]);
+        await StoreRunAsync(store, "scan-3", Night.AddDays(2), [Verdict.MissingSinks, Verdict.Healthy, Verdict.Healthy]);
+
+        var results = new List<StoredResult>();
+        await foreach (var result in store.ReadResultsAsync("scan-3", Token))
+        {
+            results.Add(result);
+        }
+
+        Assert.Equal([Host(1).Key, Host(2).Key, Host(3).Key], results.Select(r => r.HostKey));
+        Assert.Equal("EXCH01", results[0].Name);
+        Assert.Equal("Berlin", results[0].Site);
+        Assert.Equal((Verdict.MissingSinks, Verdict.MissingSinks, Night.AddDays(1)), (results[0].Verdict, results[0].PreviousVerdict!.Value, results[0].VerdictSince!.Value));
+        Assert.Equal((Verdict.Healthy, Verdict.Healthy, Night), (results[1].Verdict, results[1].PreviousVerdict!.Value, results[1].VerdictSince!.Value));
+        Assert.Equal((Verdict.Healthy, Verdict.MissingSinks, Night.AddDays(2)), (results[2].Verdict, results[2].PreviousVerdict!.Value, results[2].VerdictSince!.Value));
+        Assert.Equal(["X-EXPS", "X-EXPS=LOGIN", "X-LINK2STATE", "XEXCH50"], results[0].Missing);
+    }
+
+    [Fact]
+    public async Task ReadResults_FirstRun_HasNoPreviousVerdictAndStartsItsStreak()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Unreachable]);
+
+        await foreach (var result in store.ReadResultsAsync("scan-1", Token))
+        {
+            Assert.Null(result.PreviousVerdict);
+            Assert.Equal(Night, result.VerdictSince);
+            Assert.Equal(Reason.ConnectionRefused, result.Reason);
+        }
+    }
 }

@@ -88,27 +88,32 @@ public sealed class SchemaScriptTests
         var tables = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (_, text) in SchemaScripts.For(SchemaScripts.SqlServer))
         {
-            foreach (var create in Creates(Parse(text).Fragment))
+            var collector = new CreateTableCollector();
+            Parse(text).Fragment.Accept(collector);
+            foreach (var create in collector.Tables)
             {
                 tables[create.SchemaObjectName.BaseIdentifier.Value] = [.. create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)];
+            }
+
+            foreach (var (table, column) in collector.Added)
+            {
+                tables[table].Add(column);
             }
         }
 
         return tables;
     }
 
-    private static List<CreateTableStatement> Creates(TSqlFragment fragment)
-    {
-        var collector = new CreateTableCollector();
-        fragment.Accept(collector);
-        return collector.Tables;
-    }
-
     private sealed class CreateTableCollector : TSqlFragmentVisitor
     {
         public List<CreateTableStatement> Tables { get; } = [];
 
+        public List<(string Table, string Column)> Added { get; } = [];
+
         public override void Visit(CreateTableStatement node) => Tables.Add(node);
+
+        public override void Visit(AlterTableAddTableElementStatement node) =>
+            Added.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c.ColumnIdentifier.Value)));
     }
 
     /// <summary>Collects what indexes and foreign keys point at: (table, columns).</summary>

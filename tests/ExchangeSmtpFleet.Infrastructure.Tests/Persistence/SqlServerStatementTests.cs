@@ -97,6 +97,11 @@ public sealed class SqlServerStatementTests
             {
                 tables[create.SchemaObjectName.BaseIdentifier.Value] = [.. create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)];
             }
+
+            foreach (var (table, column) in collector.Added)
+            {
+                tables[table].Add(column);
+            }
         }
 
         return tables;
@@ -106,7 +111,12 @@ public sealed class SqlServerStatementTests
     {
         public List<CreateTableStatement> Tables { get; } = [];
 
+        public List<(string Table, string Column)> Added { get; } = [];
+
         public override void Visit(CreateTableStatement node) => Tables.Add(node);
+
+        public override void Visit(AlterTableAddTableElementStatement node) =>
+            Added.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c.ColumnIdentifier.Value)));
     }
 
     /// <summary>Tables, aliases (of tables and of selected values) and columns a statement names.</summary>

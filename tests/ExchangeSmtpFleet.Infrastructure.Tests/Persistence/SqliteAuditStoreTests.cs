@@ -78,4 +78,51 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
         await writing;
         Assert.Equal(2000, (await reader.FindRunAsync("scan-2", TestContext.Current.CancellationToken))!.Results);
     }
+
+    /// <summary>A database of schema version 1 (before verdict streaks) upgrades in place and keeps every row.</summary>
+    [Fact]
+    public async Task Migrate_SchemaVersion1_UpgradesWithoutLosingRows()
+    {
+        var path = NewPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            var version1 = SchemaScripts.For(SchemaScripts.Sqlite).Single(s => s.Name.StartsWith("0001", StringComparison.Ordinal));
+            await Execute(connection, version1.Text);
+            await Execute(connection, $$"""
+                CREATE TABLE schema_versions (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);
+                INSERT INTO schema_versions VALUES ('{{version1.Name}}', '2026-01-01T00:00:00.0000000Z');
+                INSERT INTO runs VALUES ('scan-old', 'scan', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:05:00.0000000Z', 'Completed',
+                                         'inv.csv', NULL, 1, 0, 0, 64, '{}', '0.1.0');
+                INSERT INTO run_hosts VALUES ('scan-old', 'exch01.corp.example:25', 'exch01.corp.example', 25, 'EXCH01', NULL, NULL, 'exchange-2003', '[]', 2);
+                INSERT INTO results (run_id, host_key, verdict, reason, family, family_evidence, missing, unexpected, attempts, total_ms, probed_at)
+                VALUES ('scan-old', 'exch01.corp.example:25', 'MissingSinks', 'ExchangeKeywordsAbsent', 'microsoft-iis', '', '["XEXCH50"]', '[]', 1, 5,
+                        '2026-01-01T02:00:01.0000000Z');
+                """);
+        }
+
+        var store = new SqliteAuditStore(path, TimeProvider.System);
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        await StoreRunAsync(store, "scan-new", Night, [Verdict.MissingSinks]);
+
+        var history = await store.HistoryAsync("exch01.corp.example:25", 10, TestContext.Current.CancellationToken);
+        Assert.Equal(["scan-new", "scan-old"], history.Select(h => h.RunId));
+        var latest = new List<StoredResult>();
+        await foreach (var result in store.ReadResultsAsync("scan-new", TestContext.Current.CancellationToken))
+        {
+            latest.Add(result);
+        }
+
+        // The old row got its run's start in the upgrade, so the new run sees the streak that began then.
+        Assert.Equal(Verdict.MissingSinks, Assert.Single(latest).PreviousVerdict);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 2, 0, 0, TimeSpan.Zero), latest[0].VerdictSince);
+    }
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
 }
