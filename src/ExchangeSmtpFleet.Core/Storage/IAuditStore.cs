@@ -69,4 +69,10 @@ public interface IAuditStore
     /// <param name="cancellationToken">Cancels the statement.</param>
     /// <returns>Results whose transcript was dropped.</returns>
     Task<int> PruneTranscriptsAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>Deletes whole runs that started before <paramref name="before"/>: results, keywords, findings, inventory snapshot.</summary>
+    /// <param name="before">The cut-off (UTC).</param>
+    /// <param name="cancellationToken">Cancels the statements.</param>
+    /// <returns>Runs deleted.</returns>
+    Task<int> PruneRunsAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -139,6 +139,22 @@ public abstract class AuditStoreBase : IAuditStore
             Queries.PruneTranscripts, new { before = ToDatabase(before) }, cancellationToken: cancellationToken)), "drop old transcripts").ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
+    public async Task<int> PruneRunsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(async () =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var runs = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                Queries.CountRunsBefore, new { before = ToDatabase(before) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                Queries.PruneRuns, new { before = ToDatabase(before) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return (int)runs;
+        }, "delete old runs").ConfigureAwait(false);
+    }
+
     /// <summary>An open connection with the schema in place.</summary>
     internal async Task<DbConnection> OpenMigratedAsync(CancellationToken cancellationToken)
     {

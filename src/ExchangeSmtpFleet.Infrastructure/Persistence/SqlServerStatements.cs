@@ -63,6 +63,17 @@ internal static class SqlServerStatements
         ORDER BY h.line_number;
         """;
 
+    public const string CountRunsBefore = "SELECT COUNT(*) FROM dbo.runs WHERE started_at < @before;";
+
+    public const string PruneRuns = """
+        DELETE FROM dbo.keywords WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        DELETE FROM dbo.findings WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        DELETE FROM dbo.results WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        DELETE FROM dbo.run_hosts WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        DELETE FROM dbo.inventory_problems WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        DELETE FROM dbo.runs WHERE started_at < @before;
+        """;
+
     public const string PruneTranscripts = """
         UPDATE dbo.results SET transcript = NULL
         WHERE transcript IS NOT NULL AND run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);

@@ -15,7 +15,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 public sealed class SqliteAuditStore : AuditStoreBase
 {
     /// <summary>How long a statement waits for a lock held by another process before it fails.</summary>
-    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
     private const string JournalTable = "schema_versions";
 
@@ -64,25 +64,42 @@ public sealed class SqliteAuditStore : AuditStoreBase
             FROM results r JOIN run_hosts h ON h.run_id = r.run_id AND h.host_key = r.host_key
             WHERE r.run_id = @runId
             ORDER BY h.line_number
-            """);
+            """,
+        PruneRuns: """
+            DELETE FROM keywords WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
+            DELETE FROM findings WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
+            DELETE FROM results WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
+            DELETE FROM run_hosts WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
+            DELETE FROM inventory_problems WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
+            DELETE FROM runs WHERE started_at < @before;
+            """,
+        CountRunsBefore: "SELECT COUNT(*) FROM runs WHERE started_at < @before");
 
     private readonly string _path;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _busyTimeout;
 
     /// <summary>A store in the file <paramref name="path"/> (created with its folder on first use).</summary>
     /// <param name="path">The database file.</param>
     /// <param name="time">The clock (when a schema script was applied).</param>
     public SqliteAuditStore(string path, TimeProvider time)
+        : this(path, time, DefaultBusyTimeout)
+    {
+    }
+
+    /// <summary>A store with its own wait for locks (tests).</summary>
+    internal SqliteAuditStore(string path, TimeProvider time, TimeSpan busyTimeout)
     {
         _time = time;
+        _busyTimeout = busyTimeout;
         _path = Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
     }
 
@@ -101,7 +118,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
         var code = error is SqliteException sqlite ? sqlite.SqliteErrorCode : 0;
         var advice = code switch
         {
-            5 or 6 => $"it stayed locked by another process for {BusyTimeout.TotalSeconds:0} s; try again when the other scan has finished",
+            5 or 6 => $"it stayed locked by another process for {_busyTimeout.TotalSeconds:0} s; try again when the other scan has finished",
             8 => "it is read-only; check the file's permissions",
             10 or 13 => "the disk failed or is full",
             11 or 26 => "it is corrupt or not a SQLite database; move it away (a new one is created) or restore a backup",
@@ -129,7 +146,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
 
             // WAL: readers (history, the report) never wait for the writer. The busy time-out covers a second writer.
             await connection.ExecuteAsync(new CommandDefinition(
-                $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return connection;
         }

@@ -12,6 +12,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <param name="HostsWithoutResult">Hosts of @runId's inventory without a result.</param>
 /// <param name="PruneTranscripts">Drops the transcripts of runs that started before @before.</param>
 /// <param name="ResultsOfRun">The results of @runId with their inventory rows, in inventory order.</param>
+/// <param name="PruneRuns">Deletes every row of the runs that started before @before; the last statement deletes the runs.</param>
+/// <param name="CountRunsBefore">How many runs started before @before.</param>
 internal sealed record StoreQueries(
     string ListRuns, string LatestRun, string FindRun, string CountsOfRun, string History, string Lacking, string RunBefore, string Verdicts,
-    string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun);
+    string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun, string PruneRuns, string CountRunsBefore);

@@ -228,7 +228,11 @@ internal static class HistoryCommands
 
         var pruneDb = new StoreOptions();
         var keepDays = NumberOptions.Integer("--keep-days", "Keep the transcripts of this many days (default Database:KeepTranscriptsDays, 30).", 0, 100_000);
-        var prune = new Command("prune", "Drop the transcripts of old runs; verdicts, keywords and findings stay.") { keepDays };
+        var keepRunsDays = NumberOptions.Integer("--keep-runs-days", "Also delete whole runs older than this many days (default Database:KeepRunsDays; none: keep them).", 1, 100_000);
+        var prune = new Command("prune", "Drop the transcripts of old runs (verdicts, keywords and findings stay); with --keep-runs-days, old runs as a whole.")
+        {
+            keepDays, keepRunsDays,
+        };
         pruneDb.AddTo(prune);
         prune.SetAction(async (parse, cancellationToken) =>
         {
@@ -240,6 +244,13 @@ internal static class HistoryCommands
                 var dropped = await store.PruneTranscriptsAsync(before, cancellationToken).ConfigureAwait(false);
                 await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{store.Description}: dropped the transcripts of {dropped} results of runs before {before:yyyy-MM-dd HH:mm}Z")).ConfigureAwait(false);
+                if ((parse.GetValue(keepRunsDays) ?? host.Services.GetRequiredService<DatabaseSettings>().KeepRunsDays) is { } runDays)
+                {
+                    var runsBefore = context.Time.GetUtcNow().AddDays(-runDays);
+                    var deleted = await store.PruneRunsAsync(runsBefore, cancellationToken).ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{store.Description}: deleted {deleted} runs that started before {runsBefore:yyyy-MM-dd HH:mm}Z")).ConfigureAwait(false);
+                }
                 return ExitCodes.Ok;
             }
         });

@@ -36,12 +36,20 @@ internal sealed class DatabaseSettings
     /// <summary>Transcripts of runs older than this many days are dropped by <c>esfleet db prune</c> (verdicts stay).</summary>
     public int KeepTranscriptsDays { get; set; } = 30;
 
+    /// <summary>Runs older than this many days are deleted as a whole by <c>esfleet db prune</c>; null keeps them forever.</summary>
+    public int? KeepRunsDays { get; set; }
+
     /// <summary>What is wrong with the values, one line each, naming the setting.</summary>
     public IEnumerable<string> Problems()
     {
         if (!Providers.Contains(Provider, StringComparer.OrdinalIgnoreCase))
         {
             yield return $"{Section}:{nameof(Provider)} must be one of {string.Join(", ", Providers)}, not '{Provider}'";
+        }
+
+        if (KeepRunsDays is < 1)
+        {
+            yield return $"{Section}:{nameof(KeepRunsDays)} must be 1 or more (or absent: keep runs forever), not {KeepRunsDays}";
         }
 
         if (KeepTranscriptsDays < 0)

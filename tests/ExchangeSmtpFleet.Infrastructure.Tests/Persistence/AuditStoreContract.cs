@@ -200,6 +200,22 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
+    public async Task PruneRuns_DeletesOldRunsWithEveryRowAndKeepsTheRest()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-old", Night.AddDays(-400), [Verdict.Healthy, Verdict.MissingSinks]);
+        await StoreRunAsync(store, "scan-new", Night, [Verdict.Healthy, Verdict.MissingSinks]);
+
+        var deleted = await store.PruneRunsAsync(Night.AddDays(-365), Token);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(["scan-new"], (await store.ListRunsAsync(10, Token)).Select(r => r.RunId));
+        Assert.Empty(await store.LackingAsync("scan-old", "XEXCH50", Token));
+        Assert.Equal(["scan-new"], (await store.HistoryAsync(Host(2).Key, 10, Token)).Select(h => h.RunId));
+        Assert.Equal(0, await store.PruneRunsAsync(Night.AddDays(-365), Token));
+    }
+
+    [Fact]
     public async Task ReadResults_StreamsTheRunInInventoryOrderWithPreviousVerdictAndStreakStart()
     {
         var store = NewStore();

@@ -79,6 +79,22 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
         Assert.Equal(2000, (await reader.FindRunAsync("scan-2", TestContext.Current.CancellationToken))!.Results);
     }
 
+    [Fact]
+    public async Task Write_DatabaseLockedByAnotherWriter_IsOneLineSayingSo()
+    {
+        var path = NewPath();
+        var store = new SqliteAuditStore(path, TimeProvider.System, TimeSpan.FromSeconds(1));
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        await using var other = new SqliteConnection($"Data Source={path};Pooling=False");
+        await other.OpenAsync(TestContext.Current.CancellationToken);
+        await Execute(other, "BEGIN IMMEDIATE; INSERT INTO runs VALUES ('scan-other', 'scan', 'x', NULL, 'Running', 'i', NULL, 0, 0, 0, 1, '{}', 't');");
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy]));
+
+        Assert.Contains("stayed locked by another process for 1 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A database of schema version 1 (before verdict streaks) upgrades in place and keeps every row.</summary>
     [Fact]
     public async Task Migrate_SchemaVersion1_UpgradesWithoutLosingRows()
