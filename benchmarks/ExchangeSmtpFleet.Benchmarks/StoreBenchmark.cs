@@ -89,6 +89,25 @@ internal static class StoreBenchmark
         var size = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"store: {results} results into SQLite in {watch.Elapsed.TotalSeconds:0.00} s, {results / watch.Elapsed.TotalSeconds:0} results/s, {cpu:0.00} CPU-s, peak working set {Math.Max(peak, process.WorkingSet64) / 1048576} MiB, database {size / 1048576} MiB ({size / results} bytes per result)"));
+
+        // Read back, streamed: memory must not grow with the run.
+        GC.Collect();
+        var readPeak = 0L;
+        var read = 0;
+        var readWatch = Stopwatch.StartNew();
+        await foreach (var result in store.ReadResultsAsync(run.RunId, CancellationToken.None))
+        {
+            if (++read % 10_000 == 0)
+            {
+                process.Refresh();
+                readPeak = Math.Max(readPeak, process.WorkingSet64);
+            }
+        }
+
+        readWatch.Stop();
+        process.Refresh();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"store: read back {read} results streamed in {readWatch.Elapsed.TotalSeconds:0.00} s, peak working set while reading {Math.Max(readPeak, process.WorkingSet64) / 1048576} MiB, managed heap {GC.GetTotalMemory(false) / 1048576} MiB"));
         Directory.Delete(folder, recursive: true);
     }
 }
