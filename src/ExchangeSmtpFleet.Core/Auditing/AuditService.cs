@@ -103,24 +103,7 @@ public sealed class AuditService
         using var failure = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
         var detached = ImmutableArray.CreateBuilder<string>();
-        var opened = new List<IResultSink>(sinks.Count);
-        foreach (var sink in sinks)
-        {
-            try
-            {
-                await sink.OpenAsync(run, stop.Token).ConfigureAwait(false);
-                opened.Add(sink);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && sink.OnFailure == SinkFailurePolicy.Detach)
-            {
-                detached.Add($"{sink.Name}: {e.Message}");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw new AuditSinkException($"{sink.Name}: {e.Message}", e);
-            }
-        }
-
+        var opened = await OpenSinksAsync(run, sinks, detached, stop.Token).ConfigureAwait(false);
         var pumps = opened.Select(s => new SinkPump(
             s, SinkQueueCapacity, MaxBatchSize, s.OnFailure == SinkFailurePolicy.StopRun ? failure.Cancel : () => { }, failure.Token)).ToArray();
         var counts = new int[Enum.GetValues<Verdict>().Length];
@@ -170,19 +153,7 @@ public sealed class AuditService
             Elapsed = _time.GetElapsedTime(start),
         };
 
-        Exception? closeFailure = null;
-        foreach (var pump in pumps.Where(p => p.Failure is null))
-        {
-            try
-            {
-                await pump.Sink.CloseAsync(run, summary, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                closeFailure ??= new AuditSinkException($"{pump.Sink.Name}: {e.Message}", e);
-            }
-        }
-
+        var closeFailure = await CloseSinksAsync(pumps.Where(p => p.Failure is null).Select(p => p.Sink), run, summary, detached).ConfigureAwait(false);
         if (failed is not null)
         {
             throw new AuditSinkException($"{failed.Sink.Name}: {failed.Failure!.Message}", failed.Failure);
@@ -194,6 +165,59 @@ public sealed class AuditService
         }
 
         return closeFailure is null ? new AuditResult(run, summary, detached.ToImmutable()) : throw closeFailure;
+    }
+
+    /// <summary>Opens every sink; one that may be dropped is, one that may not ends the run before it starts.</summary>
+    private static async Task<List<IResultSink>> OpenSinksAsync(
+        AuditRun run, IReadOnlyList<IResultSink> sinks, ImmutableArray<string>.Builder detached, CancellationToken cancellationToken)
+    {
+        var opened = new List<IResultSink>(sinks.Count);
+        foreach (var sink in sinks)
+        {
+            try
+            {
+                await sink.OpenAsync(run, cancellationToken).ConfigureAwait(false);
+                opened.Add(sink);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && sink.OnFailure == SinkFailurePolicy.Detach)
+            {
+                detached.Add($"{sink.Name}: {e.Message}");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The sinks opened so far hear that the run failed before it began.
+                var failed = run with { Status = AuditRunStatus.Failed, FinishedAt = run.StartedAt };
+                await CloseSinksAsync(opened, failed, new RunSummary { Counts = RunSummary.CountsFrom(new int[Enum.GetValues<Verdict>().Length]) }, detached)
+                    .ConfigureAwait(false);
+                throw new AuditSinkException($"{sink.Name}: {e.Message}", e);
+            }
+        }
+
+        return opened;
+    }
+
+    /// <summary>Closes the sinks; a failure to close one that may be dropped is reported with the result, the other kind returned.</summary>
+    private static async Task<AuditSinkException?> CloseSinksAsync(
+        IEnumerable<IResultSink> sinks, AuditRun run, RunSummary summary, ImmutableArray<string>.Builder detached)
+    {
+        AuditSinkException? failure = null;
+        foreach (var sink in sinks)
+        {
+            try
+            {
+                await sink.CloseAsync(run, summary, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (sink.OnFailure == SinkFailurePolicy.Detach)
+            {
+                detached.Add($"{sink.Name}: {e.Message}");
+            }
+            catch (Exception e)
+            {
+                failure ??= new AuditSinkException($"{sink.Name}: {e.Message}", e);
+            }
+        }
+
+        return failure;
     }
 
     private static string NewRunId(string kind, DateTimeOffset started) =>

@@ -76,6 +76,8 @@ internal static class AuditFakes
 
         public bool FailOpen { get; init; }
 
+        public bool FailClose { get; init; }
+
         public int FailAfter { get; init; } = int.MaxValue;
 
         public List<HostOutcome> Written { get; } = [];
@@ -120,6 +122,11 @@ internal static class AuditFakes
 
         public Task CloseAsync(AuditRun run, RunSummary summary, CancellationToken cancellationToken)
         {
+            if (FailClose)
+            {
+                throw new IOException("connection lost");
+            }
+
             Closed = (run, summary);
             return Task.CompletedTask;
         }

@@ -98,6 +98,30 @@ public sealed class AuditServiceTests
     }
 
     [Fact]
+    public async Task Run_EssentialSinkCannotOpen_ClosesTheSinksAlreadyOpenAsFailed()
+    {
+        var database = new RecordingSink("database") { OnFailure = SinkFailurePolicy.Detach };
+        var json = new RecordingSink("json") { FailOpen = true };
+
+        await Assert.ThrowsAsync<AuditSinkException>(
+            () => Service(new InstantFleet()).RunAsync(Request(5), [database, json], null, TestContext.Current.CancellationToken));
+
+        Assert.Equal(AuditRunStatus.Failed, database.Closed!.Value.Run.Status);
+        Assert.Empty(database.Written);
+    }
+
+    [Fact]
+    public async Task Run_DetachableSinkFailsToClose_IsReportedNotThrown()
+    {
+        var database = new RecordingSink("database") { FailClose = true, OnFailure = SinkFailurePolicy.Detach };
+
+        var result = await Service(new InstantFleet()).RunAsync(Request(5), [database], null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, database.Written.Count);
+        Assert.Contains("database: connection lost", Assert.Single(result.SinkFailures), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_Cancelled_EndsInterruptedWithWhatArrivedAndExitCode2()
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
