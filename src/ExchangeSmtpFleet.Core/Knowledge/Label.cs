@@ -59,4 +59,112 @@ public enum Label
 
     /// <summary>The name of <see cref="Classification.FindingSeverity.Error"/>.</summary>
     SeverityError,
+
+    /// <summary>Report: "Summary".</summary>
+    ReportSummary,
+
+    /// <summary>Report: "Healthy".</summary>
+    ReportHealthy,
+
+    /// <summary>Report: "Missing sinks".</summary>
+    ReportMissingSinks,
+
+    /// <summary>Report: "Metabase".</summary>
+    ReportMetabase,
+
+    /// <summary>Report: "Other verdicts".</summary>
+    ReportOther,
+
+    /// <summary>Report: "Remediation".</summary>
+    ReportRemediation,
+
+    /// <summary>Report: "Exchange SMTP audit".</summary>
+    ReportTitle,
+
+    /// <summary>Report: "Run".</summary>
+    ReportRun,
+
+    /// <summary>Report: "Started (UTC)".</summary>
+    ReportStarted,
+
+    /// <summary>Report: "Finished (UTC)".</summary>
+    ReportFinished,
+
+    /// <summary>Report: "Status".</summary>
+    ReportStatus,
+
+    /// <summary>Report: "Tool version".</summary>
+    ReportToolVersion,
+
+    /// <summary>Report: "Inventory".</summary>
+    ReportInventory,
+
+    /// <summary>Report: "Hosts audited".</summary>
+    ReportHostsAudited,
+
+    /// <summary>Report: "Hosts".</summary>
+    ReportHosts,
+
+    /// <summary>Report: "Changes since the previous run".</summary>
+    ReportChanges,
+
+    /// <summary>Report: "Change".</summary>
+    ReportChange,
+
+    /// <summary>Report: "Previous run".</summary>
+    ReportPreviousRun,
+
+    /// <summary>Report: "Most frequent probable causes".</summary>
+    ReportTopCauses,
+
+    /// <summary>Report: "Probable cause".</summary>
+    ReportCause,
+
+    /// <summary>Report: "Hosts per site".</summary>
+    ReportSites,
+
+    /// <summary>Report: "Site".</summary>
+    ReportSite,
+
+    /// <summary>Report: "Not healthy".</summary>
+    ReportNotHealthy,
+
+    /// <summary>Report: "Recent runs".</summary>
+    ReportRecentRuns,
+
+    /// <summary>Report: "Host".</summary>
+    ReportHost,
+
+    /// <summary>Report: "Name".</summary>
+    ReportName,
+
+    /// <summary>Report: "Owner".</summary>
+    ReportOwner,
+
+    /// <summary>Report: "In this verdict since".</summary>
+    ReportSince,
+
+    /// <summary>Report: "Days".</summary>
+    ReportDays,
+
+    /// <summary>Report: "Procedure".</summary>
+    ReportProcedure,
+
+    /// <summary>Report: "Step".</summary>
+    ReportStep,
+
+    /// <summary>Report: "Text".</summary>
+    ReportText,
+
+    /// <summary>Report: "Reference".</summary>
+    ReportReference,
+
+    /// <summary>Report: "Kind".</summary>
+    ReportKind,
+
+    /// <summary>Report: "[cut: Excel's cell limit]".</summary>
+    ReportCut,
+
+    /// <summary>Report: "(none)".</summary>
+    ReportNone,
 }

@@ -18,6 +18,7 @@ internal static class EsfleetCli
         root.Subcommands.Add(ProbeCommand.Create(context));
         root.Subcommands.Add(ScanCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         foreach (var command in HistoryCommands.Create(context))
         {
             root.Subcommands.Add(command);

@@ -72,6 +72,7 @@ internal static class EsfleetHost
         services.AddSingleton(sp => Settings<ProbeSettings>(sp, ProbeSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<ScanSettings>(sp, ScanSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
+        services.AddSingleton(sp => Settings<ReportSettings>(sp, ReportSettings.Section, s => s.Problems()));
         services.AddSingleton<IAuditStore>(sp => Store(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<IConfiguration>(), time));
         services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
         services.AddSingleton<IFleetProber, FleetProber>();
@@ -89,6 +90,7 @@ internal static class EsfleetHost
             _ = host.Services.GetRequiredService<ProbeSettings>();
             _ = host.Services.GetRequiredService<ScanSettings>();
             _ = host.Services.GetRequiredService<DatabaseSettings>();
+            _ = host.Services.GetRequiredService<ReportSettings>();
             return host;
         }
         catch

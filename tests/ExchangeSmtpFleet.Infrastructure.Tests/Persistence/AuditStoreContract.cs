@@ -13,41 +13,9 @@ public abstract class AuditStoreContract
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>Stores a run of <paramref name="verdicts"/> (host n gets verdicts[n-1]) through the store's sink.</summary>
-    protected static async Task StoreRunAsync(IAuditStore store, string runId, DateTimeOffset started, Verdict[] verdicts, int batches = 1, AuditRunStatus status = AuditRunStatus.Completed)
-    {
-        var inventory = Fleet(verdicts.Length);
-        var run = Run(runId, started, verdicts.Length);
-        var sink = store.CreateSink(inventory);
-        try
-        {
-            await sink.OpenAsync(run, Token);
-            var outcomes = verdicts.Select((v, i) => Outcome(inventory.Hosts[i], v, started)).ToList();
-            foreach (var chunk in outcomes.Chunk(Math.Max(1, outcomes.Count / batches)))
-            {
-                await sink.WriteAsync(chunk, Token);
-            }
-
-            var counts = new int[7];
-            foreach (var v in verdicts)
-            {
-                counts[(int)v]++;
-            }
-
-            await sink.CloseAsync(run with { Status = status, FinishedAt = started.AddMinutes(5) }, new RunSummary
-            {
-                Counts = [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts[(int)v]))],
-                Expected = verdicts.Length,
-            }, Token);
-        }
-        finally
-        {
-            if (sink is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
-        }
-    }
+    /// <summary>Stores a run (see <see cref="Outcomes.StoreRunAsync"/>).</summary>
+    protected static Task StoreRunAsync(IAuditStore store, string runId, DateTimeOffset started, Verdict[] verdicts, int batches = 1, AuditRunStatus status = AuditRunStatus.Completed) =>
+        Outcomes.StoreRunAsync(store, runId, started, verdicts, batches, status);
 
     [Fact]
     public async Task Migrate_Twice_ChangesNothing()

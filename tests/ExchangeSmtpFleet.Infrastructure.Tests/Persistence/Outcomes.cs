@@ -4,6 +4,7 @@ using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Protocol;
+using ExchangeSmtpFleet.Core.Storage;
 
 namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
 
@@ -44,6 +45,45 @@ internal static class Outcomes
         Probe = new ProbeOptions { EhloName = "auditor.corp.example" },
         ToolVersion = "9.9.9-test",
     };
+
+    /// <summary>Stores a run of <paramref name="verdicts"/> (host n gets verdicts[n-1]) through the store's sink.</summary>
+    public static async Task StoreRunAsync(
+        IAuditStore store, string runId, DateTimeOffset started, Verdict[] verdicts, int batches = 1, AuditRunStatus status = AuditRunStatus.Completed,
+        Func<InventoryHost, InventoryHost>? rename = null)
+    {
+        var inventory = Fleet(verdicts.Length);
+        inventory = rename is null ? inventory : inventory with { Hosts = [.. inventory.Hosts.Select(rename)] };
+        var run = Run(runId, started, verdicts.Length);
+        var sink = store.CreateSink(inventory);
+        try
+        {
+            await sink.OpenAsync(run, TestContext.Current.CancellationToken);
+            var outcomes = verdicts.Select((v, i) => Outcome(inventory.Hosts[i], v, started)).ToList();
+            foreach (var chunk in outcomes.Chunk(Math.Max(1, outcomes.Count / batches)))
+            {
+                await sink.WriteAsync(chunk, TestContext.Current.CancellationToken);
+            }
+
+            var counts = new int[7];
+            foreach (var v in verdicts)
+            {
+                counts[(int)v]++;
+            }
+
+            await sink.CloseAsync(run with { Status = status, FinishedAt = started.AddMinutes(5) }, new RunSummary
+            {
+                Counts = [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts[(int)v]))],
+                Expected = verdicts.Length,
+            }, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            if (sink is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>A host answering as healthy, without its Exchange keywords, or not at all.</summary>
     public static HostOutcome Outcome(InventoryHost host, Verdict verdict, DateTimeOffset at)

@@ -64,6 +64,25 @@ public sealed class HistoryCommandTests
 
         var earlier = await CliRunner.RunAsync("lacking", "XEXCH50", "--db", db, "--run", runIds[1]!);
         Assert.Contains($"127.44.{block}.3:2525", earlier.Output, StringComparison.Ordinal);
+
+        // The workbook of the latest run, in German, where --out says; the path is the only output.
+        var workbook = Path.Combine(CliRunner.DataDirectory, $"bericht-{block}.xlsx");
+        var report = await CliRunner.RunAsync("report", "--db", db, "--lang", "de", "--out", workbook);
+        Assert.Equal(0, report.ExitCode);
+        Assert.Equal(workbook, report.Output.Trim());
+        using var opened = new ClosedXML.Excel.XLWorkbook(workbook);
+        Assert.Equal([$"127.44.{block}.1:2525"], opened.Worksheet("Fehlende Senken").RowsUsed().Skip(1).Select(r => r.Cell(1).GetString()));
+    }
+
+    [Fact]
+    public async Task Report_NoRunStored_SaysSoAndExits2()
+    {
+        var db = Path.Combine(CliRunner.DataDirectory, $"empty-{Guid.NewGuid():N}.db");
+
+        var run = await CliRunner.RunAsync("report", "--db", db);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("esfleet report: no run 'latest'", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

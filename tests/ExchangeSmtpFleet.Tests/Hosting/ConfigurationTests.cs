@@ -81,6 +81,8 @@ public sealed class ConfigurationTests
         AssertKnown(document.RootElement.GetProperty(ProbeSettings.Section), typeof(ProbeSettings));
         AssertKnown(document.RootElement.GetProperty(ScanSettings.Section), typeof(ScanSettings));
         AssertKnown(document.RootElement.GetProperty(DatabaseSettings.Section), typeof(DatabaseSettings));
+        AssertKnown(document.RootElement.GetProperty(ReportSettings.Section), typeof(ReportSettings));
+        Assert.Equivalent(new ReportSettings(), host.Services.GetRequiredService<ReportSettings>());
         Assert.Equal(DatabaseSettings.DefaultDataDirectory, document.RootElement.GetProperty(DatabaseSettings.DataDirectoryKey).GetString());
         Assert.Equivalent(
             typeof(ProbeSettings).GetProperties().Select(p => p.Name).Order(),

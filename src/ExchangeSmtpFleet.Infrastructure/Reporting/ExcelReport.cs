@@ -1,0 +1,329 @@
+using System.Globalization;
+using ClosedXML.Excel;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Storage;
+
+namespace ExchangeSmtpFleet.Infrastructure.Reporting;
+
+/// <summary>
+/// The workbook for management (SPEC 8), built from a stored run: a summary (the run, hosts per verdict, the changes since
+/// the run before, the most frequent probable causes, hosts per site, recent runs), one sheet per verdict group with
+/// causes, remediation links and days in the verdict, and the remediation procedures used. Every list is an Excel table
+/// with a filter and a frozen header; widths are set, never measured (AdjustToContents needs libgdiplus and is slow).
+/// </summary>
+public static class ExcelReport
+{
+    private const int RecentRuns = 30;
+
+    private static readonly (Label Sheet, Verdict[] Verdicts)[] Groups =
+    [
+        (Label.ReportHealthy, [Verdict.Healthy]),
+        (Label.ReportMissingSinks, [Verdict.MissingSinks]),
+        (Label.ReportMetabase, [Verdict.SuspectedMetabaseCorruption]),
+        (Label.ReportOther, [Verdict.UnexpectedServer, Verdict.Rejected, Verdict.ProtocolError, Verdict.Unreachable]),
+    ];
+
+    /// <summary>Writes the workbook of <paramref name="runId"/> to <paramref name="path"/> (folder created).</summary>
+    /// <param name="store">Where the run is stored.</param>
+    /// <param name="runId">A run id or <c>latest</c>.</param>
+    /// <param name="path">The .xlsx file to write.</param>
+    /// <param name="language">The language of everything people read.</param>
+    /// <param name="cancellationToken">Stops reading the run.</param>
+    /// <returns>The run the workbook shows.</returns>
+    /// <exception cref="StoreException">The run cannot be read.</exception>
+    /// <exception cref="KeyNotFoundException">No such run.</exception>
+    public static async Task<StoredRun> WriteAsync(IAuditStore store, string runId, string path, Language language, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"no run '{runId}' in {store.Description}");
+        var results = new List<StoredResult>(run.HostCount);
+        await foreach (var result in store.ReadResultsAsync(run.RunId, cancellationToken).ConfigureAwait(false))
+        {
+            results.Add(result);
+        }
+
+        var changes = await store.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
+        var recent = await store.ListRunsAsync(RecentRuns, cancellationToken).ConfigureAwait(false);
+        var writer = new Writer(KnowledgeBase.BuiltIn, language);
+        using var workbook = new XLWorkbook();
+        var remediation = writer.Remediation(workbook, results);
+        writer.Summary(workbook, run, results, changes, recent.Where(r => r.StartedAt <= run.StartedAt).Reverse().ToList());
+        foreach (var (sheet, verdicts) in Groups)
+        {
+            writer.Group(workbook, sheet, verdicts, run, results, remediation);
+        }
+
+        workbook.Worksheet(writer.Text(Label.ReportSummary)).SetTabActive().Position = 1;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        workbook.SaveAs(path);
+        return run;
+    }
+
+    /// <summary>Writes one workbook: texts in one language, numbers and dates in its culture.</summary>
+    private sealed class Writer(KnowledgeBase knowledge, Language language)
+    {
+        private readonly CultureInfo _culture = LanguageCodes.CultureOf(language);
+        private readonly string _dateFormat = language == Language.German ? "dd.MM.yyyy HH:mm" : "yyyy-MM-dd HH:mm";
+        private int _tables;
+
+        public string Text(Label label) => knowledge.LabelText(label, language);
+
+        public string VerdictText(Verdict verdict) => knowledge.For(verdict, ReasonOf(verdict), language).Title;
+
+        /// <summary>The procedures the run's hosts need, one block each; returns the cell each procedure starts at.</summary>
+        public Dictionary<string, IXLCell> Remediation(XLWorkbook workbook, List<StoredResult> results)
+        {
+            var ws = workbook.Worksheets.Add(Text(Label.ReportRemediation));
+            var procedures = results
+                .SelectMany(r => knowledge.For(r.Verdict, r.Reason, language).Procedures)
+                .GroupBy(p => p.Id, StringComparer.Ordinal)
+                .Select(g => g.First())
+                .ToList();
+            var anchors = new Dictionary<string, IXLCell>(StringComparer.Ordinal);
+            Header(ws, 1, [Text(Label.ReportProcedure), Text(Label.ReportKind), Text(Label.ReportStep), Text(Label.ReportText)]);
+            var row = 2;
+            foreach (var procedure in procedures)
+            {
+                anchors[procedure.Id] = ws.Cell(row, 1);
+                var lines = new List<(string Kind, string Text)>();
+                lines.AddRange(procedure.Prerequisites.Select(p => (knowledge.LabelText(Label.Prerequisite, language), p)));
+                lines.AddRange(procedure.Steps.Select(s => (Text(Label.ReportStep), s)));
+                lines.AddRange(procedure.Warnings.Select(w => (knowledge.LabelText(Label.Warning, language), w)));
+                if (procedure.Reference is { } reference)
+                {
+                    lines.Add((Text(Label.ReportReference), reference));
+                }
+
+                var step = 0;
+                foreach (var (kind, text) in lines)
+                {
+                    Put(ws.Cell(row, 1), procedure.Title);
+                    Put(ws.Cell(row, 2), kind);
+                    if (kind == Text(Label.ReportStep))
+                    {
+                        ws.Cell(row, 3).SetValue(++step);
+                    }
+
+                    Put(ws.Cell(row, 4), text);
+                    row++;
+                }
+            }
+
+            Table(ws, 1, row - 1, 4, [40, 16, 8, 110]);
+            ws.Column(4).Style.Alignment.WrapText = true;
+            return anchors;
+        }
+
+        public void Summary(XLWorkbook workbook, StoredRun run, List<StoredResult> results, RunChanges changes, List<StoredRun> recent)
+        {
+            var ws = workbook.Worksheets.Add(Text(Label.ReportSummary));
+            ws.Cell(1, 1).SetValue(Text(Label.ReportTitle)).Style.Font.SetBold().Font.SetFontSize(16);
+            var facts = new (Label Label, object? Value)[]
+            {
+                (Label.ReportRun, run.RunId), (Label.ReportStarted, run.StartedAt.UtcDateTime), (Label.ReportFinished, run.FinishedAt?.UtcDateTime),
+                (Label.ReportStatus, run.Status.ToString()), (Label.ReportToolVersion, run.ToolVersion), (Label.ReportInventory, run.InventoryPath),
+                (Label.ReportHostsAudited, results.Count),
+            };
+            var row = 3;
+            foreach (var (label, value) in facts)
+            {
+                Put(ws.Cell(row, 1), Text(label));
+                ws.Cell(row, 1).Style.Font.SetBold();
+                Value(ws.Cell(row, 2), value);
+                row++;
+            }
+
+            // Hosts per verdict.
+            row++;
+            var start = row;
+            Header(ws, row++, [Text(Label.Verdict), Text(Label.ReportHosts)]);
+            foreach (var verdict in Enum.GetValues<Verdict>())
+            {
+                Put(ws.Cell(row, 1), VerdictText(verdict));
+                ws.Cell(row++, 2).SetValue(results.Count(r => r.Verdict == verdict));
+            }
+
+            Table(ws, start, row - 1, 2, null);
+
+            // Changes since the previous run.
+            row++;
+            Put(ws.Cell(row++, 1), $"{Text(Label.ReportChanges)} ({Text(Label.ReportPreviousRun)}: {changes.SinceRunId ?? Text(Label.ReportNone)})");
+            start = row;
+            Header(ws, row++, [Text(Label.ReportChange), Text(Label.ReportHosts)]);
+            foreach (var kind in Enum.GetValues<ChangeKind>())
+            {
+                Put(ws.Cell(row, 1), kind.ToString());
+                ws.Cell(row++, 2).SetValue(changes.Changes.Count(c => c.Kind == kind));
+            }
+
+            Table(ws, start, row - 1, 2, null);
+
+            // Most frequent probable causes over the hosts that are not healthy.
+            row++;
+            start = row;
+            Header(ws, row++, [Text(Label.ReportTopCauses), Text(Label.ReportHosts)]);
+            var causes = results.Where(r => r.Verdict != Verdict.Healthy)
+                .SelectMany(r => knowledge.For(r.Verdict, r.Reason, language).Causes.Distinct())
+                .GroupBy(c => c, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(10)
+                .ToList();
+            foreach (var cause in causes)
+            {
+                Put(ws.Cell(row, 1), cause.Key);
+                ws.Cell(row++, 2).SetValue(cause.Count());
+            }
+
+            if (causes.Count == 0)
+            {
+                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
+            }
+
+            Table(ws, start, row - 1, 2, null);
+
+            // Hosts per site.
+            row++;
+            start = row;
+            Header(ws, row++, [Text(Label.ReportSite), Text(Label.ReportHosts), Text(Label.ReportHealthy), Text(Label.ReportNotHealthy)]);
+            foreach (var site in results.GroupBy(r => r.Site ?? string.Empty, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                Put(ws.Cell(row, 1), site.Key.Length == 0 ? Text(Label.ReportNone) : site.Key);
+                ws.Cell(row, 2).SetValue(site.Count());
+                ws.Cell(row, 3).SetValue(site.Count(r => r.Verdict == Verdict.Healthy));
+                ws.Cell(row++, 4).SetValue(site.Count(r => r.Verdict != Verdict.Healthy));
+            }
+
+            Table(ws, start, row - 1, 4, null);
+
+            // Recent runs, oldest first: the counts per verdict over time.
+            row++;
+            Put(ws.Cell(row++, 1), Text(Label.ReportRecentRuns));
+            start = row;
+            Header(ws, row++, [Text(Label.ReportStarted), .. Enum.GetValues<Verdict>().Select(VerdictText)]);
+            foreach (var past in recent)
+            {
+                Value(ws.Cell(row, 1), past.StartedAt.UtcDateTime);
+                var column = 2;
+                foreach (var (_, count) in past.Counts)
+                {
+                    ws.Cell(row, column++).SetValue(count);
+                }
+
+                row++;
+            }
+
+            Table(ws, start, row - 1, 1 + Enum.GetValues<Verdict>().Length, null);
+            ws.Column(1).Width = 62;
+            ws.Column(2).Width = 40;
+            foreach (var column in Enumerable.Range(3, Enum.GetValues<Verdict>().Length))
+            {
+                ws.Column(column).Width = 16;
+            }
+
+            ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
+            ws.PageSetup.FitToPages(1, 1);
+        }
+
+        public void Group(XLWorkbook workbook, Label sheet, Verdict[] verdicts, StoredRun run, List<StoredResult> results, Dictionary<string, IXLCell> remediation)
+        {
+            var ws = workbook.Worksheets.Add(Text(sheet));
+            Header(ws, 1, [Text(Label.ReportHost), Text(Label.ReportName), Text(Label.ReportSite), Text(Label.ReportOwner), Text(Label.Family),
+                Text(Label.Verdict), Text(Label.Reason), Text(Label.Missing), Text(Label.Causes), Text(Label.ReportRemediation), Text(Label.ReportSince),
+                Text(Label.ReportDays)]);
+            var row = 2;
+            foreach (var result in results.Where(r => verdicts.Contains(r.Verdict)))
+            {
+                var advice = knowledge.For(result.Verdict, result.Reason, language);
+                Put(ws.Cell(row, 1), result.HostKey);
+                Put(ws.Cell(row, 2), result.Name);
+                Put(ws.Cell(row, 3), result.Site);
+                Put(ws.Cell(row, 4), result.Owner);
+                Put(ws.Cell(row, 5), result.Family);
+                Put(ws.Cell(row, 6), VerdictText(result.Verdict));
+                Put(ws.Cell(row, 7), result.Reason.ToString());
+                Put(ws.Cell(row, 8), string.Join(", ", result.Missing));
+                Put(ws.Cell(row, 9), string.Join("\n", advice.Causes));
+                if (advice.Procedures.FirstOrDefault() is { } procedure && remediation.TryGetValue(procedure.Id, out var anchor))
+                {
+                    Put(ws.Cell(row, 10), procedure.Title);
+                    ws.Cell(row, 10).Hyperlink = new XLHyperlink($"'{anchor.Worksheet.Name}'!{anchor.Address.ToStringRelative(includeSheet: false)}");
+                }
+
+                if (result.VerdictSince is { } since)
+                {
+                    Value(ws.Cell(row, 11), since.UtcDateTime);
+                    ws.Cell(row, 12).SetValue((int)Math.Floor((run.StartedAt - since).TotalDays));
+                }
+
+                row++;
+            }
+
+            if (row == 2)
+            {
+                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
+            }
+
+            Table(ws, 1, row - 1, 12, [30, 24, 16, 18, 26, 28, 26, 40, 60, 34, 18, 8]);
+            ws.Column(9).Style.Alignment.WrapText = true;
+        }
+
+        private static Reason ReasonOf(Verdict verdict) => Enum.GetValues<Reason>().First(r => ReasonVerdicts.VerdictOf(r) == verdict);
+
+        private static void Header(IXLWorksheet ws, int row, IReadOnlyList<string> names)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                ws.Cell(row, i + 1).SetValue(names[i]);
+            }
+        }
+
+        /// <summary>Text that came from the network, an inventory or the knowledge base: a string cell, never a formula.</summary>
+        private void Put(IXLCell cell, string? text)
+        {
+            var clean = CellText.Clean(text, Text(Label.ReportCut));
+            cell.SetValue(clean);
+            if (CellText.LooksLikeFormula(clean))
+            {
+                // Stored as text already; the quote prefix keeps it text when someone edits the cell in Excel.
+                cell.Style.IncludeQuotePrefix = true;
+            }
+        }
+
+        private void Value(IXLCell cell, object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    break;
+                case DateTime time:
+                    cell.SetValue(time);
+                    cell.Style.DateFormat.Format = _dateFormat;
+                    break;
+                case int number:
+                    cell.SetValue(number);
+                    break;
+                default:
+                    Put(cell, Convert.ToString(value, _culture));
+                    break;
+            }
+        }
+
+        /// <summary>Makes a range an Excel table (filter buttons) with its header frozen when it starts the sheet.</summary>
+        private void Table(IXLWorksheet ws, int firstRow, int lastRow, int columns, int[]? widths)
+        {
+            var table = ws.Range(firstRow, 1, Math.Max(lastRow, firstRow + 1), columns).CreateTable($"T{++_tables}");
+            table.Theme = XLTableTheme.TableStyleLight9;
+            if (firstRow == 1)
+            {
+                ws.SheetView.FreezeRows(1);
+            }
+
+            for (var i = 0; widths is not null && i < widths.Length; i++)
+            {
+                ws.Column(i + 1).Width = widths[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using ClosedXML.Excel;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
+using ExchangeSmtpFleet.Infrastructure.Reporting;
+using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
+
+namespace ExchangeSmtpFleet.Infrastructure.Tests.Reporting;
+
+/// <summary>The workbook of a stored run: sheets, the hosts of each group, days in the verdict, both languages, hostile text.</summary>
+public sealed class ExcelReportTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static string NewFolder() => Path.Combine(Path.GetTempPath(), "esf-report-tests", $"{Guid.NewGuid():N}");
+
+    /// <summary>Three nights: host 1 loses its sinks on the second night, host 3 recovers on the third, host 4 never answers.</summary>
+    private static async Task<(SqliteAuditStore Store, string Folder)> ThreeNightsAsync(Func<Core.Inventory.InventoryHost, Core.Inventory.InventoryHost>? rename = null)
+    {
+        var folder = NewFolder();
+        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy, Verdict.MissingSinks, Verdict.Unreachable], rename: rename);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.MissingSinks, Verdict.Healthy, Verdict.MissingSinks, Verdict.Unreachable], rename: rename);
+        await StoreRunAsync(store, "scan-3", Night.AddDays(2), [Verdict.MissingSinks, Verdict.SuspectedMetabaseCorruption, Verdict.Healthy, Verdict.Unreachable], rename: rename);
+        return (store, folder);
+    }
+
+    private static List<string> Column(IXLWorksheet sheet, int column) =>
+        [.. sheet.RowsUsed().Skip(1).Select(r => r.Cell(column).GetString())];
+
+    [Fact]
+    public async Task Report_English_HasEverySheetAndTheGroupsListExactlyTheirHosts()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+
+        var run = await ExcelReport.WriteAsync(store, "latest", path, Language.English, Token);
+
+        Assert.Equal("scan-3", run.RunId);
+        using var workbook = new XLWorkbook(path);
+        Assert.Equal(["Summary", "Remediation", "Healthy", "Missing sinks", "Metabase", "Other verdicts"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal([Host(3).Key], Column(workbook.Worksheet("Healthy"), 1));
+        Assert.Equal([Host(1).Key], Column(workbook.Worksheet("Missing sinks"), 1));
+        Assert.Equal([Host(2).Key], Column(workbook.Worksheet("Metabase"), 1));
+        Assert.Equal([Host(4).Key], Column(workbook.Worksheet("Other verdicts"), 1));
+        Assert.All(workbook.Worksheets.Skip(1), w => Assert.NotEmpty(w.Tables));
+    }
+
+    [Fact]
+    public async Task Report_DaysInVerdict_CountFromTheFirstRunOfTheStreak()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        var missing = workbook.Worksheet("Missing sinks").Row(2);
+        Assert.Equal(Night.AddDays(1).UtcDateTime, missing.Cell(11).GetDateTime());
+        Assert.Equal(1, missing.Cell(12).GetValue<int>());
+        var unreachable = workbook.Worksheet("Other verdicts").Row(2);
+        Assert.Equal(2, unreachable.Cell(12).GetValue<int>());
+        var healthy = workbook.Worksheet("Healthy").Row(2);
+        Assert.Equal(0, healthy.Cell(12).GetValue<int>());
+
+        // The remediation cell links to its procedure on the remediation sheet.
+        var link = missing.Cell(10);
+        Assert.Equal("Checks before the full procedure", link.GetString());
+        var target = link.Hyperlink.InternalAddress;
+        Assert.StartsWith("'Remediation'!", target, StringComparison.Ordinal);
+        Assert.Equal(link.GetString(), workbook.Worksheet("Remediation").Cell(target.Split('!')[1]).GetString());
+    }
+
+    [Fact]
+    public async Task Report_Summary_CountsVerdictsAndChangesAgainstTheRunBefore()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        var summary = workbook.Worksheet("Summary");
+        string Next(string label) => summary.CellsUsed(c => c.GetString() == label).First().CellRight().GetString();
+        Assert.Equal("scan-3", Next("Run"));
+        Assert.Equal("4", Next("Hosts audited"));
+        Assert.Equal("1", Next("NewProblem"));
+        Assert.Equal("1", Next("Recovered"));
+        Assert.Equal("2", Next("StillFailing"));
+        Assert.Equal("1", Next("Exchange event sinks not loaded"));
+        Assert.Contains(summary.CellsUsed(), c => c.GetString().Contains("scan-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Report_German_HasGermanSheetsVerdictsAndDates()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "bericht.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.German, Token);
+
+        using var workbook = new XLWorkbook(path);
+        Assert.Equal(["Übersicht", "Maßnahmen", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal("Exchange-Ereignissenken nicht geladen", workbook.Worksheet("Fehlende Senken").Row(2).Cell(6).GetString());
+        Assert.Equal("dd.MM.yyyy HH:mm", workbook.Worksheet("Fehlende Senken").Row(2).Cell(11).Style.DateFormat.Format);
+        Assert.Contains(workbook.Worksheet("Maßnahmen").CellsUsed(), c => c.GetString() == "Deinstallieren Sie IIS.");
+    }
+
+    [Fact]
+    public async Task Report_HostileInventoryText_StaysInertText()
+    {
+        var (store, folder) = await ThreeNightsAsync(h => h with
+        {
+            Name = "=HYPERLINK(\"http://evil.example\",\"click\")",
+            Owner = "@SUM(1+1)",
+            Site = "Berlin\u0001\u001b[2J",
+        });
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        var row = workbook.Worksheet("Missing sinks").Row(2);
+        Assert.False(row.Cell(2).HasFormula);
+        Assert.Equal("=HYPERLINK(\"http://evil.example\",\"click\")", row.Cell(2).GetString());
+        Assert.True(row.Cell(2).Style.IncludeQuotePrefix);
+        Assert.False(row.Cell(4).HasFormula);
+        Assert.Equal("Berlin\\x01\\x1B[2J", row.Cell(3).GetString());
+    }
+
+    [Fact]
+    public async Task Report_PassesTheOpenXmlValidator()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.German, Token);
+
+        using var document = SpreadsheetDocument.Open(path, false);
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2013).Validate(document, Token).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Report_UnknownRun_SaysSo()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => ExcelReport.WriteAsync(store, "scan-9", Path.Combine(folder, "x.xlsx"), Language.English, Token));
+    }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(32_768)]
+    public void CellText_LongerThanTheCellLimit_IsCutWithAMark(int length)
+    {
+        var text = CellText.Clean(new string('A', length), "[cut]");
+
+        Assert.Equal(CellText.MaxLength, text.Length);
+        Assert.EndsWith(" [cut]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CellText_XmlForbiddenCharacters_AreShownEscaped()
+    {
+        Assert.Equal("a\\x00b\\x0Bc\\uFFFE", CellText.Clean("a\u0000b\u000Bc\uFFFE", "[cut]"));
+        Assert.Equal("tab\tand line\nstay", CellText.Clean("tab\tand line\nstay", "[cut]"));
+    }
+}
