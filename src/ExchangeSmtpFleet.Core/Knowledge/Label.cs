@@ -167,4 +167,16 @@ public enum Label
 
     /// <summary>Report: "(none)".</summary>
     ReportNone,
+
+    /// <summary>Report: "Keyword matrix".</summary>
+    ReportKeywordMatrix,
+
+    /// <summary>Report: "present".</summary>
+    ReportPresent,
+
+    /// <summary>Report: "missing".</summary>
+    ReportMissingKeyword,
+
+    /// <summary>Report: "not expected".</summary>
+    ReportNotExpected,
 }

@@ -41,6 +41,11 @@ public interface IAuditStore
     /// <param name="cancellationToken">Stops the reading.</param>
     IAsyncEnumerable<StoredResult> ReadResultsAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>The keywords each host of a run advertised before TLS, host by host (hosts without a list are left out).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    IAsyncEnumerable<(string HostKey, System.Collections.Immutable.ImmutableArray<string> Keywords)> ReadKeywordsAsync(string runId, CancellationToken cancellationToken);
+
     /// <summary>The verdicts of one host, newest run first.</summary>
     /// <param name="hostKey">The host's <see cref="HostKey"/>.</param>
     /// <param name="limit">Most runs.</param>

@@ -85,6 +85,43 @@ public abstract class AuditStoreBase : IAuditStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<(string HostKey, ImmutableArray<string> Keywords)> ReadKeywordsAsync(
+        string runId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        var enumerator = connection.QueryUnbufferedAsync<KeywordRow>(Queries.KeywordsOfRun, new { runId }).GetAsyncEnumerator(cancellationToken);
+        await using var rows = enumerator.ConfigureAwait(false);
+        string? host = null;
+        var keywords = ImmutableArray.CreateBuilder<string>();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw Explain(e, "read");
+            }
+
+            if (host is not null && (!more || enumerator.Current.host_key != host))
+            {
+                yield return (host, keywords.ToImmutable());
+                keywords.Clear();
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            host = enumerator.Current.host_key;
+            keywords.Add(enumerator.Current.name);
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) =>
         ReadAsync(async connection =>
         {
@@ -333,6 +370,13 @@ public abstract class AuditStoreBase : IAuditStore
         public string? previous_verdict { get; set; }
 
         public object? verdict_since { get; set; }
+    }
+
+    private sealed class KeywordRow
+    {
+        public string host_key { get; set; } = string.Empty;
+
+        public string name { get; set; } = string.Empty;
     }
 
     private sealed class VerdictRow

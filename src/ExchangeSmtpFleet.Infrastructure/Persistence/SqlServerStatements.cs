@@ -63,6 +63,8 @@ internal static class SqlServerStatements
         ORDER BY h.line_number;
         """;
 
+    public const string KeywordsOfRun = "SELECT host_key, name FROM dbo.keywords WHERE run_id = @runId AND phase = N'pre-tls' ORDER BY host_key, position;";
+
     public const string CountRunsBefore = "SELECT COUNT(*) FROM dbo.runs WHERE started_at < @before;";
 
     public const string PruneRuns = """

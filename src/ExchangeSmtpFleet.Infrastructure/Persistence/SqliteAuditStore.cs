@@ -73,7 +73,8 @@ public sealed class SqliteAuditStore : AuditStoreBase
             DELETE FROM inventory_problems WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
             DELETE FROM runs WHERE started_at < @before;
             """,
-        CountRunsBefore: "SELECT COUNT(*) FROM runs WHERE started_at < @before");
+        CountRunsBefore: "SELECT COUNT(*) FROM runs WHERE started_at < @before",
+        KeywordsOfRun: "SELECT host_key, name FROM keywords WHERE run_id = @runId AND phase = 'pre-tls' ORDER BY host_key, position");
 
     private readonly string _path;
     private readonly string _connectionString;

@@ -14,6 +14,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <param name="ResultsOfRun">The results of @runId with their inventory rows, in inventory order.</param>
 /// <param name="PruneRuns">Deletes every row of the runs that started before @before; the last statement deletes the runs.</param>
 /// <param name="CountRunsBefore">How many runs started before @before.</param>
+/// <param name="KeywordsOfRun">host_key and name of every pre-TLS keyword of @runId, host by host in advertised order.</param>
 internal sealed record StoreQueries(
     string ListRuns, string LatestRun, string FindRun, string CountsOfRun, string History, string Lacking, string RunBefore, string Verdicts,
-    string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun, string PruneRuns, string CountRunsBefore);
+    string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun, string PruneRuns, string CountRunsBefore, string KeywordsOfRun);

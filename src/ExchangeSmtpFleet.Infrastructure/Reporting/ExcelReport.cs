@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using ClosedXML.Excel;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Storage;
 
 namespace ExchangeSmtpFleet.Infrastructure.Reporting;
@@ -44,6 +46,12 @@ public static class ExcelReport
             results.Add(result);
         }
 
+        var keywords = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        await foreach (var (host, advertised) in store.ReadKeywordsAsync(run.RunId, cancellationToken).ConfigureAwait(false))
+        {
+            keywords[host] = advertised;
+        }
+
         var changes = await store.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
         var recent = await store.ListRunsAsync(RecentRuns, cancellationToken).ConfigureAwait(false);
         var writer = new Writer(KnowledgeBase.BuiltIn, language);
@@ -55,7 +63,11 @@ public static class ExcelReport
             writer.Group(workbook, sheet, verdicts, run, results, remediation);
         }
 
+        writer.KeywordMatrix(workbook, results, keywords);
+
+        // Management reads the summary first; the remediation procedures, which the group sheets link to, come last.
         workbook.Worksheet(writer.Text(Label.ReportSummary)).SetTabActive().Position = 1;
+        workbook.Worksheet(writer.Text(Label.ReportRemediation)).Position = workbook.Worksheets.Count;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         workbook.SaveAs(path);
         return run;
@@ -267,6 +279,61 @@ public static class ExcelReport
 
             Table(ws, 1, row - 1, 12, [30, 24, 16, 18, 26, 28, 26, 40, 60, 34, 18, 8]);
             ws.Column(9).Style.Alignment.WrapText = true;
+        }
+
+        /// <summary>
+        /// Host by keyword: present, missing (required by the host's profile, not advertised) or not expected (advertised,
+        /// unknown to the profile); the profiles' required keywords first. Hosts that gave no list stay empty.
+        /// </summary>
+        public void KeywordMatrix(XLWorkbook workbook, List<StoredResult> results, Dictionary<string, ImmutableArray<string>> keywords)
+        {
+            var ws = workbook.Worksheets.Add(Text(Label.ReportKeywordMatrix));
+            var profiles = results.Select(r => r.Profile).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(id => ProfileCatalog.BuiltIn.TryGet(id, out var p) ? p : null).OfType<ServerProfile>().ToList();
+            var required = profiles.SelectMany(p => p.RequiredKeywords).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var others = keywords.Values.SelectMany(k => k).Except(required, StringComparer.OrdinalIgnoreCase)
+                .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+            var columns = required.Concat(others).ToList();
+            Header(ws, 1, [Text(Label.ReportHost), Text(Label.Verdict), .. columns]);
+            var (present, missing, unexpected) = (Text(Label.ReportPresent), Text(Label.ReportMissingKeyword), Text(Label.ReportNotExpected));
+            var row = 2;
+            foreach (var result in results)
+            {
+                Put(ws.Cell(row, 1), result.HostKey);
+                Put(ws.Cell(row, 2), VerdictText(result.Verdict));
+                if (keywords.TryGetValue(result.HostKey, out var advertised) && ProfileCatalog.BuiltIn.TryGet(result.Profile, out var profile))
+                {
+                    var set = advertised.ToHashSet(StringComparer.OrdinalIgnoreCase);
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        var keyword = columns[i];
+                        var text = set.Contains(keyword)
+                            ? (profile.Knows(keyword) ? present : unexpected)
+                            : (profile.RequiredKeywords.Contains(keyword, StringComparer.OrdinalIgnoreCase) ? missing : null);
+                        if (text is not null)
+                        {
+                            ws.Cell(row, i + 3).SetValue(text);
+                        }
+                    }
+                }
+
+                row++;
+            }
+
+            if (row == 2)
+            {
+                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
+            }
+
+            Table(ws, 1, row - 1, columns.Count + 2, [30, 28, .. columns.Select(_ => 14)]);
+            ws.SheetView.Freeze(1, 2);
+            if (columns.Count > 0 && row > 2)
+            {
+                var cells = ws.Range(2, 3, row - 1, columns.Count + 2);
+                cells.AddConditionalFormat().WhenContains(missing).Fill.SetBackgroundColor(XLColor.FromHtml("#F4B6B6"));
+                cells.AddConditionalFormat().WhenContains(present).Fill.SetBackgroundColor(XLColor.FromHtml("#C6E7C6"));
+                cells.AddConditionalFormat().WhenContains(unexpected).Fill.SetBackgroundColor(XLColor.FromHtml("#FCE8A6"));
+            }
         }
 
         private static Reason ReasonOf(Verdict verdict) => Enum.GetValues<Reason>().First(r => ReasonVerdicts.VerdictOf(r) == verdict);

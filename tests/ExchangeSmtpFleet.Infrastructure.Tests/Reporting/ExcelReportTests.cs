@@ -41,7 +41,7 @@ public sealed class ExcelReportTests
 
         Assert.Equal("scan-3", run.RunId);
         using var workbook = new XLWorkbook(path);
-        Assert.Equal(["Summary", "Remediation", "Healthy", "Missing sinks", "Metabase", "Other verdicts"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(["Summary", "Healthy", "Missing sinks", "Metabase", "Other verdicts", "Keyword matrix", "Remediation"], workbook.Worksheets.Select(w => w.Name));
         Assert.Equal([Host(3).Key], Column(workbook.Worksheet("Healthy"), 1));
         Assert.Equal([Host(1).Key], Column(workbook.Worksheet("Missing sinks"), 1));
         Assert.Equal([Host(2).Key], Column(workbook.Worksheet("Metabase"), 1));
@@ -95,6 +95,28 @@ public sealed class ExcelReportTests
     }
 
     [Fact]
+    public async Task Report_KeywordMatrix_ShowsPresentAndMissingPerHostRequiredFirst()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        var matrix = workbook.Worksheet("Keyword matrix");
+        var header = matrix.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
+        Assert.Equal(["Host", "Verdict", "X-EXPS", "X-EXPS=LOGIN", "X-LINK2STATE", "XEXCH50"], header.Take(6));
+        string At(int host, string keyword) => matrix.Row(host + 1).Cell(header.IndexOf(keyword) + 1).GetString();
+        Assert.Equal("missing", At(1, "XEXCH50"));
+        Assert.Equal("present", At(1, "SIZE"));
+        Assert.Equal("missing", At(2, "XEXCH50"));
+        Assert.Equal("present", At(2, "X-LINK2STATE"));
+        Assert.Equal("present", At(3, "XEXCH50"));
+        Assert.Equal(string.Empty, At(4, "XEXCH50"));
+        Assert.Equal(3, matrix.ConditionalFormats.Count());
+    }
+
+    [Fact]
     public async Task Report_German_HasGermanSheetsVerdictsAndDates()
     {
         var (store, folder) = await ThreeNightsAsync();
@@ -103,7 +125,7 @@ public sealed class ExcelReportTests
         await ExcelReport.WriteAsync(store, "scan-3", path, Language.German, Token);
 
         using var workbook = new XLWorkbook(path);
-        Assert.Equal(["Übersicht", "Maßnahmen", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(["Übersicht", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde", "Verbenmatrix", "Maßnahmen"], workbook.Worksheets.Select(w => w.Name));
         Assert.Equal("Exchange-Ereignissenken nicht geladen", workbook.Worksheet("Fehlende Senken").Row(2).Cell(6).GetString());
         Assert.Equal("dd.MM.yyyy HH:mm", workbook.Worksheet("Fehlende Senken").Row(2).Cell(11).Style.DateFormat.Format);
         Assert.Contains(workbook.Worksheet("Maßnahmen").CellsUsed(), c => c.GetString() == "Deinstallieren Sie IIS.");
