@@ -179,4 +179,7 @@ public enum Label
 
     /// <summary>Report: "not expected".</summary>
     ReportNotExpected,
+
+    /// <summary>Report: "Hosts per verdict" (the chart's title).</summary>
+    ReportHostsPerVerdict,
 }

@@ -57,7 +57,7 @@ public static class ExcelReport
         var writer = new Writer(KnowledgeBase.BuiltIn, language);
         using var workbook = new XLWorkbook();
         var remediation = writer.Remediation(workbook, results);
-        writer.Summary(workbook, run, results, changes, recent.Where(r => r.StartedAt <= run.StartedAt).Reverse().ToList());
+        var layout = writer.Summary(workbook, run, results, changes, recent.Where(r => r.StartedAt <= run.StartedAt).Reverse().ToList());
         foreach (var (sheet, verdicts) in Groups)
         {
             writer.Group(workbook, sheet, verdicts, run, results, remediation);
@@ -70,6 +70,7 @@ public static class ExcelReport
         workbook.Worksheet(writer.Text(Label.ReportRemediation)).Position = workbook.Worksheets.Count;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         workbook.SaveAs(path);
+        Charts.AddTo(path, layout, writer.Text(Label.ReportHostsPerVerdict), writer.Text(Label.ReportRecentRuns));
         return run;
     }
 
@@ -128,7 +129,7 @@ public static class ExcelReport
             return anchors;
         }
 
-        public void Summary(XLWorkbook workbook, StoredRun run, List<StoredResult> results, RunChanges changes, List<StoredRun> recent)
+        public SummaryLayout Summary(XLWorkbook workbook, StoredRun run, List<StoredResult> results, RunChanges changes, List<StoredRun> recent)
         {
             var ws = workbook.Worksheets.Add(Text(Label.ReportSummary));
             ws.Cell(1, 1).SetValue(Text(Label.ReportTitle)).Style.Font.SetBold().Font.SetFontSize(16);
@@ -150,6 +151,7 @@ public static class ExcelReport
             // Hosts per verdict.
             row++;
             var start = row;
+            var verdictHeader = row;
             Header(ws, row++, [Text(Label.Verdict), Text(Label.ReportHosts)]);
             foreach (var verdict in Enum.GetValues<Verdict>())
             {
@@ -213,6 +215,7 @@ public static class ExcelReport
             row++;
             Put(ws.Cell(row++, 1), Text(Label.ReportRecentRuns));
             start = row;
+            var trendHeader = row;
             Header(ws, row++, [Text(Label.ReportStarted), .. Enum.GetValues<Verdict>().Select(VerdictText)]);
             foreach (var past in recent)
             {
@@ -236,6 +239,7 @@ public static class ExcelReport
 
             ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
             ws.PageSetup.FitToPages(1, 1);
+            return new SummaryLayout(ws.Name, verdictHeader, Enum.GetValues<Verdict>().Length, trendHeader, recent.Count);
         }
 
         public void Group(XLWorkbook workbook, Label sheet, Verdict[] verdicts, StoredRun run, List<StoredResult> results, Dictionary<string, IXLCell> remediation)

@@ -154,6 +154,41 @@ public sealed class ExcelReportTests
     }
 
     [Fact]
+    public async Task Report_Charts_ArePresentAndReadTheSummaryTables()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+
+        using (var document = SpreadsheetDocument.Open(path, false))
+        {
+            var workbookPart = document.WorkbookPart!;
+            var sheet = workbookPart.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Single(s => s.Name == "Summary");
+            var part = (WorksheetPart)workbookPart.GetPartById(sheet.Id!);
+            var charts = part.DrawingsPart!.ChartParts.Select(c => c.ChartSpace).ToList();
+            Assert.Equal(2, charts.Count);
+            var children = part.Worksheet.ChildElements.Select(e => e.LocalName).ToList();
+            Assert.True(children.IndexOf("drawing") < children.IndexOf("tableParts"), "<drawing> must come before <tableParts>");
+
+            var bar = charts.Single(c => c.Descendants<DocumentFormat.OpenXml.Drawing.Charts.BarChart>().Any());
+            var formulas = bar.Descendants<DocumentFormat.OpenXml.Drawing.Charts.Formula>().Select(f => f.Text).ToList();
+            using var opened = new XLWorkbook(path);
+            var summary = opened.Worksheet("Summary");
+            var categories = summary.Range(formulas[1].Split('!')[1].Replace("$", string.Empty, StringComparison.Ordinal));
+            var values = summary.Range(formulas[2].Split('!')[1].Replace("$", string.Empty, StringComparison.Ordinal));
+            Assert.Equal(Enum.GetValues<Verdict>().Length, categories.Cells().Count());
+            Assert.Equal("Healthy", categories.FirstCell().GetString());
+            Assert.Equal(4, values.Cells().Sum(c => c.GetValue<int>()));
+
+            var line = charts.Single(c => c.Descendants<DocumentFormat.OpenXml.Drawing.Charts.LineChart>().Any());
+            Assert.Equal(Enum.GetValues<Verdict>().Length, line.Descendants<DocumentFormat.OpenXml.Drawing.Charts.LineChartSeries>().Count());
+            var dates = summary.Range(line.Descendants<DocumentFormat.OpenXml.Drawing.Charts.CategoryAxisData>().First()
+                .Descendants<DocumentFormat.OpenXml.Drawing.Charts.Formula>().Single().Text.Split('!')[1].Replace("$", string.Empty, StringComparison.Ordinal));
+            Assert.Equal([Night.UtcDateTime, Night.AddDays(1).UtcDateTime, Night.AddDays(2).UtcDateTime], dates.Cells().Select(c => c.GetDateTime()));
+        }
+    }
+
+    [Fact]
     public async Task Report_PassesTheOpenXmlValidator()
     {
         var (store, folder) = await ThreeNightsAsync();

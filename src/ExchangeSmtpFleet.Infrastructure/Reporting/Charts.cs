@@ -1,0 +1,164 @@
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using A = DocumentFormat.OpenXml.Drawing;
+using C = DocumentFormat.OpenXml.Drawing.Charts;
+using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
+
+namespace ExchangeSmtpFleet.Infrastructure.Reporting;
+
+/// <summary>
+/// Native Excel charts, added with the Open XML SDK after ClosedXML has saved (ClosedXML 0.95.4 has none): hosts per
+/// verdict as columns, and the counts per verdict over the recent runs as lines. Both read the summary's tables, so
+/// they stay right when someone edits a figure.
+/// </summary>
+internal static class Charts
+{
+    private const string ChartUri = "http://schemas.openxmlformats.org/drawingml/2006/chart";
+
+    /// <summary>Adds both charts to the summary sheet of the workbook at <paramref name="path"/>.</summary>
+    public static void AddTo(string path, SummaryLayout layout, string verdictTitle, string trendTitle)
+    {
+        using var document = SpreadsheetDocument.Open(path, isEditable: true);
+        var workbookPart = document.WorkbookPart!;
+        var sheet = workbookPart.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == layout.Sheet);
+        var worksheetPart = (WorksheetPart)workbookPart.GetPartById(sheet.Id!);
+
+        // One drawing per sheet: reuse the one ClosedXML may have written (pictures), else add it.
+        var drawings = worksheetPart.DrawingsPart ?? worksheetPart.AddNewPart<DrawingsPart>();
+        drawings.WorksheetDrawing ??= new Xdr.WorksheetDrawing();
+        if (!worksheetPart.Worksheet.Elements<Drawing>().Any())
+        {
+            // <drawing> must come before <legacyDrawing>, <tableParts> and <extLst>, which ClosedXML writes (else Excel "repairs").
+            var drawing = new Drawing { Id = worksheetPart.GetIdOfPart(drawings) };
+            var after = worksheetPart.Worksheet.ChildElements.FirstOrDefault(e =>
+                e is LegacyDrawing or LegacyDrawingHeaderFooter or DrawingHeaderFooter or Picture or OleObjects or Controls
+                    or WebPublishItems or TableParts or WorksheetExtensionList);
+            if (after is null)
+            {
+                worksheetPart.Worksheet.Append(drawing);
+            }
+            else
+            {
+                worksheetPart.Worksheet.InsertBefore(drawing, after);
+            }
+        }
+
+        var sheetRef = $"'{layout.Sheet.Replace("'", "''", StringComparison.Ordinal)}'";
+        var firstVerdict = layout.VerdictHeaderRow + 1;
+        var lastVerdict = layout.VerdictHeaderRow + layout.VerdictCount;
+        var bar = new C.BarChart(
+            new C.BarDirection { Val = C.BarDirectionValues.Column },
+            new C.BarGrouping { Val = C.BarGroupingValues.Clustered },
+            new C.VaryColors { Val = false },
+            new C.BarChartSeries(
+                new C.Index { Val = 0U },
+                new C.Order { Val = 0U },
+                new C.SeriesText(new C.StringReference(new C.Formula($"{sheetRef}!$B${layout.VerdictHeaderRow}"))),
+                new C.CategoryAxisData(new C.StringReference(new C.Formula($"{sheetRef}!$A${firstVerdict}:$A${lastVerdict}"))),
+                new C.Values(new C.NumberReference(new C.Formula($"{sheetRef}!$B${firstVerdict}:$B${lastVerdict}")))),
+            new C.GapWidth { Val = 80 },
+            new C.AxisId { Val = 1U },
+            new C.AxisId { Val = 2U });
+        Add(drawings, Space(verdictTitle, bar, legend: false), 1, from: (9, 1), to: (17, 20));
+
+        if (layout.TrendRows > 0)
+        {
+            var firstRun = layout.TrendHeaderRow + 1;
+            var lastRun = layout.TrendHeaderRow + layout.TrendRows;
+            var line = new C.LineChart(new C.Grouping { Val = C.GroupingValues.Standard }, new C.VaryColors { Val = false });
+            for (var i = 0; i < layout.VerdictCount; i++)
+            {
+                var column = (char)('B' + i);
+                line.Append(new C.LineChartSeries(
+                    new C.Index { Val = (uint)i },
+                    new C.Order { Val = (uint)i },
+                    new C.SeriesText(new C.StringReference(new C.Formula($"{sheetRef}!${column}${layout.TrendHeaderRow}"))),
+                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.None }),
+                    new C.CategoryAxisData(new C.NumberReference(new C.Formula($"{sheetRef}!$A${firstRun}:$A${lastRun}"))),
+                    new C.Values(new C.NumberReference(new C.Formula($"{sheetRef}!${column}${firstRun}:${column}${lastRun}"))),
+                    new C.Smooth { Val = false }));
+            }
+
+            line.Append(new C.ShowMarker { Val = true }, new C.AxisId { Val = 1U }, new C.AxisId { Val = 2U });
+            Add(drawings, Space(trendTitle, line, legend: true), 2, from: (9, 21), to: (17, 42));
+        }
+
+        drawings.WorksheetDrawing.Save();
+        worksheetPart.Worksheet.Save();
+    }
+
+    private static C.ChartSpace Space(string title, OpenXmlCompositeElement chart, bool legend)
+    {
+        var plotArea = new C.PlotArea(
+            new C.Layout(),
+            chart,
+            new C.CategoryAxis(
+                new C.AxisId { Val = 1U },
+                new C.Scaling(new C.Orientation { Val = C.OrientationValues.MinMax }),
+                new C.Delete { Val = false },
+                new C.AxisPosition { Val = C.AxisPositionValues.Bottom },
+                new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
+                new C.TickLabelPosition { Val = C.TickLabelPositionValues.NextTo },
+                new C.CrossingAxis { Val = 2U },
+                new C.Crosses { Val = C.CrossesValues.AutoZero },
+                new C.AutoLabeled { Val = true },
+                new C.LabelAlignment { Val = C.LabelAlignmentValues.Center },
+                new C.LabelOffset { Val = 100 }),
+            new C.ValueAxis(
+                new C.AxisId { Val = 2U },
+                new C.Scaling(new C.Orientation { Val = C.OrientationValues.MinMax }),
+                new C.Delete { Val = false },
+                new C.AxisPosition { Val = C.AxisPositionValues.Left },
+                new C.MajorGridlines(),
+                new C.NumberingFormat { FormatCode = "0", SourceLinked = false },
+                new C.TickLabelPosition { Val = C.TickLabelPositionValues.NextTo },
+                new C.CrossingAxis { Val = 1U },
+                new C.Crosses { Val = C.CrossesValues.AutoZero },
+                new C.CrossBetween { Val = C.CrossBetweenValues.Between }));
+        var body = new C.Chart(
+            new C.Title(
+                new C.ChartText(new C.RichText(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(new A.Run(new A.Text(title))))),
+                new C.Overlay { Val = false }),
+            new C.AutoTitleDeleted { Val = false },
+            plotArea);
+        if (legend)
+        {
+            body.Append(new C.Legend(new C.LegendPosition { Val = C.LegendPositionValues.Bottom }, new C.Overlay { Val = false }));
+        }
+
+        body.Append(new C.PlotVisibleOnly { Val = true });
+        return new C.ChartSpace(new C.RoundedCorners { Val = false }, body);
+    }
+
+    private static void Add(DrawingsPart drawings, C.ChartSpace space, uint id, (int Column, int Row) from, (int Column, int Row) to)
+    {
+        var chartPart = drawings.AddNewPart<ChartPart>();
+        chartPart.ChartSpace = space;
+        chartPart.ChartSpace.Save();
+        var frame = new Xdr.GraphicFrame(
+            new Xdr.NonVisualGraphicFrameProperties(
+                new Xdr.NonVisualDrawingProperties { Id = id + 1, Name = $"Chart {id}" },
+                new Xdr.NonVisualGraphicFrameDrawingProperties()),
+            new Xdr.Transform(new A.Offset { X = 0L, Y = 0L }, new A.Extents { Cx = 0L, Cy = 0L }),
+            new A.Graphic(new A.GraphicData(new C.ChartReference { Id = drawings.GetIdOfPart(chartPart) }) { Uri = ChartUri }))
+        { Macro = string.Empty };
+        drawings.WorksheetDrawing!.Append(new Xdr.TwoCellAnchor(
+            Marker<Xdr.FromMarker>(from),
+            Marker<Xdr.ToMarker>(to),
+            frame,
+            new Xdr.ClientData()));
+    }
+
+    private static T Marker<T>((int Column, int Row) cell)
+        where T : OpenXmlCompositeElement, new()
+    {
+        var marker = new T();
+        marker.Append(
+            new Xdr.ColumnId(cell.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Xdr.ColumnOffset("0"),
+            new Xdr.RowId(cell.Row.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Xdr.RowOffset("0"));
+        return marker;
+    }
+}
