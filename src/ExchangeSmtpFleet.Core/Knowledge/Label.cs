@@ -182,4 +182,16 @@ public enum Label
 
     /// <summary>Report: "Hosts per verdict" (the chart's title).</summary>
     ReportHostsPerVerdict,
+
+    /// <summary>Report: "Raw results".</summary>
+    ReportRawResults,
+
+    /// <summary>Report: "Inventory problems".</summary>
+    ReportInventoryProblems,
+
+    /// <summary>Report: "Line".</summary>
+    ReportLine,
+
+    /// <summary>Report: "Row as written".</summary>
+    ReportRawText,
 }

@@ -46,6 +46,16 @@ public interface IAuditStore
     /// <param name="cancellationToken">Stops the reading.</param>
     IAsyncEnumerable<(string HostKey, System.Collections.Immutable.ImmutableArray<string> Keywords)> ReadKeywordsAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>The evidence of every result of a run (all other fields, findings, transcript), in inventory order, streamed.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>The bad inventory rows of a run, in file order.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken);
+
     /// <summary>The verdicts of one host, newest run first.</summary>
     /// <param name="hostKey">The host's <see cref="HostKey"/>.</param>
     /// <param name="limit">Most runs.</param>

@@ -122,6 +122,55 @@ public abstract class AuditStoreBase : IAuditStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        var enumerator = connection.QueryUnbufferedAsync<EvidenceRow>(Queries.EvidenceOfRun, new { runId }).GetAsyncEnumerator(cancellationToken);
+        await using var rows = enumerator.ConfigureAwait(false);
+        EvidenceRow? current = null;
+        var findings = ImmutableArray.CreateBuilder<string>();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw Explain(e, "read");
+            }
+
+            // One row per finding (or one without): a host ends where the next begins.
+            if (current is not null && (!more || enumerator.Current.host_key != current.host_key))
+            {
+                yield return new StoredEvidence(
+                    current.host_key, current.family_evidence, current.version, current.greeting, StoredText.ParseList(current.unexpected), current.tls,
+                    current.address, (int)current.attempts, current.connect_ms, current.banner_ms, current.ehlo_ms, current.tls_ms, current.total_ms,
+                    findings.ToImmutable(), current.transcript);
+                findings.Clear();
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            current = enumerator.Current;
+            if (current.code is not null)
+            {
+                findings.Add($"[{current.severity}] {current.code}: {current.message}");
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync(async connection => (IReadOnlyList<StoredProblem>)[.. (await connection.QueryAsync<ProblemRow>(new CommandDefinition(
+            Queries.ProblemsOfRun, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Select(p => new StoredProblem((int)p.line_number, p.reason, p.raw_text))], cancellationToken);
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) =>
         ReadAsync(async connection =>
         {
@@ -370,6 +419,52 @@ public abstract class AuditStoreBase : IAuditStore
         public string? previous_verdict { get; set; }
 
         public object? verdict_since { get; set; }
+    }
+
+    private sealed class EvidenceRow
+    {
+        public string host_key { get; set; } = string.Empty;
+
+        public string family_evidence { get; set; } = string.Empty;
+
+        public string? version { get; set; }
+
+        public string? greeting { get; set; }
+
+        public string unexpected { get; set; } = string.Empty;
+
+        public string? tls { get; set; }
+
+        public string? address { get; set; }
+
+        public long attempts { get; set; }
+
+        public double? connect_ms { get; set; }
+
+        public double? banner_ms { get; set; }
+
+        public double? ehlo_ms { get; set; }
+
+        public double? tls_ms { get; set; }
+
+        public double total_ms { get; set; }
+
+        public string? transcript { get; set; }
+
+        public string? code { get; set; }
+
+        public string? severity { get; set; }
+
+        public string? message { get; set; }
+    }
+
+    private sealed class ProblemRow
+    {
+        public long line_number { get; set; }
+
+        public string reason { get; set; } = string.Empty;
+
+        public string? raw_text { get; set; }
     }
 
     private sealed class KeywordRow

@@ -65,6 +65,17 @@ internal static class SqlServerStatements
 
     public const string KeywordsOfRun = "SELECT host_key, name FROM dbo.keywords WHERE run_id = @runId AND phase = N'pre-tls' ORDER BY host_key, position;";
 
+    public const string EvidenceOfRun = """
+        SELECT r.host_key, r.family_evidence, r.version, r.greeting, r.unexpected, r.tls, r.address, r.attempts, r.connect_ms, r.banner_ms,
+               r.ehlo_ms, r.tls_ms, r.total_ms, r.transcript, f.code, f.severity, f.message
+        FROM dbo.results AS r JOIN dbo.run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
+        LEFT JOIN dbo.findings AS f ON f.run_id = r.run_id AND f.host_key = r.host_key
+        WHERE r.run_id = @runId
+        ORDER BY h.line_number, f.position;
+        """;
+
+    public const string ProblemsOfRun = "SELECT line_number, reason, raw_text FROM dbo.inventory_problems WHERE run_id = @runId ORDER BY position;";
+
     public const string CountRunsBefore = "SELECT COUNT(*) FROM dbo.runs WHERE started_at < @before;";
 
     public const string PruneRuns = """

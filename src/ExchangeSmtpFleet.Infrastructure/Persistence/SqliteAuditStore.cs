@@ -74,7 +74,16 @@ public sealed class SqliteAuditStore : AuditStoreBase
             DELETE FROM runs WHERE started_at < @before;
             """,
         CountRunsBefore: "SELECT COUNT(*) FROM runs WHERE started_at < @before",
-        KeywordsOfRun: "SELECT host_key, name FROM keywords WHERE run_id = @runId AND phase = 'pre-tls' ORDER BY host_key, position");
+        KeywordsOfRun: "SELECT host_key, name FROM keywords WHERE run_id = @runId AND phase = 'pre-tls' ORDER BY host_key, position",
+        EvidenceOfRun: """
+            SELECT r.host_key, r.family_evidence, r.version, r.greeting, r.unexpected, r.tls, r.address, r.attempts, r.connect_ms, r.banner_ms,
+                   r.ehlo_ms, r.tls_ms, r.total_ms, r.transcript, f.code, f.severity, f.message
+            FROM results r JOIN run_hosts h ON h.run_id = r.run_id AND h.host_key = r.host_key
+            LEFT JOIN findings f ON f.run_id = r.run_id AND f.host_key = r.host_key
+            WHERE r.run_id = @runId
+            ORDER BY h.line_number, f.position
+            """,
+        ProblemsOfRun: "SELECT line_number, reason, raw_text FROM inventory_problems WHERE run_id = @runId ORDER BY position");
 
     private readonly string _path;
     private readonly string _connectionString;

@@ -53,6 +53,7 @@ public static class ExcelReport
         }
 
         var changes = await store.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
+        var problems = await store.InventoryProblemsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
         var recent = await store.ListRunsAsync(RecentRuns, cancellationToken).ConfigureAwait(false);
         var writer = new Writer(KnowledgeBase.BuiltIn, language);
         using var workbook = new XLWorkbook();
@@ -64,6 +65,8 @@ public static class ExcelReport
         }
 
         writer.KeywordMatrix(workbook, results, keywords);
+        await writer.RawResultsAsync(workbook, results, store.ReadEvidenceAsync(run.RunId, cancellationToken)).ConfigureAwait(false);
+        writer.InventoryProblems(workbook, problems);
 
         // Management reads the summary first; the remediation procedures, which the group sheets link to, come last.
         workbook.Worksheet(writer.Text(Label.ReportSummary)).SetTabActive().Position = 1;
@@ -340,11 +343,83 @@ public static class ExcelReport
             }
         }
 
+        /// <summary>Every stored field of every result, its findings and its transcript: the evidence for auditors.</summary>
+        public async Task RawResultsAsync(XLWorkbook workbook, List<StoredResult> results, IAsyncEnumerable<StoredEvidence> evidence)
+        {
+            var ws = workbook.Worksheets.Add(Text(Label.ReportRawResults));
+            string[] fields =
+            [
+                "host", "name", "site", "owner", "profile", "verdict", "reason", "family", "familyEvidence", "version", "banner", "greeting", "missing",
+                "unexpected", "detail", "tls", "address", "attempts", "connectMs", "bannerMs", "ehloMs", "tlsMs", "totalMs", "probedAt",
+                "previousVerdict", "verdictSince", "findings", "transcript",
+            ];
+            Header(ws, 1, fields);
+            var byHost = results.ToDictionary(r => r.HostKey, StringComparer.Ordinal);
+            var row = 2;
+            await foreach (var e in evidence.ConfigureAwait(false))
+            {
+                if (!byHost.TryGetValue(e.HostKey, out var r))
+                {
+                    continue;
+                }
+
+                object?[] values =
+                [
+                    r.HostKey, r.Name, r.Site, r.Owner, r.Profile, r.Verdict.ToString(), r.Reason.ToString(), r.Family, e.FamilyEvidence, e.Version,
+                    r.Banner, e.Greeting, string.Join(", ", r.Missing), string.Join(", ", e.Unexpected), r.Detail, e.Tls, e.Address, e.Attempts,
+                    e.ConnectMs, e.BannerMs, e.EhloMs, e.TlsMs, e.TotalMs, r.ProbedAt.UtcDateTime, r.PreviousVerdict?.ToString(),
+                    r.VerdictSince?.UtcDateTime, string.Join("\n", e.Findings), e.Transcript,
+                ];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    switch (values[i])
+                    {
+                        case double ms:
+                            ws.Cell(row, i + 1).SetValue(ms);
+                            break;
+                        default:
+                            Value(ws.Cell(row, i + 1), values[i]);
+                            break;
+                    }
+                }
+
+                row++;
+            }
+
+            if (row == 2)
+            {
+                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
+            }
+
+            Table(ws, 1, row - 1, fields.Length, [30, 22, 14, 16, 14, 26, 24, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80]);
+        }
+
+        /// <summary>The rows of the inventory that could not be audited, with their line numbers.</summary>
+        public void InventoryProblems(XLWorkbook workbook, IReadOnlyList<StoredProblem> problems)
+        {
+            var ws = workbook.Worksheets.Add(Text(Label.ReportInventoryProblems));
+            Header(ws, 1, [Text(Label.ReportLine), Text(Label.Reason), Text(Label.ReportRawText)]);
+            var row = 2;
+            foreach (var problem in problems)
+            {
+                ws.Cell(row, 1).SetValue(problem.LineNumber);
+                Put(ws.Cell(row, 2), problem.Reason);
+                Put(ws.Cell(row++, 3), problem.RawText);
+            }
+
+            if (row == 2)
+            {
+                Put(ws.Cell(row++, 2), Text(Label.ReportNone));
+            }
+
+            Table(ws, 1, row - 1, 3, [8, 60, 80]);
+        }
+
         private static Reason ReasonOf(Verdict verdict) => Enum.GetValues<Reason>().First(r => ReasonVerdicts.VerdictOf(r) == verdict);
 
-        private static void Header(IXLWorksheet ws, int row, IReadOnlyList<string> names)
+        private static void Header(IXLWorksheet ws, int row, string[] names)
         {
-            for (var i = 0; i < names.Count; i++)
+            for (var i = 0; i < names.Length; i++)
             {
                 ws.Cell(row, i + 1).SetValue(names[i]);
             }

@@ -41,7 +41,7 @@ public sealed class ExcelReportTests
 
         Assert.Equal("scan-3", run.RunId);
         using var workbook = new XLWorkbook(path);
-        Assert.Equal(["Summary", "Healthy", "Missing sinks", "Metabase", "Other verdicts", "Keyword matrix", "Remediation"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(["Summary", "Healthy", "Missing sinks", "Metabase", "Other verdicts", "Keyword matrix", "Raw results", "Inventory problems", "Remediation"], workbook.Worksheets.Select(w => w.Name));
         Assert.Equal([Host(3).Key], Column(workbook.Worksheet("Healthy"), 1));
         Assert.Equal([Host(1).Key], Column(workbook.Worksheet("Missing sinks"), 1));
         Assert.Equal([Host(2).Key], Column(workbook.Worksheet("Metabase"), 1));
@@ -117,6 +117,27 @@ public sealed class ExcelReportTests
     }
 
     [Fact]
+    public async Task Report_RawResultsAndInventoryProblems_KeepTheEvidence()
+    {
+        var (store, folder) = await ThreeNightsAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        var raw = workbook.Worksheet("Raw results");
+        var header = raw.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
+        Assert.Equal([Host(1).Key, Host(2).Key, Host(3).Key, Host(4).Key], Column(raw, 1));
+        Assert.Equal("C: EHLO auditor.corp.example", raw.Row(2).Cell(header.IndexOf("transcript") + 1).GetString().Split(' ', 2)[1]);
+        Assert.Equal(12.25, raw.Row(2).Cell(header.IndexOf("totalMs") + 1).GetDouble());
+        Assert.Equal("MissingSinks", raw.Row(2).Cell(header.IndexOf("previousVerdict") + 1).GetString());
+        var problems = workbook.Worksheet("Inventory problems");
+        Assert.Equal(99, problems.Row(2).Cell(1).GetValue<int>());
+        Assert.Equal("port must be 1-65535", problems.Row(2).Cell(2).GetString());
+        Assert.Equal("mail9,99999", problems.Row(2).Cell(3).GetString());
+    }
+
+    [Fact]
     public async Task Report_German_HasGermanSheetsVerdictsAndDates()
     {
         var (store, folder) = await ThreeNightsAsync();
@@ -125,7 +146,7 @@ public sealed class ExcelReportTests
         await ExcelReport.WriteAsync(store, "scan-3", path, Language.German, Token);
 
         using var workbook = new XLWorkbook(path);
-        Assert.Equal(["Übersicht", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde", "Verbenmatrix", "Maßnahmen"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(["Übersicht", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde", "Verbenmatrix", "Rohdaten", "Inventarprobleme", "Maßnahmen"], workbook.Worksheets.Select(w => w.Name));
         Assert.Equal("Exchange-Ereignissenken nicht geladen", workbook.Worksheet("Fehlende Senken").Row(2).Cell(6).GetString());
         Assert.Equal("dd.MM.yyyy HH:mm", workbook.Worksheet("Fehlende Senken").Row(2).Cell(11).Style.DateFormat.Format);
         Assert.Contains(workbook.Worksheet("Maßnahmen").CellsUsed(), c => c.GetString() == "Deinstallieren Sie IIS.");
