@@ -74,8 +74,10 @@ internal static class Charts
                     new C.Index { Val = (uint)i },
                     new C.Order { Val = (uint)i },
                     new C.SeriesText(new C.StringReference(new C.Formula($"{sheetRef}!${column}${layout.TrendHeaderRow}"))),
-                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.None }),
-                    new C.CategoryAxisData(new C.NumberReference(new C.Formula($"{sheetRef}!$A${firstRun}:$A${lastRun}"))),
+                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.Circle }, new C.Size { Val = 5 }),
+
+                    // Runs as categories, not a date axis: two runs of one day are two points, not one.
+                    new C.CategoryAxisData(new C.StringReference(new C.Formula($"{sheetRef}!$A${firstRun}:$A${lastRun}"))),
                     new C.Values(new C.NumberReference(new C.Formula($"{sheetRef}!${column}${firstRun}:${column}${lastRun}"))),
                     new C.Smooth { Val = false }));
             }

@@ -222,7 +222,8 @@ public static class ExcelReport
             Header(ws, row++, [Text(Label.ReportStarted), .. Enum.GetValues<Verdict>().Select(VerdictText)]);
             foreach (var past in recent)
             {
-                Value(ws.Cell(row, 1), past.StartedAt.UtcDateTime);
+                // Text, not a date: the trend chart's categories are runs, and a date axis would merge two runs of one day.
+                Put(ws.Cell(row, 1), past.StartedAt.UtcDateTime.ToString(_dateFormat, _culture));
                 var column = 2;
                 foreach (var (_, count) in past.Counts)
                 {

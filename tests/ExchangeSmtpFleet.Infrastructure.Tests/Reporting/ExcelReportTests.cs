@@ -205,7 +205,7 @@ public sealed class ExcelReportTests
             Assert.Equal(Enum.GetValues<Verdict>().Length, line.Descendants<DocumentFormat.OpenXml.Drawing.Charts.LineChartSeries>().Count());
             var dates = summary.Range(line.Descendants<DocumentFormat.OpenXml.Drawing.Charts.CategoryAxisData>().First()
                 .Descendants<DocumentFormat.OpenXml.Drawing.Charts.Formula>().Single().Text.Split('!')[1].Replace("$", string.Empty, StringComparison.Ordinal));
-            Assert.Equal([Night.UtcDateTime, Night.AddDays(1).UtcDateTime, Night.AddDays(2).UtcDateTime], dates.Cells().Select(c => c.GetDateTime()));
+            Assert.Equal(["2026-11-30 02:00", "2026-12-01 02:00", "2026-12-02 02:00"], dates.Cells().Select(c => c.GetString()));
         }
     }
 
