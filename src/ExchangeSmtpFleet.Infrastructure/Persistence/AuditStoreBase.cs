@@ -54,29 +54,8 @@ public abstract class AuditStoreBase : IAuditStore
     /// <inheritdoc/>
     public async IAsyncEnumerable<StoredResult> ReadResultsAsync(string runId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
-
-        // Unbuffered: one row in memory at a time; no other command runs on this connection meanwhile.
-        var enumerator = connection.QueryUnbufferedAsync<ResultRow>(Queries.ResultsOfRun, new { runId }).GetAsyncEnumerator(cancellationToken);
-        await using var rows = enumerator.ConfigureAwait(false);
-        while (true)
+        await foreach (var r in StreamAsync<ResultRow>(Queries.ResultsOfRun, new { runId }, cancellationToken).ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (DbException e)
-            {
-                throw Explain(e, "read");
-            }
-
-            if (!more)
-            {
-                yield break;
-            }
-
-            var r = enumerator.Current;
             yield return new StoredResult(
                 r.host_key, r.host, (int)r.port, r.name, r.site, r.owner, r.profile, Enum.Parse<Verdict>(r.verdict), Enum.Parse<Reason>(r.reason), r.family,
                 r.banner, StoredText.ParseList(r.missing), r.detail, Timestamp(r.probed_at),
@@ -88,79 +67,50 @@ public abstract class AuditStoreBase : IAuditStore
     public async IAsyncEnumerable<(string HostKey, ImmutableArray<string> Keywords)> ReadKeywordsAsync(
         string runId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
-        var enumerator = connection.QueryUnbufferedAsync<KeywordRow>(Queries.KeywordsOfRun, new { runId }).GetAsyncEnumerator(cancellationToken);
-        await using var rows = enumerator.ConfigureAwait(false);
+        // One row per keyword, host by host: a host ends where the next begins.
         string? host = null;
         var keywords = ImmutableArray.CreateBuilder<string>();
-        while (true)
+        await foreach (var row in StreamAsync<KeywordRow>(Queries.KeywordsOfRun, new { runId }, cancellationToken).ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (DbException e)
-            {
-                throw Explain(e, "read");
-            }
-
-            if (host is not null && (!more || enumerator.Current.host_key != host))
+            if (host is not null && row.host_key != host)
             {
                 yield return (host, keywords.ToImmutable());
                 keywords.Clear();
             }
 
-            if (!more)
-            {
-                yield break;
-            }
+            host = row.host_key;
+            keywords.Add(row.name);
+        }
 
-            host = enumerator.Current.host_key;
-            keywords.Add(enumerator.Current.name);
+        if (host is not null)
+        {
+            yield return (host, keywords.ToImmutable());
         }
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
-        var enumerator = connection.QueryUnbufferedAsync<EvidenceRow>(Queries.EvidenceOfRun, new { runId }).GetAsyncEnumerator(cancellationToken);
-        await using var rows = enumerator.ConfigureAwait(false);
+        // One row per finding (or one without), host by host: a host ends where the next begins.
         EvidenceRow? current = null;
         var findings = ImmutableArray.CreateBuilder<string>();
-        while (true)
+        await foreach (var row in StreamAsync<EvidenceRow>(Queries.EvidenceOfRun, new { runId }, cancellationToken).ConfigureAwait(false))
         {
-            bool more;
-            try
+            if (current is not null && row.host_key != current.host_key)
             {
-                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (DbException e)
-            {
-                throw Explain(e, "read");
+                yield return Evidence(current, findings);
             }
 
-            // One row per finding (or one without): a host ends where the next begins.
-            if (current is not null && (!more || enumerator.Current.host_key != current.host_key))
+            current = row;
+            if (row.code is not null)
             {
-                yield return new StoredEvidence(
-                    current.host_key, current.family_evidence, current.version, current.greeting, StoredText.ParseList(current.unexpected), current.tls,
-                    current.address, (int)current.attempts, current.connect_ms, current.banner_ms, current.ehlo_ms, current.tls_ms, current.total_ms,
-                    findings.ToImmutable(), current.transcript);
-                findings.Clear();
+                findings.Add($"[{row.severity}] {row.code}: {row.message}");
             }
+        }
 
-            if (!more)
-            {
-                yield break;
-            }
-
-            current = enumerator.Current;
-            if (current.code is not null)
-            {
-                findings.Add($"[{current.severity}] {current.code}: {current.message}");
-            }
+        if (current is not null)
+        {
+            yield return Evidence(current, findings);
         }
     }
 
@@ -306,6 +256,42 @@ public abstract class AuditStoreBase : IAuditStore
         DateTimeOffset offset => offset,
         _ => throw new InvalidCastException(string.Create(CultureInfo.InvariantCulture, $"not a timestamp: {value.GetType()}")),
     };
+
+    private static StoredEvidence Evidence(EvidenceRow row, ImmutableArray<string>.Builder findings)
+    {
+        var evidence = new StoredEvidence(
+            row.host_key, row.family_evidence, row.version, row.greeting, StoredText.ParseList(row.unexpected), row.tls, row.address, (int)row.attempts,
+            row.connect_ms, row.banner_ms, row.ehlo_ms, row.tls_ms, row.total_ms, findings.ToImmutable(), row.transcript);
+        findings.Clear();
+        return evidence;
+    }
+
+    /// <summary>Streams the rows of a query one at a time (no other command runs on its connection meanwhile), errors explained.</summary>
+    private async IAsyncEnumerable<TRow> StreamAsync<TRow>(string sql, object parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        var enumerator = connection.QueryUnbufferedAsync<TRow>(sql, parameters).GetAsyncEnumerator(cancellationToken);
+        await using var rows = enumerator.ConfigureAwait(false);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw Explain(e, "read");
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            yield return enumerator.Current;
+        }
+    }
 
     private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken)
     {

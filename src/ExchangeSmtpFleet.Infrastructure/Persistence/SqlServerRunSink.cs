@@ -1,6 +1,5 @@
 using System.Data;
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
@@ -32,24 +31,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
         await WithRetryAsync(async connection =>
         {
             await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(SqlServerStatements.UpsertRun, new
-            {
-                run.RunId,
-                Kind = run.RunId.Split('-')[0],
-                StartedAt = run.StartedAt.UtcDateTime,
-                Status = run.Status.ToString(),
-                run.InventoryPath,
-                run.InventoryHash,
-                run.HostCount,
-                ProblemCount = inventory.Problems.Length,
-                DisabledCount = inventory.DisabledCount,
-                run.Concurrency,
-                ProbeOptions = JsonSerializer.Serialize(
-                    new StoredProbeOptions(run.Probe.EhloName, run.Probe.ConnectTimeout.TotalSeconds, run.Probe.GreetingTimeout.TotalSeconds,
-                        run.Probe.ReplyTimeout.TotalSeconds, run.Probe.HostDeadline.TotalSeconds, run.Probe.ConnectRetries, run.Probe.StartTls),
-                    StoredJson.Default.StoredProbeOptions),
-                run.ToolVersion,
-            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(SqlServerStatements.UpsertRun, RunParameters.Of(run, inventory, run.StartedAt.UtcDateTime), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(SqlServerStatements.DeleteRunHosts, new { run = run.RunId }, transaction, cancellationToken: cancellationToken))
                 .ConfigureAwait(false);
             await BulkCopyAsync(connection, transaction, "dbo.run_hosts", RunHosts(run.RunId), cancellationToken).ConfigureAwait(false);

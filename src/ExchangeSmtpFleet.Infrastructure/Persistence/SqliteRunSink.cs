@@ -40,24 +40,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
                         @DisabledCount, @Concurrency, @ProbeOptions, @ToolVersion)
                 ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, finished_at = NULL
                 """,
-                new
-                {
-                    run.RunId,
-                    Kind = run.RunId.Split('-')[0],
-                    StartedAt = StoredText.Timestamp(run.StartedAt),
-                    Status = run.Status.ToString(),
-                    run.InventoryPath,
-                    run.InventoryHash,
-                    run.HostCount,
-                    ProblemCount = inventory.Problems.Length,
-                    DisabledCount = inventory.DisabledCount,
-                    run.Concurrency,
-                    ProbeOptions = JsonSerializer.Serialize(
-                        new StoredProbeOptions(run.Probe.EhloName, run.Probe.ConnectTimeout.TotalSeconds, run.Probe.GreetingTimeout.TotalSeconds,
-                            run.Probe.ReplyTimeout.TotalSeconds, run.Probe.HostDeadline.TotalSeconds, run.Probe.ConnectRetries, run.Probe.StartTls),
-                        StoredJson.Default.StoredProbeOptions),
-                    run.ToolVersion,
-                },
+                RunParameters.Of(run, inventory, StoredText.Timestamp(run.StartedAt)),
                 transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
             // The run's inventory snapshot and problems: one prepared statement each, many rows.

@@ -24,7 +24,7 @@ public sealed class SchemaScriptTests
     [MemberData(nameof(SqlServerScripts))]
     public void SqlServerScript_ParsesWithoutErrors(string name)
     {
-        var (_, errors) = Parse(Script(name));
+        var (_, errors) = TSqlSchema.Parse(Script(name));
 
         Assert.Empty(errors.Select(e => $"line {e.Line} column {e.Column}: {e.Message}"));
     }
@@ -36,7 +36,7 @@ public sealed class SchemaScriptTests
         var walker = new ReferenceWalker();
         foreach (var (_, text) in SchemaScripts.For(SchemaScripts.SqlServer))
         {
-            Parse(text).Fragment.Accept(walker);
+            TSqlSchema.Parse(text).Fragment.Accept(walker);
         }
 
         Assert.NotEmpty(walker.References);
@@ -75,46 +75,10 @@ public sealed class SchemaScriptTests
 
     private static string Script(string name) => SchemaScripts.For(SchemaScripts.SqlServer).Single(s => s.Name == name).Text;
 
-    private static (TSqlFragment Fragment, IList<ParseError> Errors) Parse(string text)
-    {
-        using var reader = new StringReader(text);
-        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
-        return (fragment, errors);
-    }
 
     /// <summary>Every table the SQL Server scripts create, with its columns in order (without the schema name).</summary>
-    private static Dictionary<string, List<string>> SqlServerTables()
-    {
-        var tables = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (_, text) in SchemaScripts.For(SchemaScripts.SqlServer))
-        {
-            var collector = new CreateTableCollector();
-            Parse(text).Fragment.Accept(collector);
-            foreach (var create in collector.Tables)
-            {
-                tables[create.SchemaObjectName.BaseIdentifier.Value] = [.. create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)];
-            }
+    private static Dictionary<string, List<string>> SqlServerTables() => TSqlSchema.Tables(SchemaScripts.For(SchemaScripts.SqlServer).Select(s => s.Text));
 
-            foreach (var (table, column) in collector.Added)
-            {
-                tables[table].Add(column);
-            }
-        }
-
-        return tables;
-    }
-
-    private sealed class CreateTableCollector : TSqlFragmentVisitor
-    {
-        public List<CreateTableStatement> Tables { get; } = [];
-
-        public List<(string Table, string Column)> Added { get; } = [];
-
-        public override void Visit(CreateTableStatement node) => Tables.Add(node);
-
-        public override void Visit(AlterTableAddTableElementStatement node) =>
-            Added.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c.ColumnIdentifier.Value)));
-    }
 
     /// <summary>Collects what indexes and foreign keys point at: (table, columns).</summary>
     private sealed class ReferenceWalker : TSqlFragmentVisitor

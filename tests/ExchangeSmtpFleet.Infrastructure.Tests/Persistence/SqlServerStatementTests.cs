@@ -16,7 +16,7 @@ public sealed class SqlServerStatementTests
     [MemberData(nameof(Statements))]
     public void Statement_ParsesWithoutErrors(string name)
     {
-        var (_, errors) = Parse(Text(name));
+        var (_, errors) = TSqlSchema.Parse(Text(name));
 
         Assert.Empty(errors.Select(e => $"line {e.Line} column {e.Column}: {e.Message}"));
     }
@@ -27,7 +27,7 @@ public sealed class SqlServerStatementTests
     {
         var tables = KnownTables();
         var walker = new NameWalker();
-        Parse(Text(name)).Fragment.Accept(walker);
+        TSqlSchema.Parse(Text(name)).Fragment.Accept(walker);
 
         foreach (var table in walker.Tables.Except(walker.Aliases, StringComparer.OrdinalIgnoreCase))
         {
@@ -76,48 +76,11 @@ public sealed class SqlServerStatementTests
 
     private static string Text(string name) => SqlServerStatements.All().Single(s => s.Name == name).Text;
 
-    private static (TSqlFragment Fragment, IList<ParseError> Errors) Parse(string text)
-    {
-        using var reader = new StringReader(text);
-        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
-        return (fragment, errors);
-    }
 
     /// <summary>The tables of the schema scripts, the journal and the staging temp tables, with their columns.</summary>
-    private static Dictionary<string, List<string>> KnownTables()
-    {
-        var tables = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        var sources = SchemaScripts.For(SchemaScripts.SqlServer).Select(s => s.Text)
-            .Append(SqlServerStatements.CreateJournal).Append(SqlServerStatements.CreateStaging);
-        foreach (var text in sources)
-        {
-            var collector = new CreateTableCollector();
-            Parse(text).Fragment.Accept(collector);
-            foreach (var create in collector.Tables)
-            {
-                tables[create.SchemaObjectName.BaseIdentifier.Value] = [.. create.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)];
-            }
+    private static Dictionary<string, List<string>> KnownTables() => TSqlSchema.Tables(SchemaScripts.For(SchemaScripts.SqlServer).Select(s => s.Text)
+        .Append(SqlServerStatements.CreateJournal).Append(SqlServerStatements.CreateStaging));
 
-            foreach (var (table, column) in collector.Added)
-            {
-                tables[table].Add(column);
-            }
-        }
-
-        return tables;
-    }
-
-    private sealed class CreateTableCollector : TSqlFragmentVisitor
-    {
-        public List<CreateTableStatement> Tables { get; } = [];
-
-        public List<(string Table, string Column)> Added { get; } = [];
-
-        public override void Visit(CreateTableStatement node) => Tables.Add(node);
-
-        public override void Visit(AlterTableAddTableElementStatement node) =>
-            Added.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c.ColumnIdentifier.Value)));
-    }
 
     /// <summary>Tables, aliases (of tables and of selected values) and columns a statement names.</summary>
     private sealed class NameWalker : TSqlFragmentVisitor
