@@ -168,6 +168,15 @@ public enum Label
     /// <summary>Report: "(none)".</summary>
     ReportNone,
 
+    /// <summary>Mail: "New problems since the previous run".</summary>
+    MailNewProblems,
+
+    /// <summary>Mail: "Act first: missing sinks and suspected metabase corruption, longest-standing first".</summary>
+    MailActFirst,
+
+    /// <summary>Mail: "The workbook is too large to attach; it lies here".</summary>
+    MailNotAttached,
+
     /// <summary>Report: "Keyword matrix".</summary>
     ReportKeywordMatrix,
 

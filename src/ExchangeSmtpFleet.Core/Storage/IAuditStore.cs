@@ -56,6 +56,18 @@ public interface IAuditStore
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>When a run's report was mailed, or null when it was not.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<DateTimeOffset?> MailedAtAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Records that a run's report was mailed (again: the newer time wins).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="sentAt">When (UTC).</param>
+    /// <param name="recipients">To whom.</param>
+    /// <param name="cancellationToken">Cancels the statement.</param>
+    Task RecordMailedAsync(string runId, DateTimeOffset sentAt, string recipients, CancellationToken cancellationToken);
+
     /// <summary>The verdicts of one host, newest run first.</summary>
     /// <param name="hostKey">The host's <see cref="HostKey"/>.</param>
     /// <param name="limit">Most runs.</param>

@@ -121,6 +121,23 @@ public abstract class AuditStoreBase : IAuditStore
             .Select(p => new StoredProblem((int)p.line_number, p.reason, p.raw_text))], cancellationToken);
 
     /// <inheritdoc/>
+    public Task<DateTimeOffset?> MailedAtAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            var sent = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(Queries.MailedAt, new { runId }, cancellationToken: cancellationToken))
+                .ConfigureAwait(false);
+            return sent is null or DBNull ? (DateTimeOffset?)null : Timestamp(sent);
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task RecordMailedAsync(string runId, DateTimeOffset sentAt, string recipients, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await Guard(() => connection.ExecuteAsync(new CommandDefinition(
+            Queries.RecordMailed, new { runId, sentAt = ToDatabase(sentAt), recipients }, cancellationToken: cancellationToken)), "record the mail").ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) =>
         ReadAsync(async connection =>
         {

@@ -76,6 +76,15 @@ internal static class SqlServerStatements
 
     public const string ProblemsOfRun = "SELECT line_number, reason, raw_text FROM dbo.inventory_problems WHERE run_id = @runId ORDER BY position;";
 
+    public const string MailedAt = "SELECT sent_at FROM dbo.mails WHERE run_id = @runId;";
+
+    public const string RecordMailed = """
+        MERGE dbo.mails WITH (HOLDLOCK) AS t
+        USING (SELECT @runId AS run_id) AS s ON t.run_id = s.run_id
+        WHEN MATCHED THEN UPDATE SET sent_at = @sentAt, recipients = @recipients
+        WHEN NOT MATCHED THEN INSERT (run_id, sent_at, recipients) VALUES (@runId, @sentAt, @recipients);
+        """;
+
     public const string CountRunsBefore = "SELECT COUNT(*) FROM dbo.runs WHERE started_at < @before;";
 
     public const string PruneRuns = """

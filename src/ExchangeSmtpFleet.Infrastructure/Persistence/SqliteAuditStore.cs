@@ -83,7 +83,12 @@ public sealed class SqliteAuditStore : AuditStoreBase
             WHERE r.run_id = @runId
             ORDER BY h.line_number, f.position
             """,
-        ProblemsOfRun: "SELECT line_number, reason, raw_text FROM inventory_problems WHERE run_id = @runId ORDER BY position");
+        ProblemsOfRun: "SELECT line_number, reason, raw_text FROM inventory_problems WHERE run_id = @runId ORDER BY position",
+        MailedAt: "SELECT sent_at FROM mails WHERE run_id = @runId",
+        RecordMailed: """
+            INSERT INTO mails (run_id, sent_at, recipients) VALUES (@runId, @sentAt, @recipients)
+            ON CONFLICT (run_id) DO UPDATE SET sent_at = excluded.sent_at, recipients = excluded.recipients
+            """);
 
     private readonly string _path;
     private readonly string _connectionString;

@@ -17,7 +17,9 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <param name="KeywordsOfRun">host_key and name of every pre-TLS keyword of @runId, host by host in advertised order.</param>
 /// <param name="EvidenceOfRun">The other fields of every result of @runId with its findings (one row per finding, or one with none), in inventory order.</param>
 /// <param name="ProblemsOfRun">The inventory problems of @runId in file order.</param>
+/// <param name="MailedAt">sent_at of @runId's mail, if any.</param>
+/// <param name="RecordMailed">Records @runId's mail at @sentAt to @recipients, replacing an earlier record.</param>
 internal sealed record StoreQueries(
     string ListRuns, string LatestRun, string FindRun, string CountsOfRun, string History, string Lacking, string RunBefore, string Verdicts,
     string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun, string PruneRuns, string CountRunsBefore, string KeywordsOfRun,
-    string EvidenceOfRun, string ProblemsOfRun);
+    string EvidenceOfRun, string ProblemsOfRun, string MailedAt, string RecordMailed);

@@ -1,11 +1,14 @@
 using System.CommandLine;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Infrastructure.Mail;
 using ExchangeSmtpFleet.Infrastructure.Reporting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ExchangeSmtpFleet.Cli;
 
@@ -31,10 +34,12 @@ internal static class ReportCommand
                 },
             },
         };
+        var email = new Option<bool>("--email") { Description = "Mail the workbook as configured in Mail:* (once per run)." };
+        var resend = new Option<bool>("--resend") { Description = "With --email: mail it although this run's report was mailed before." };
         var db = new StoreOptions();
-        var command = new Command("report", "Write the Excel report of a stored run (summary, one sheet per verdict group, remediation) and print its path.")
+        var command = new Command("report", "Write the Excel report of a stored run (summary, one sheet per verdict group, remediation), print its path and, with --email, mail it.")
         {
-            run, output, lang,
+            run, output, lang, email, resend,
         };
         db.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -71,8 +76,55 @@ internal static class ReportCommand
             }
 
             await parse.InvocationConfiguration.Output.WriteLineAsync(path).ConfigureAwait(false);
-            return ExitCodes.Ok;
+            return parse.GetValue(email)
+                ? await MailAsync(parse, host, store, found, path, reportLanguage, parse.GetValue(resend), cancellationToken).ConfigureAwait(false)
+                : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Mails the workbook once per run; a failed send exits 2 with the relay's answer and leaves the workbook where it is.</summary>
+    private static async Task<int> MailAsync(
+        ParseResult parse, IHost host, IAuditStore store, StoredRun found, string path, Language language, bool resend, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        var settings = host.Services.GetRequiredService<MailSettings>();
+        if (!settings.Configured)
+        {
+            await error.WriteLineAsync(
+                $"esfleet report: --email needs {MailSettings.Section}:{nameof(MailSettings.Host)} (appsettings.json or ESF_Mail__Host); the workbook is at {path}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+
+        if (!resend && await store.MailedAtAsync(found.RunId, cancellationToken).ConfigureAwait(false) is { } mailedAt)
+        {
+            await error.WriteLineAsync(
+                $"esfleet report: run {found.RunId} was mailed at {mailedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; nothing sent (--resend sends it again)").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        var options = settings.ToOptions();
+        var results = new List<StoredResult>();
+        await foreach (var result in store.ReadResultsAsync(found.RunId, cancellationToken).ConfigureAwait(false))
+        {
+            results.Add(result);
+        }
+
+        var changes = await store.ChangesAsync(found.RunId, null, cancellationToken).ConfigureAwait(false);
+        var message = ReportMailer.Compose(options, found, results, changes, path, language);
+        try
+        {
+            await ReportMailer.SendAsync(options, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailException e)
+        {
+            await error.WriteLineAsync($"esfleet report: not mailed: {TranscriptText.ForTerminal(e.Message)}; the workbook stays at {path}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+
+        var time = host.Services.GetRequiredService<TimeProvider>();
+        await store.RecordMailedAsync(found.RunId, time.GetUtcNow(), string.Join(", ", options.To), cancellationToken).ConfigureAwait(false);
+        await error.WriteLineAsync($"esfleet report: mailed to {string.Join(", ", options.To)} via {options.Host}:{options.Port}").ConfigureAwait(false);
+        return ExitCodes.Ok;
     }
 }

@@ -49,6 +49,7 @@ internal static class EsfleetHost
         {
             builder.Configuration
                 .AddJsonFile(file, optional: true, reloadOnChange: false)
+                .AddUserSecrets(typeof(EsfleetHost).Assembly, optional: true, reloadOnChange: false)
                 .AddEnvironmentVariables(EnvironmentPrefix)
                 .AddInMemoryCollection(overrides);
         }
@@ -73,6 +74,7 @@ internal static class EsfleetHost
         services.AddSingleton(sp => Settings<ScanSettings>(sp, ScanSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<ReportSettings>(sp, ReportSettings.Section, s => s.Problems()));
+        services.AddSingleton(sp => Settings<MailSettings>(sp, MailSettings.Section, s => s.Problems()));
         services.AddSingleton<IAuditStore>(sp => Store(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<IConfiguration>(), time));
         services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
         services.AddSingleton<IFleetProber, FleetProber>();
@@ -91,6 +93,7 @@ internal static class EsfleetHost
             _ = host.Services.GetRequiredService<ScanSettings>();
             _ = host.Services.GetRequiredService<DatabaseSettings>();
             _ = host.Services.GetRequiredService<ReportSettings>();
+            _ = host.Services.GetRequiredService<MailSettings>();
             return host;
         }
         catch

@@ -168,6 +168,19 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
+    public async Task Mail_IsRecordedOncePerRunAndTheLatestSendWins()
+    {
+        var store = NewStore();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy]);
+
+        Assert.Null(await store.MailedAtAsync("scan-1", Token));
+        await store.RecordMailedAsync("scan-1", Night.AddHours(1), "boss@corp.example", Token);
+        await store.RecordMailedAsync("scan-1", Night.AddHours(2), "boss@corp.example", Token);
+
+        Assert.Equal(Night.AddHours(2), await store.MailedAtAsync("scan-1", Token));
+    }
+
+    [Fact]
     public async Task PruneRuns_DeletesOldRunsWithEveryRowAndKeepsTheRest()
     {
         var store = NewStore();

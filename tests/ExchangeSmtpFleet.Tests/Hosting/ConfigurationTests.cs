@@ -83,6 +83,10 @@ public sealed class ConfigurationTests
         AssertKnown(document.RootElement.GetProperty(DatabaseSettings.Section), typeof(DatabaseSettings));
         AssertKnown(document.RootElement.GetProperty(ReportSettings.Section), typeof(ReportSettings));
         Assert.Equivalent(new ReportSettings(), host.Services.GetRequiredService<ReportSettings>());
+        AssertKnown(document.RootElement.GetProperty(MailSettings.Section), typeof(MailSettings));
+        Assert.Equivalent(
+            new MailSettings { Host = string.Empty, User = string.Empty, From = string.Empty, To = string.Empty, Subject = string.Empty, TrustedThumbprint = string.Empty },
+            host.Services.GetRequiredService<MailSettings>());
         Assert.Equal(DatabaseSettings.DefaultDataDirectory, document.RootElement.GetProperty(DatabaseSettings.DataDirectoryKey).GetString());
         Assert.Equivalent(
             typeof(ProbeSettings).GetProperties().Select(p => p.Name).Order(),
