@@ -17,6 +17,7 @@ internal static class EsfleetCli
         root.Subcommands.Add(InventoryCommand.Create(context));
         root.Subcommands.Add(ProbeCommand.Create(context));
         root.Subcommands.Add(ScanCommand.Create(context));
+        root.Subcommands.Add(ScanCommand.CreateAudit(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         foreach (var command in HistoryCommands.Create(context))

@@ -11,11 +11,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
 
-/// <summary><c>esfleet scan</c>: probe and classify a fleet; JSON Lines as results arrive, a summary per verdict at the end.</summary>
+/// <summary>
+/// <c>esfleet scan</c>: probe and classify a fleet; JSON Lines as results arrive, a summary per verdict at the end.
+/// <c>esfleet audit</c>: the same, always stored, then the run's workbook written and, with <c>--email</c>, mailed.
+/// </summary>
 internal static class ScanCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context) => Build(context, audit: false);
+
+    public static Command CreateAudit(CliContext context) => Build(context, audit: true);
+
+    private static Command Build(CliContext context, bool audit)
     {
+        var name = audit ? "esfleet audit" : "esfleet scan";
         var inventory = new Option<FileInfo>("--inventory", "-i") { Description = "The inventory CSV.", Required = true };
         var json = new Option<string?>("--json") { Description = "Write one JSON object per host to this file as results arrive ('-' for standard output)." };
         var concurrency = NumberOptions.Integer(
@@ -25,12 +33,20 @@ internal static class ScanCommand
             Description = "Start this simulated fleet (see samples/lab-fleet.json) on loopback for the duration of the scan: a demo without another terminal.",
         };
         var noStore = new Option<bool>("--no-store") { Description = "Do not store the run in the database." };
+        var reportDirectory = new Option<DirectoryInfo?>("--out") { Description = "The folder of the report (default: reports in ESF_DATA_DIR, ./data)." };
+        var lang = ReportPublisher.LanguageOption();
+        var email = new Option<bool>("--email") { Description = "Mail the report as configured in Mail:*." };
         var db = new StoreOptions();
         var probeOptions = new ProbeCliOptions();
-        var command = new Command("scan", "Probe and classify every host of an inventory and store the run. Exit 0 when every host is healthy, 1 when any is not, 2 on an error.")
-        {
-            inventory, json, concurrency, simulate, noStore,
-        };
+        var command = audit
+            ? new Command("audit", "The whole audit in the foreground: probe and classify every host of an inventory, store the run, write its Excel report (and mail it with --email). Exit 0 when every host is healthy, 1 when any is not, 2 on an error.")
+            {
+                inventory, json, concurrency, simulate, reportDirectory, lang, email,
+            }
+            : new Command("scan", "Probe and classify every host of an inventory and store the run. Exit 0 when every host is healthy, 1 when any is not, 2 on an error.")
+            {
+                inventory, json, concurrency, simulate, noStore,
+            };
         db.AddTo(command);
         probeOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -44,34 +60,39 @@ internal static class ScanCommand
                 overrides[$"{ScanSettings.Section}:{nameof(ScanSettings.Concurrency)}"] = given.ToString(CultureInfo.InvariantCulture);
             }
 
+            if (audit && parse.GetValue(lang) is { } language)
+            {
+                overrides[$"{ReportSettings.Section}:{nameof(ReportSettings.Language)}"] = language;
+            }
+
             using var host = context.BuildHost(overrides);
-            var audit = host.Services.GetRequiredService<AuditService>();
+            var service = host.Services.GetRequiredService<AuditService>();
             var scan = host.Services.GetRequiredService<ScanSettings>();
 
             var path = parse.GetValue(inventory)!.FullName;
-            var read = audit.ReadInventory(path);
+            var read = service.ReadInventory(path);
             if (!read.IsUsable)
             {
-                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet scan: {path}: unusable inventory: {read.FatalError}")).ConfigureAwait(false);
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"{name}: {path}: unusable inventory: {read.FatalError}")).ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 
             foreach (var problem in read.Problems)
             {
-                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet scan: {path}: {problem} (row skipped)")).ConfigureAwait(false);
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"{name}: {path}: {problem} (row skipped)")).ConfigureAwait(false);
             }
 
             if (read.Hosts.IsEmpty)
             {
                 await error.WriteLineAsync(TranscriptText.ForTerminal(
-                    $"esfleet scan: {path}: no host to audit ({read.Problems.Length} bad rows, {read.DisabledCount} disabled)")).ConfigureAwait(false);
+                    $"{name}: {path}: no host to audit ({read.Problems.Length} bad rows, {read.DisabledCount} disabled)")).ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 
             var jsonTarget = parse.GetValue(json);
             if (JsonTargetProblem(jsonTarget, path) is { } jsonProblem)
             {
-                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet scan: {jsonProblem}")).ConfigureAwait(false);
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"{name}: {jsonProblem}")).ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 
@@ -81,11 +102,11 @@ internal static class ScanCommand
                 try
                 {
                     simulator = await SmtpSimulator.StartAsync(FleetDefinition.Load(fleetFile.FullName), context.Time).ConfigureAwait(false);
-                    await error.WriteLineAsync($"esfleet scan: simulating {simulator.Endpoints.Count} hosts from {fleetFile.FullName}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"{name}: simulating {simulator.Endpoints.Count} hosts from {fleetFile.FullName}").ConfigureAwait(false);
                 }
                 catch (FleetDefinitionException e)
                 {
-                    await error.WriteLineAsync($"esfleet scan: {e.Message}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"{name}: {e.Message}").ConfigureAwait(false);
                     return ExitCodes.Error;
                 }
             }
@@ -103,17 +124,17 @@ internal static class ScanCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"esfleet scan: cannot write {jsonTarget}: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"{name}: cannot write {jsonTarget}: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Error;
             }
 
             var concurrencyInUse = FitConcurrency(scan.Concurrency, simulator is null ? 1 : 2, out var capped);
             if (capped is not null)
             {
-                await error.WriteLineAsync($"esfleet scan: {capped}").ConfigureAwait(false);
+                await error.WriteLineAsync($"{name}: {capped}").ConfigureAwait(false);
             }
 
-            var store = parse.GetValue(noStore) ? null : host.Services.GetRequiredService<IAuditStore>();
+            var store = !audit && parse.GetValue(noStore) ? null : host.Services.GetRequiredService<IAuditStore>();
             var storeSink = store?.CreateSink(read);
             await using var storing = storeSink as IAsyncDisposable;
             using (jsonSink)
@@ -133,27 +154,27 @@ internal static class ScanCommand
                 AuditResult result;
                 try
                 {
-                    result = await audit.RunAsync(
-                        new AuditRequest("scan", path, read, concurrencyInUse), sinks, bar, cancellationToken).ConfigureAwait(false);
+                    result = await service.RunAsync(
+                        new AuditRequest(audit ? "audit" : "scan", path, read, concurrencyInUse), sinks, bar, cancellationToken).ConfigureAwait(false);
                 }
                 catch (AuditSinkException e)
                 {
                     bar?.Finish();
-                    await error.WriteLineAsync($"esfleet scan: cannot write the results: {e.Message}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"{name}: cannot write the results: {e.Message}").ConfigureAwait(false);
                     return ExitCodes.Error;
                 }
                 catch (OutOfSocketsException e)
                 {
                     bar?.Finish();
                     await error.WriteLineAsync(
-                        $"esfleet scan: this machine had no socket to spare for {FleetProber.OutOfSocketsPatience.TotalMinutes:0} minutes ({e.Message}): lower --concurrency or raise ulimit -n").ConfigureAwait(false);
+                        $"{name}: this machine had no socket to spare for {FleetProber.OutOfSocketsPatience.TotalMinutes:0} minutes ({e.Message}): lower --concurrency or raise ulimit -n").ConfigureAwait(false);
                     return ExitCodes.Error;
                 }
 
                 bar?.Finish();
                 if (result.Run.Status == AuditRunStatus.Interrupted)
                 {
-                    await error.WriteLineAsync($"esfleet scan: cancelled after {result.Summary.Total} of {result.Summary.Expected} hosts").ConfigureAwait(false);
+                    await error.WriteLineAsync($"{name}: cancelled after {result.Summary.Total} of {result.Summary.Expected} hosts").ConfigureAwait(false);
                     return ExitCodes.Error;
                 }
 
@@ -162,7 +183,7 @@ internal static class ScanCommand
                 await WriteSummaryAsync(summary, result).ConfigureAwait(false);
                 foreach (var failure in result.SinkFailures)
                 {
-                    await error.WriteLineAsync($"esfleet scan: the run was not stored: {failure}; every host was probed{(jsonSink is null ? string.Empty : $" and is in {jsonTarget}")}")
+                    await error.WriteLineAsync($"{name}: the run was not stored: {failure}; every host was probed{(jsonSink is null ? string.Empty : $" and is in {jsonTarget}")}")
                         .ConfigureAwait(false);
                 }
 
@@ -171,10 +192,41 @@ internal static class ScanCommand
                     await summary.WriteLineAsync($"stored as run {result.Run.RunId} in {store.Description}").ConfigureAwait(false);
                 }
 
-                return result.ExitCode;
+                if (!audit)
+                {
+                    return result.ExitCode;
+                }
+
+                if (store is null || !result.SinkFailures.IsEmpty)
+                {
+                    await error.WriteLineAsync($"{name}: no report: the run was not stored").ConfigureAwait(false);
+                    return ExitCodes.Error;
+                }
+
+                return await PublishAsync(host, store, result.Run.RunId, parse.GetValue(reportDirectory)?.FullName, parse.GetValue(email), summary, error, name, cancellationToken).ConfigureAwait(false) is var published
+                    && published != ExitCodes.Ok ? published : result.ExitCode;
             }
         });
         return command;
+    }
+
+    /// <summary>The audit's last step: the run's workbook, its path printed, and with <c>--email</c> the mail.</summary>
+    private static async Task<int> PublishAsync(
+        Microsoft.Extensions.Hosting.IHost host, IAuditStore store, string runId, string? directory, bool email, TextWriter summary, TextWriter error, string name, CancellationToken cancellationToken)
+    {
+        var language = ReportPublisher.LanguageOf(host);
+        var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"run {runId} was stored but cannot be read back");
+        var path = ReportPublisher.PathFor(host, runId, file: null, directory);
+        if (!await ReportPublisher.WriteAsync(store, runId, path, language, error, name, cancellationToken).ConfigureAwait(false))
+        {
+            return ExitCodes.Error;
+        }
+
+        await summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
+        return email
+            ? await ReportPublisher.MailAsync(host, store, run, path, language, resend: false, error, name, cancellationToken).ConfigureAwait(false)
+            : ExitCodes.Ok;
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class ReportMailTests
         return db;
     }
 
-    private static string Settings(IPEndPoint relay, string tls, string to, object? extra = null)
+    internal static string Settings(IPEndPoint relay, string tls, string to, object? extra = null)
     {
         var mail = new Dictionary<string, object?>
         {
