@@ -82,12 +82,16 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var statements = _statements ??= new Statements(connection);
             statements.Enlist(transaction);
+            // Hosts of the batch with a result already (a batch written again, by this sink or another): only those need their
+            // old keywords and findings deleted. Asked of the database, so nothing is kept between batches.
+            var keys = StoredText.List(batch.Select(o => o.Host.Key));
+            var written = statements.Written(_runId, keys);
             foreach (var outcome in batch)
             {
-                await statements.WriteAsync(_runId, _runStarted, outcome, cancellationToken).ConfigureAwait(false);
+                await statements.WriteAsync(_runId, _runStarted, outcome, written.Contains(outcome.Host.Key), cancellationToken).ConfigureAwait(false);
             }
 
-            await statements.UpdateStreaksAsync(_runId, batch, cancellationToken).ConfigureAwait(false);
+            await statements.UpdateStreaksAsync(_runId, keys, cancellationToken).ConfigureAwait(false);
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
@@ -191,9 +195,8 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
 
         private readonly System.Buffers.ArrayBufferWriter<byte> _keywordsJson = new(2048);
 
-        /// <summary>Hosts written by this sink: only a host written again needs its old keywords and findings deleted.</summary>
-        private readonly HashSet<string> _written = new(StringComparer.Ordinal);
-
+        private readonly SqliteCommand _written = Prepare(connection, null,
+            "SELECT host_key FROM results WHERE run_id = $run AND host_key IN (SELECT value FROM json_each($keys))", "$run", "$keys");
 
         private readonly SqliteCommand _deleteFindings = Prepare(connection, null,
             "DELETE FROM findings WHERE run_id = $run AND host_key = $key", "$run", "$key");
@@ -204,17 +207,32 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _result, _deleteKeywords, _deleteFindings, _finding, _keywordList, _streaks })
+            foreach (var command in new[] { _result, _deleteKeywords, _deleteFindings, _finding, _keywordList, _streaks, _written })
             {
                 command.Transaction = transaction;
             }
         }
 
         /// <summary>Sets the previous verdict and the streak start of the batch's hosts (after their results are written).</summary>
-        public Task<int> UpdateStreaksAsync(string runId, IReadOnlyList<HostOutcome> batch, CancellationToken cancellationToken) =>
-            Run(_streaks, cancellationToken, runId, StoredText.List(batch.Select(o => o.Host.Key)));
+        public Task<int> UpdateStreaksAsync(string runId, string keys, CancellationToken cancellationToken) =>
+            Run(_streaks, cancellationToken, runId, keys);
 
-        public async Task WriteAsync(string runId, DateTimeOffset runStarted, HostOutcome outcome, CancellationToken cancellationToken)
+        /// <summary>The hosts among <paramref name="keys"/> (a JSON list) that have a result in the run already.</summary>
+        public HashSet<string> Written(string runId, string keys)
+        {
+            _written.Parameters[0].Value = runId;
+            _written.Parameters[1].Value = keys;
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            using var reader = _written.ExecuteReader();
+            while (reader.Read())
+            {
+                written.Add(reader.GetString(0));
+            }
+
+            return written;
+        }
+
+        public async Task WriteAsync(string runId, DateTimeOffset runStarted, HostOutcome outcome, bool again, CancellationToken cancellationToken)
         {
             var key = outcome.Host.Key;
             var c = outcome.Classification;
@@ -224,7 +242,6 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
                 p.Timings.ConnectMs, p.Timings.BannerMs, p.Timings.EhloMs, p.Timings.TlsMs, p.Timings.TotalMs, StoredText.Timestamp(p.StartedAt),
                 StoredText.Transcript(p), StoredText.Timestamp(runStarted)).ConfigureAwait(false);
 
-            var again = !_written.Add(key);
             if (again)
             {
                 await Run(_deleteKeywords, cancellationToken, runId, key).ConfigureAwait(false);
@@ -250,6 +267,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
             _finding.Dispose();
             _keywordList.Dispose();
             _streaks.Dispose();
+            _written.Dispose();
         }
 
         /// <summary>

@@ -74,6 +74,34 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
+    public async Task Write_ABatchAgainByASecondSink_KeepsOneResultPerHostWithItsNewKeywordsOnce()
+    {
+        // A retried job writes its batch through a sink of its own (another process): nothing of the first write may stay twice.
+        var store = NewStore();
+        var inventory = Fleet(3);
+        var run = Run("scan-resumed", Night, 3);
+        foreach (var verdict in new[] { Verdict.Healthy, Verdict.SuspectedMetabaseCorruption })
+        {
+            var sink = store.CreateSink(inventory);
+            await sink.OpenAsync(run, Token);
+            await sink.WriteAsync([.. inventory.Hosts.Select(h => Outcome(h, verdict, Night))], Token);
+            await ((IAsyncDisposable)sink).DisposeAsync();
+        }
+
+        Assert.Equal(3, (await store.FindRunAsync("scan-resumed", Token))!.Results);
+        Assert.Equal(3, (await store.LackingAsync("scan-resumed", "XEXCH50", Token)).Count);
+        var keywords = new List<System.Collections.Immutable.ImmutableArray<string>>();
+        await foreach (var (_, list) in store.ReadKeywordsAsync("scan-resumed", Token))
+        {
+            keywords.Add(list);
+        }
+
+        Assert.Equal(3, keywords.Count);
+        Assert.All(keywords, k => Assert.Equal(k.Distinct().Count(), k.Length));
+        Assert.All(keywords, k => Assert.DoesNotContain("XEXCH50", k));
+    }
+
+    [Fact]
     public async Task HostsWithoutResult_NameTheHostsARunStillOwes()
     {
         var store = NewStore();
