@@ -157,6 +157,53 @@ public sealed class ReportMailTests
     }
 
     [Fact]
+    public async Task Email_ARelayThatIsNotThere_Exits2WithOneLine()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = await ScannedDatabaseAsync(block);
+        var settings = Settings(new IPEndPoint(IPAddress.Parse($"127.47.{block}.1"), 2599), "None", "it-leitung@example.org");
+
+        var sent = await CliRunner.RunWithSettingsAsync(settings, "report", "--db", db, "--email");
+
+        Assert.Equal(2, sent.ExitCode);
+        var line = Assert.Single(sent.Error.Trim().Split('\n'));
+        Assert.StartsWith($"esfleet report: not mailed: mail relay 127.47.{block}.1:2599: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", sent.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Email_AHostileRelaysAnswer_ReachesTheTerminalEscaped()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = await ScannedDatabaseAsync(block);
+        var endpoint = new IPEndPoint(IPAddress.Parse($"127.47.{block}.1"), 2587);
+        using var listener = new System.Net.Sockets.TcpListener(endpoint);
+        listener.Start();
+        var relay = Task.Run(async () =>
+        {
+            // A relay that greets, then refuses the sender with an escape sequence that would recolour the terminal.
+            using var client = await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+            await using var stream = client.GetStream();
+            using var reader = new StreamReader(stream);
+            await using var writer = new StreamWriter(stream) { NewLine = "\r\n", AutoFlush = true };
+            await writer.WriteLineAsync("220 relay.test ESMTP");
+            while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } command)
+            {
+                await writer.WriteLineAsync(command.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase) ? "250 relay.test"
+                    : command.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase) ? "554 \u001b[31mgo away\u001b[0m"
+                    : command.StartsWith("QUIT", StringComparison.OrdinalIgnoreCase) ? "221 bye" : "250 OK");
+            }
+        }, TestContext.Current.CancellationToken);
+
+        var sent = await CliRunner.RunWithSettingsAsync(Settings(endpoint, "None", "it-leitung@example.org"), "report", "--db", db, "--email");
+
+        Assert.Equal(2, sent.ExitCode);
+        Assert.Contains("554 \\x1B[31mgo away\\x1B[0m", sent.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', sent.Error);
+        await relay.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Email_AWorkbookAboveTheLimit_IsNotAttached_TheMailSaysWhereItLies()
     {
         var block = Interlocked.Increment(ref _block);
