@@ -65,6 +65,11 @@ public sealed class KnowledgeBase
         _ => Knowledge.Label.SeverityInfo,
     }, language);
 
+    /// <summary>A verdict's title for people ("Exchange event sinks not loaded").</summary>
+    /// <param name="verdict">The verdict.</param>
+    /// <param name="language">The language of the title.</param>
+    public string VerdictTitle(Verdict verdict, Language language) => Text(_verdicts[verdict.ToString()].GetProperty("title"), language);
+
     /// <summary>The advice for a verdict, refined by its reason.</summary>
     /// <param name="verdict">The verdict.</param>
     /// <param name="reason">Its reason, which may refine summary, causes and procedures.</param>

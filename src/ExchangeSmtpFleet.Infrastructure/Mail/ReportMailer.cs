@@ -33,7 +33,7 @@ public static class ReportMailer
         ArgumentNullException.ThrowIfNull(changes);
         var knowledge = KnowledgeBase.BuiltIn;
         string L(Label label) => knowledge.LabelText(label, language);
-        string Title(Verdict verdict) => knowledge.For(verdict, Enum.GetValues<Reason>().First(r => ReasonVerdicts.VerdictOf(r) == verdict), language).Title;
+        string Title(Verdict verdict) => knowledge.VerdictTitle(verdict, language);
         var culture = LanguageCodes.CultureOf(language);
         var notHealthy = results.Count(r => r.Verdict != Verdict.Healthy);
         var newProblems = changes.Changes.Where(c => c.Kind == ChangeKind.NewProblem).ToList();

@@ -86,7 +86,7 @@ public static class ExcelReport
 
         public string Text(Label label) => knowledge.LabelText(label, language);
 
-        public string VerdictText(Verdict verdict) => knowledge.For(verdict, ReasonOf(verdict), language).Title;
+        public string VerdictText(Verdict verdict) => knowledge.VerdictTitle(verdict, language);
 
         /// <summary>The procedures the run's hosts need, one block each; returns the cell each procedure starts at.</summary>
         public Dictionary<string, IXLCell> Remediation(XLWorkbook workbook, List<StoredResult> results)
@@ -415,8 +415,6 @@ public static class ExcelReport
 
             Table(ws, 1, row - 1, 3, [8, 60, 80]);
         }
-
-        private static Reason ReasonOf(Verdict verdict) => Enum.GetValues<Reason>().First(r => ReasonVerdicts.VerdictOf(r) == verdict);
 
         private static void Header(IXLWorksheet ws, int row, string[] names)
         {
