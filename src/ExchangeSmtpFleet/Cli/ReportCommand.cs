@@ -50,7 +50,7 @@ internal static class ReportCommand
 
             await parse.InvocationConfiguration.Output.WriteLineAsync(path).ConfigureAwait(false);
             return parse.GetValue(email)
-                ? await ReportPublisher.MailAsync(host, store, found, path, reportLanguage, parse.GetValue(resend), error, "esfleet report", cancellationToken).ConfigureAwait(false)
+                ? await ReportPublisher.MailAsync(host, found, path, reportLanguage, parse.GetValue(resend), error, "esfleet report", cancellationToken).ConfigureAwait(false)
                 : ExitCodes.Ok;
         });
         return command;

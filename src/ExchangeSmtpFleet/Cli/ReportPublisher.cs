@@ -70,45 +70,17 @@ internal static class ReportPublisher
 
     /// <summary>Mails the workbook once per run; a failed send exits 2 with the relay's answer and leaves the workbook where it is.</summary>
     public static async Task<int> MailAsync(
-        IHost host, IAuditStore store, StoredRun run, string path, Language language, bool resend, TextWriter error, string name, CancellationToken cancellationToken)
+        IHost host, StoredRun run, string path, Language language, bool resend, TextWriter error, string name, CancellationToken cancellationToken)
     {
-        var settings = host.Services.GetRequiredService<MailSettings>();
-        if (!settings.Configured)
+        var outcome = await host.Services.GetRequiredService<RunMailer>().MailOnceAsync(run, path, language, resend, cancellationToken).ConfigureAwait(false);
+        var (line, code) = outcome.Kind switch
         {
-            await error.WriteLineAsync(
-                $"{name}: --email needs {MailSettings.Section}:{nameof(MailSettings.Host)} (appsettings.json or ESF_Mail__Host); the workbook is at {path}").ConfigureAwait(false);
-            return ExitCodes.Error;
-        }
-
-        if (!resend && await store.MailedAtAsync(run.RunId, cancellationToken).ConfigureAwait(false) is { } mailedAt)
-        {
-            await error.WriteLineAsync(
-                $"{name}: run {run.RunId} was mailed at {mailedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; nothing sent (--resend sends it again)").ConfigureAwait(false);
-            return ExitCodes.Ok;
-        }
-
-        var options = settings.ToOptions();
-        var results = new List<StoredResult>();
-        await foreach (var result in store.ReadResultsAsync(run.RunId, cancellationToken).ConfigureAwait(false))
-        {
-            results.Add(result);
-        }
-
-        var changes = await store.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
-        var message = ReportMailer.Compose(options, run, results, changes, path, language);
-        try
-        {
-            await ReportMailer.SendAsync(options, message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MailException e)
-        {
-            await error.WriteLineAsync($"{name}: not mailed: {TranscriptText.ForTerminal(e.Message)}; the workbook stays at {path}").ConfigureAwait(false);
-            return ExitCodes.Error;
-        }
-
-        var time = host.Services.GetRequiredService<TimeProvider>();
-        await store.RecordMailedAsync(run.RunId, time.GetUtcNow(), string.Join(", ", options.To), cancellationToken).ConfigureAwait(false);
-        await error.WriteLineAsync($"{name}: mailed to {string.Join(", ", options.To)} via {options.Host}:{options.Port}").ConfigureAwait(false);
-        return ExitCodes.Ok;
+            MailOutcomeKind.Sent => ($"mailed to {outcome.Detail}", ExitCodes.Ok),
+            MailOutcomeKind.AlreadyMailed => ($"run {run.RunId} was mailed at {outcome.At!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; nothing sent (--resend sends it again)", ExitCodes.Ok),
+            MailOutcomeKind.NotConfigured => ($"--email needs {MailSettings.Section}:{nameof(MailSettings.Host)} (appsettings.json or ESF_Mail__Host); the workbook is at {path}", ExitCodes.Error),
+            _ => ($"not mailed: {TranscriptText.ForTerminal(outcome.Detail)}; the workbook stays at {path}", ExitCodes.Error),
+        };
+        await error.WriteLineAsync($"{name}: {line}").ConfigureAwait(false);
+        return code;
     }
 }

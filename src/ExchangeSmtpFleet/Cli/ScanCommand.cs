@@ -225,7 +225,7 @@ internal static class ScanCommand
 
         await summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
         return email
-            ? await ReportPublisher.MailAsync(host, store, run, path, language, resend: false, error, name, cancellationToken).ConfigureAwait(false)
+            ? await ReportPublisher.MailAsync(host, run, path, language, resend: false, error, name, cancellationToken).ConfigureAwait(false)
             : ExitCodes.Ok;
     }
 

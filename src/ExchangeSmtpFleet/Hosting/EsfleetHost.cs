@@ -7,6 +7,7 @@ using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Infrastructure.Inventory;
+using ExchangeSmtpFleet.Infrastructure.Mail;
 using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Smtp.Fleet;
 using ExchangeSmtpFleet.Smtp.Probing;
@@ -75,6 +76,10 @@ internal static class EsfleetHost
         services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<ReportSettings>(sp, ReportSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<MailSettings>(sp, MailSettings.Section, s => s.Problems()));
+        services.AddSingleton(sp => new RunMailer(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions() : null,
+            time));
         services.AddSingleton<IAuditStore>(sp => Store(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<IConfiguration>(), time));
         services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
         services.AddSingleton<IFleetProber, FleetProber>();
