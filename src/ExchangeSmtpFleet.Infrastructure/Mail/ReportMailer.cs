@@ -126,11 +126,13 @@ public static class ReportMailer
             await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or AuthenticationException or SslHandshakeException
-            or System.Net.Sockets.SocketException or IOException or MailKit.ServiceNotConnectedException or MailKit.ServiceNotAuthenticatedException)
+        catch (Exception e) when (e is MailKit.CommandException or MailKit.ProtocolException or AuthenticationException or SslHandshakeException
+            or System.Net.Sockets.SocketException or IOException or TimeoutException or MailKit.ServiceNotConnectedException
+            or MailKit.ServiceNotAuthenticatedException or NotSupportedException)
         {
+            // NotSupportedException: the relay lacks what the settings ask for (STARTTLS, AUTH).
             var answer = e is SmtpCommandException command ? $"{(int)command.StatusCode} {command.Message}" : e.Message;
-            throw new MailException($"mail relay {options.Host}:{options.Port}: {answer}", e);
+            throw new MailException($"mail relay {options.Host}:{options.Port}: {answer.Trim().TrimEnd('.')}", e);
         }
     }
 

@@ -157,6 +157,41 @@ public sealed class ReportMailTests
     }
 
     [Fact]
+    public async Task Email_StartTlsToARelayWithoutIt_IsRefusedWithOneLine()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = await ScannedDatabaseAsync(block);
+        var endpoint = new IPEndPoint(IPAddress.Parse($"127.47.{block}.1"), 2587);
+        await using var relay = await TestRelay.StartAsync(endpoint, startTls: false);
+
+        var sent = await CliRunner.RunWithSettingsAsync(Settings(endpoint, "StartTls", "it-leitung@example.org"), "report", "--db", db, "--email");
+
+        Assert.Equal(2, sent.ExitCode);
+        var line = Assert.Single(sent.Error.Trim().Split('\n'));
+        Assert.Contains($"not mailed: mail relay 127.47.{block}.1:2587: ", line, StringComparison.Ordinal);
+        Assert.Contains("STARTTLS", line, StringComparison.Ordinal);
+        Assert.Empty(relay.Received);
+    }
+
+    [Fact]
+    public async Task Email_ALoginToARelayWithoutAuth_IsRefusedWithOneLine()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = await ScannedDatabaseAsync(block);
+        var endpoint = new IPEndPoint(IPAddress.Parse($"127.47.{block}.1"), 2587);
+        await using var relay = await TestRelay.StartAsync(endpoint, startTls: false);
+
+        var sent = await CliRunner.RunWithSettingsAsync(
+            Settings(endpoint, "None", "it-leitung@example.org", new { User = "esfleet", Password = "s3cret-Pa55" }), "report", "--db", db, "--email");
+
+        Assert.Equal(2, sent.ExitCode);
+        var line = Assert.Single(sent.Error.Trim().Split('\n'));
+        Assert.Contains($"not mailed: mail relay 127.47.{block}.1:2587: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-Pa55", sent.Error, StringComparison.Ordinal);
+        Assert.Empty(relay.Received);
+    }
+
+    [Fact]
     public async Task Email_ARelayThatIsNotThere_Exits2WithOneLine()
     {
         var block = Interlocked.Increment(ref _block);
