@@ -64,8 +64,8 @@ public static class ExcelReport
             writer.Group(workbook, sheet, verdicts, run, results, remediation);
         }
 
-        writer.KeywordMatrix(workbook, results, keywords);
-        await writer.RawResultsAsync(workbook, results, store.ReadEvidenceAsync(run.RunId, cancellationToken)).ConfigureAwait(false);
+        var matrixRows = writer.KeywordMatrix(workbook, results, keywords);
+        writer.RawResultsSheet(workbook, results.Count);
         writer.InventoryProblems(workbook, problems);
 
         // Management reads the summary first; the remediation procedures, which the group sheets link to, come last.
@@ -74,6 +74,16 @@ public static class ExcelReport
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         workbook.SaveAs(path);
         Charts.AddTo(path, layout, writer.Text(Label.ReportHostsPerVerdict), writer.Text(Label.ReportRecentRuns));
+        if (results.Count > 0)
+        {
+            // The two largest sheets' rows, streamed into the saved workbook: as ClosedXML cells they were most of its memory.
+            await StreamedRows.WriteAsync(path, writer.DateFormat, writer.Text(Label.ReportCut),
+            [
+                (writer.Text(Label.ReportKeywordMatrix), matrixRows.ToAsyncEnumerable()),
+                (writer.Text(Label.ReportRawResults), Writer.RawRows(results, store.ReadEvidenceAsync(run.RunId, cancellationToken))),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+
         return run;
     }
 
@@ -293,7 +303,7 @@ public static class ExcelReport
         /// Host by keyword: present, missing (required by the host's profile, not advertised) or not expected (advertised,
         /// unknown to the profile); the profiles' required keywords first. Hosts that gave no list stay empty.
         /// </summary>
-        public void KeywordMatrix(XLWorkbook workbook, List<StoredResult> results, Dictionary<string, ImmutableArray<string>> keywords)
+        public IEnumerable<object?[]> KeywordMatrix(XLWorkbook workbook, List<StoredResult> results, Dictionary<string, ImmutableArray<string>> keywords)
         {
             var ws = workbook.Worksheets.Add(Text(Label.ReportKeywordMatrix));
             var profiles = results.Select(r => r.Profile).Distinct(StringComparer.OrdinalIgnoreCase)
@@ -304,59 +314,75 @@ public static class ExcelReport
             var columns = required.Concat(others).ToList();
             Header(ws, 1, [Text(Label.ReportHost), Text(Label.Verdict), .. columns]);
             var (present, missing, unexpected) = (Text(Label.ReportPresent), Text(Label.ReportMissingKeyword), Text(Label.ReportNotExpected));
-            var row = 2;
-            foreach (var result in results)
+            if (results.Count == 0)
             {
-                Put(ws.Cell(row, 1), result.HostKey);
-                Put(ws.Cell(row, 2), VerdictText(result.Verdict));
+                Put(ws.Cell(2, 1), Text(Label.ReportNone));
+            }
+
+            var last = Math.Max(2, results.Count + 1);
+            Table(ws, 1, last, columns.Count + 2, [30, 28, .. columns.Select(_ => 14)]);
+            ws.SheetView.Freeze(1, 2);
+            if (columns.Count > 0 && results.Count > 0)
+            {
+                var cells = ws.Range(2, 3, last, columns.Count + 2);
+                cells.AddConditionalFormat().WhenContains(missing).Fill.SetBackgroundColor(XLColor.FromHtml("#F4B6B6"));
+                cells.AddConditionalFormat().WhenContains(present).Fill.SetBackgroundColor(XLColor.FromHtml("#C6E7C6"));
+                cells.AddConditionalFormat().WhenContains(unexpected).Fill.SetBackgroundColor(XLColor.FromHtml("#FCE8A6"));
+            }
+
+            // The rows, written after saving (StreamedRows): host, verdict, then one cell per keyword.
+            return results.Select(result =>
+            {
+                var values = new object?[columns.Count + 2];
+                values[0] = result.HostKey;
+                values[1] = VerdictText(result.Verdict);
                 if (keywords.TryGetValue(result.HostKey, out var advertised) && ProfileCatalog.BuiltIn.TryGet(result.Profile, out var profile))
                 {
                     var set = advertised.ToHashSet(StringComparer.OrdinalIgnoreCase);
                     for (var i = 0; i < columns.Count; i++)
                     {
                         var keyword = columns[i];
-                        var text = set.Contains(keyword)
+                        values[i + 2] = set.Contains(keyword)
                             ? (profile.Knows(keyword) ? present : unexpected)
                             : (profile.RequiredKeywords.Contains(keyword, StringComparer.OrdinalIgnoreCase) ? missing : null);
-                        if (text is not null)
-                        {
-                            ws.Cell(row, i + 3).SetValue(text);
-                        }
                     }
                 }
 
-                row++;
+                return values;
+            });
+        }
+
+        /// <summary>The fields of the raw results sheet.</summary>
+        private static readonly string[] RawFields =
+        [
+            "host", "name", "site", "owner", "profile", "verdict", "reason", "family", "familyEvidence", "version", "banner", "greeting", "missing",
+            "unexpected", "detail", "tls", "address", "attempts", "connectMs", "bannerMs", "ehloMs", "tlsMs", "totalMs", "probedAt",
+            "previousVerdict", "verdictSince", "findings", "transcript",
+        ];
+
+        public string DateFormat => _dateFormat;
+
+        /// <summary>
+        /// The raw results sheet as ClosedXML writes it: the header and a table sized for every result. The rows are
+        /// written after saving, streamed (<see cref="RawRows"/>, <see cref="StreamedRows"/>): held as ClosedXML cells they
+        /// were the largest part of the report's memory.
+        /// </summary>
+        public void RawResultsSheet(XLWorkbook workbook, int results)
+        {
+            var ws = workbook.Worksheets.Add(Text(Label.ReportRawResults));
+            Header(ws, 1, RawFields);
+            if (results == 0)
+            {
+                Put(ws.Cell(2, 1), Text(Label.ReportNone));
             }
 
-            if (row == 2)
-            {
-                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
-            }
-
-            Table(ws, 1, row - 1, columns.Count + 2, [30, 28, .. columns.Select(_ => 14)]);
-            ws.SheetView.Freeze(1, 2);
-            if (columns.Count > 0 && row > 2)
-            {
-                var cells = ws.Range(2, 3, row - 1, columns.Count + 2);
-                cells.AddConditionalFormat().WhenContains(missing).Fill.SetBackgroundColor(XLColor.FromHtml("#F4B6B6"));
-                cells.AddConditionalFormat().WhenContains(present).Fill.SetBackgroundColor(XLColor.FromHtml("#C6E7C6"));
-                cells.AddConditionalFormat().WhenContains(unexpected).Fill.SetBackgroundColor(XLColor.FromHtml("#FCE8A6"));
-            }
+            Table(ws, 1, Math.Max(2, results + 1), RawFields.Length, [30, 22, 14, 16, 14, 26, 24, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80]);
         }
 
         /// <summary>Every stored field of every result, its findings and its transcript: the evidence for auditors.</summary>
-        public async Task RawResultsAsync(XLWorkbook workbook, List<StoredResult> results, IAsyncEnumerable<StoredEvidence> evidence)
+        public static async IAsyncEnumerable<object?[]> RawRows(List<StoredResult> results, IAsyncEnumerable<StoredEvidence> evidence)
         {
-            var ws = workbook.Worksheets.Add(Text(Label.ReportRawResults));
-            string[] fields =
-            [
-                "host", "name", "site", "owner", "profile", "verdict", "reason", "family", "familyEvidence", "version", "banner", "greeting", "missing",
-                "unexpected", "detail", "tls", "address", "attempts", "connectMs", "bannerMs", "ehloMs", "tlsMs", "totalMs", "probedAt",
-                "previousVerdict", "verdictSince", "findings", "transcript",
-            ];
-            Header(ws, 1, fields);
             var byHost = results.ToDictionary(r => r.HostKey, StringComparer.Ordinal);
-            var row = 2;
             await foreach (var e in evidence.ConfigureAwait(false))
             {
                 if (!byHost.TryGetValue(e.HostKey, out var r))
@@ -364,35 +390,14 @@ public static class ExcelReport
                     continue;
                 }
 
-                object?[] values =
+                yield return
                 [
                     r.HostKey, r.Name, r.Site, r.Owner, r.Profile, r.Verdict.ToString(), r.Reason.ToString(), r.Family, e.FamilyEvidence, e.Version,
                     r.Banner, e.Greeting, string.Join(", ", r.Missing), string.Join(", ", e.Unexpected), r.Detail, e.Tls, e.Address, e.Attempts,
                     e.ConnectMs, e.BannerMs, e.EhloMs, e.TlsMs, e.TotalMs, r.ProbedAt.UtcDateTime, r.PreviousVerdict?.ToString(),
                     r.VerdictSince?.UtcDateTime, string.Join("\n", e.Findings), e.Transcript,
                 ];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    switch (values[i])
-                    {
-                        case double ms:
-                            ws.Cell(row, i + 1).SetValue(ms);
-                            break;
-                        default:
-                            Value(ws.Cell(row, i + 1), values[i]);
-                            break;
-                    }
-                }
-
-                row++;
             }
-
-            if (row == 2)
-            {
-                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
-            }
-
-            Table(ws, 1, row - 1, fields.Length, [30, 22, 14, 16, 14, 26, 24, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80]);
         }
 
         /// <summary>The rows of the inventory that could not be audited, with their line numbers.</summary>

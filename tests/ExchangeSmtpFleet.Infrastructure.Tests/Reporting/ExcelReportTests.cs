@@ -172,6 +172,23 @@ public sealed class ExcelReportTests
         Assert.True(row.Cell(2).Style.IncludeQuotePrefix);
         Assert.False(row.Cell(4).HasFormula);
         Assert.Equal("Berlin\\x01\\x1B[2J", row.Cell(3).GetString());
+
+        // The raw results' rows are streamed by the Open XML SDK, not written by ClosedXML: the same rules, every row.
+        var raw = workbook.Worksheet("Raw results");
+        var header = raw.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
+        var rows = raw.RowsUsed().Skip(1).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r =>
+        {
+            var name = r.Cell(header.IndexOf("name") + 1);
+            Assert.False(name.HasFormula);
+            Assert.Equal("=HYPERLINK(\"http://evil.example\",\"click\")", name.GetString());
+            Assert.True(name.Style.IncludeQuotePrefix);
+            Assert.Equal("@SUM(1+1)", r.Cell(header.IndexOf("owner") + 1).GetString());
+            Assert.Equal("Berlin\\x01\\x1B[2J", r.Cell(header.IndexOf("site") + 1).GetString());
+            Assert.Equal(XLDataType.DateTime, r.Cell(header.IndexOf("probedAt") + 1).DataType);
+            Assert.Equal(XLDataType.Number, r.Cell(header.IndexOf("totalMs") + 1).DataType);
+        });
     }
 
     [Fact]
