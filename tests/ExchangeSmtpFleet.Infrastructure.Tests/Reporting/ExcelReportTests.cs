@@ -227,6 +227,39 @@ public sealed class ExcelReportTests
     }
 
     [Fact]
+    public async Task Report_AHundredThousandCharacterTranscript_IsInertTextCutAtTheCellLimit()
+    {
+        var folder = NewFolder();
+        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        var inventory = Fleet(1);
+        var run = Run("scan-long", Night, 1);
+        var outcome = Outcome(inventory.Hosts[0], Verdict.MissingSinks, Night);
+        var endless = "=HYPERLINK(\"http://evil.example\") " + new string('A', 100_000) + "\u0007";
+        outcome = outcome with { Probe = outcome.Probe with { Transcript = [new Core.Probing.TranscriptLine(Core.Probing.TranscriptDirection.Server, endless, TimeSpan.Zero)] } };
+        var sink = store.CreateSink(inventory);
+        await sink.OpenAsync(run, Token);
+        await sink.WriteAsync([outcome], Token);
+        await sink.CloseAsync(run with { Status = Core.Auditing.AuditRunStatus.Completed, FinishedAt = Night.AddMinutes(1) }, new Core.Auditing.RunSummary
+        {
+            Counts = [KeyValuePair.Create(Verdict.MissingSinks, 1)],
+            Expected = 1,
+        }, Token);
+        await ((IAsyncDisposable)sink).DisposeAsync();
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-long", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        var raw = workbook.Worksheet("Raw results");
+        var header = raw.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
+        var cell = raw.Row(2).Cell(header.IndexOf("transcript") + 1);
+        Assert.False(cell.HasFormula);
+        Assert.Equal(CellText.MaxLength, cell.GetString().Length);
+        Assert.EndsWith(" [cut: Excel's cell limit]", cell.GetString(), StringComparison.Ordinal);
+        Assert.Contains("=HYPERLINK(\"http://evil.example\") AAAA", cell.GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_PassesTheOpenXmlValidator()
     {
         var (store, folder) = await ThreeNightsAsync();
