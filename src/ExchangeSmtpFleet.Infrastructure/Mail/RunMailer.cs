@@ -3,28 +3,6 @@ using ExchangeSmtpFleet.Core.Storage;
 
 namespace ExchangeSmtpFleet.Infrastructure.Mail;
 
-/// <summary>What became of a request to mail a run's report.</summary>
-public enum MailOutcomeKind
-{
-    /// <summary>Sent and recorded.</summary>
-    Sent = 0,
-
-    /// <summary>Mailed before (a retried job): nothing sent.</summary>
-    AlreadyMailed = 1,
-
-    /// <summary>No relay is configured.</summary>
-    NotConfigured = 2,
-
-    /// <summary>The relay could not be reached or refused; not recorded, so the next attempt sends it.</summary>
-    Failed = 3,
-}
-
-/// <summary>What became of a request to mail a run's report.</summary>
-/// <param name="Kind">Sent, mailed before, not configured or failed.</param>
-/// <param name="At">When it was sent (now, or before).</param>
-/// <param name="Detail">The recipients and relay when sent; the relay's answer when failed.</param>
-public sealed record MailOutcome(MailOutcomeKind Kind, DateTimeOffset? At, string Detail);
-
 /// <summary>
 /// Mails a run's workbook once per run: the store records the send, a second request for the same run (a retried job)
 /// sends nothing unless asked to resend, and a failed send is not recorded. What the command line and the jobs share.

@@ -5,10 +5,6 @@ using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
 
 namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
 
-/// <summary>Measures the live heap, so it runs alone: other tests' objects would be counted with it.</summary>
-[CollectionDefinition(nameof(LargeRunMemory), DisableParallelization = true)]
-public sealed class LargeRunMemory;
-
 /// <summary>Issue 9: a 100,000-result run is written and read back with memory that does not grow with the run.</summary>
 [Collection(nameof(LargeRunMemory))]
 public sealed class LargeRunMemoryTests
