@@ -59,9 +59,10 @@ public static class ExcelReport
         using var workbook = new XLWorkbook();
         var remediation = writer.Remediation(workbook, results);
         var layout = writer.Summary(workbook, run, results, changes, recent.Where(r => r.StartedAt <= run.StartedAt).Reverse().ToList());
+        var streamed = new List<(string Sheet, IAsyncEnumerable<object?[]> Rows)>();
         foreach (var (sheet, verdicts) in Groups)
         {
-            writer.Group(workbook, sheet, verdicts, run, results, remediation);
+            streamed.Add((writer.Text(sheet), writer.Group(workbook, sheet, verdicts, run, results, remediation).ToAsyncEnumerable()));
         }
 
         var matrixRows = writer.KeywordMatrix(workbook, results, keywords);
@@ -76,12 +77,11 @@ public static class ExcelReport
         Charts.AddTo(path, layout, writer.Text(Label.ReportHostsPerVerdict), writer.Text(Label.ReportRecentRuns));
         if (results.Count > 0)
         {
-            // The two largest sheets' rows, streamed into the saved workbook: as ClosedXML cells they were most of its memory.
-            await StreamedRows.WriteAsync(path, writer.DateFormat, writer.Text(Label.ReportCut),
-            [
-                (writer.Text(Label.ReportKeywordMatrix), matrixRows.ToAsyncEnumerable()),
-                (writer.Text(Label.ReportRawResults), Writer.RawRows(results, store.ReadEvidenceAsync(run.RunId, cancellationToken))),
-            ], cancellationToken).ConfigureAwait(false);
+            // The rows of the group sheets, the keyword matrix and the raw results, streamed into the saved workbook: as
+            // ClosedXML cells they were most of its memory.
+            streamed.Add((writer.Text(Label.ReportKeywordMatrix), matrixRows.ToAsyncEnumerable()));
+            streamed.Add((writer.Text(Label.ReportRawResults), Writer.RawRows(results, store.ReadEvidenceAsync(run.RunId, cancellationToken))));
+            await StreamedRows.WriteAsync(path, writer.DateFormat, writer.Text(Label.ReportCut), streamed, cancellationToken).ConfigureAwait(false);
         }
 
         return run;
@@ -256,47 +256,39 @@ public static class ExcelReport
             return new SummaryLayout(ws.Name, verdictHeader, Enum.GetValues<Verdict>().Length, trendHeader, recent.Count);
         }
 
-        public void Group(XLWorkbook workbook, Label sheet, Verdict[] verdicts, StoredRun run, List<StoredResult> results, Dictionary<string, IXLCell> remediation)
+        public IEnumerable<object?[]> Group(XLWorkbook workbook, Label sheet, Verdict[] verdicts, StoredRun run, List<StoredResult> results, Dictionary<string, IXLCell> remediation)
         {
             var ws = workbook.Worksheets.Add(Text(sheet));
             Header(ws, 1, [Text(Label.ReportHost), Text(Label.ReportName), Text(Label.ReportSite), Text(Label.ReportOwner), Text(Label.Family),
                 Text(Label.Verdict), Text(Label.Reason), Text(Label.Missing), Text(Label.Causes), Text(Label.ReportRemediation), Text(Label.ReportSince),
                 Text(Label.ReportDays)]);
-            var row = 2;
-            foreach (var result in results.Where(r => verdicts.Contains(r.Verdict)))
+            var members = results.Where(r => verdicts.Contains(r.Verdict)).ToList();
+            if (members.Count == 0)
+            {
+                Put(ws.Cell(2, 1), Text(Label.ReportNone));
+            }
+
+            // Over the header and one row; StreamedRows extends it to the rows it writes.
+            Table(ws, 1, 2, 12, [30, 24, 16, 18, 26, 28, 26, 40, 60, 34, 18, 8]);
+            ws.Column(9).Style.Alignment.WrapText = true;
+            var anchors = remediation.ToDictionary(
+                a => a.Key, a => $"'{a.Value.Worksheet.Name.Replace("'", "''", StringComparison.Ordinal)}'!{a.Value.Address.ToStringRelative(includeSheet: false)}",
+                StringComparer.Ordinal);
+
+            // The rows, written after saving (StreamedRows): the Healthy sheet alone holds most of a fleet.
+            return members.Select(result =>
             {
                 var advice = knowledge.For(result.Verdict, result.Reason, language);
-                Put(ws.Cell(row, 1), result.HostKey);
-                Put(ws.Cell(row, 2), result.Name);
-                Put(ws.Cell(row, 3), result.Site);
-                Put(ws.Cell(row, 4), result.Owner);
-                Put(ws.Cell(row, 5), result.Family);
-                Put(ws.Cell(row, 6), VerdictText(result.Verdict));
-                Put(ws.Cell(row, 7), result.Reason.ToString());
-                Put(ws.Cell(row, 8), string.Join(", ", result.Missing));
-                Put(ws.Cell(row, 9), string.Join("\n", advice.Causes));
-                if (advice.Procedures.FirstOrDefault() is { } procedure && remediation.TryGetValue(procedure.Id, out var anchor))
+                var link = advice.Procedures.FirstOrDefault() is { } procedure && anchors.TryGetValue(procedure.Id, out var location)
+                    ? new SheetLink(procedure.Title, location)
+                    : null;
+                return new object?[]
                 {
-                    Put(ws.Cell(row, 10), procedure.Title);
-                    ws.Cell(row, 10).Hyperlink = new XLHyperlink($"'{anchor.Worksheet.Name}'!{anchor.Address.ToStringRelative(includeSheet: false)}");
-                }
-
-                if (result.VerdictSince is { } since)
-                {
-                    Value(ws.Cell(row, 11), since.UtcDateTime);
-                    ws.Cell(row, 12).SetValue((int)Math.Floor((run.StartedAt - since).TotalDays));
-                }
-
-                row++;
-            }
-
-            if (row == 2)
-            {
-                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
-            }
-
-            Table(ws, 1, row - 1, 12, [30, 24, 16, 18, 26, 28, 26, 40, 60, 34, 18, 8]);
-            ws.Column(9).Style.Alignment.WrapText = true;
+                    result.HostKey, result.Name, result.Site, result.Owner, result.Family, VerdictText(result.Verdict), result.Reason.ToString(),
+                    string.Join(", ", result.Missing), new WrappedText(string.Join("\n", advice.Causes)), link, result.VerdictSince?.UtcDateTime,
+                    result.VerdictSince is { } since ? (int)Math.Floor((run.StartedAt - since).TotalDays) : null,
+                };
+            });
         }
 
         /// <summary>
@@ -319,7 +311,8 @@ public static class ExcelReport
                 Put(ws.Cell(2, 1), Text(Label.ReportNone));
             }
 
-            var last = Math.Max(2, results.Count + 1);
+            // The table and the formats over the header and one row; StreamedRows extends them to the rows it writes.
+            const int last = 2;
             Table(ws, 1, last, columns.Count + 2, [30, 28, .. columns.Select(_ => 14)]);
             ws.SheetView.Freeze(1, 2);
             if (columns.Count > 0 && results.Count > 0)
@@ -363,7 +356,7 @@ public static class ExcelReport
         public string DateFormat => _dateFormat;
 
         /// <summary>
-        /// The raw results sheet as ClosedXML writes it: the header and a table sized for every result. The rows are
+        /// The raw results sheet as ClosedXML writes it: the header and the table (extended to every row later). The rows are
         /// written after saving, streamed (<see cref="RawRows"/>, <see cref="StreamedRows"/>): held as ClosedXML cells they
         /// were the largest part of the report's memory.
         /// </summary>
@@ -376,7 +369,7 @@ public static class ExcelReport
                 Put(ws.Cell(2, 1), Text(Label.ReportNone));
             }
 
-            Table(ws, 1, Math.Max(2, results + 1), RawFields.Length, [30, 22, 14, 16, 14, 26, 24, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80]);
+            Table(ws, 1, 2, RawFields.Length, [30, 22, 14, 16, 14, 26, 24, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80]);
         }
 
         /// <summary>Every stored field of every result, its findings and its transcript: the evidence for auditors.</summary>

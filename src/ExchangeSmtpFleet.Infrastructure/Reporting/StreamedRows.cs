@@ -26,16 +26,25 @@ internal static class StreamedRows
     {
         using var document = SpreadsheetDocument.Open(path, isEditable: true);
         var workbookPart = document.WorkbookPart!;
-        var (dateStyle, quoteStyle) = AddStyles(workbookPart.WorkbookStylesPart!.Stylesheet, dateFormat);
+        var styles = AddStyles(workbookPart.WorkbookStylesPart!.Stylesheet, dateFormat);
         foreach (var (sheetName, rows) in sheets)
         {
             var sheet = workbookPart.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == sheetName);
-            await WriteSheetAsync((WorksheetPart)workbookPart.GetPartById(sheet.Id!), rows, dateStyle, quoteStyle, cutMark, cancellationToken).ConfigureAwait(false);
+            await WriteSheetAsync((WorksheetPart)workbookPart.GetPartById(sheet.Id!), rows, styles, cutMark, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Worksheet elements that the schema puts after <c>&lt;hyperlinks&gt;</c>.</summary>
+    private static readonly Type[] AfterHyperlinks =
+    [
+        typeof(PrintOptions), typeof(PageMargins), typeof(PageSetup), typeof(HeaderFooter), typeof(RowBreaks), typeof(ColumnBreaks),
+        typeof(CustomProperties), typeof(CellWatches), typeof(IgnoredErrors), typeof(Drawing), typeof(LegacyDrawing),
+        typeof(LegacyDrawingHeaderFooter), typeof(DrawingHeaderFooter), typeof(Picture), typeof(OleObjects), typeof(Controls),
+        typeof(WebPublishItems), typeof(TableParts), typeof(WorksheetExtensionList),
+    ];
+
     private static async Task WriteSheetAsync(
-        WorksheetPart part, IAsyncEnumerable<object?[]> rows, uint dateStyle, uint quoteStyle, string cutMark, CancellationToken cancellationToken)
+        WorksheetPart part, IAsyncEnumerable<object?[]> rows, Styles styles, string cutMark, CancellationToken cancellationToken)
     {
         // The sheet as ClosedXML wrote it is small (a header row): read it whole, without attaching it to the part, whose
         // content is then written anew.
@@ -54,11 +63,29 @@ internal static class StreamedRows
         writer.WriteStartDocument();
         writer.WriteStartElement(new Worksheet(), original.GetAttributes(), original.NamespaceDeclarations);
         var written = 1;
+        var links = new List<Hyperlink>();
+        var linksWritten = false;
         foreach (var child in original.ChildElements)
         {
+            if (!linksWritten && links.Count > 0 && AfterHyperlinks.Contains(child.GetType()))
+            {
+                WriteLinks(writer, links);
+                linksWritten = true;
+            }
+
             if (child is Dimension)
             {
                 // What ClosedXML found (the header) is not the sheet's extent any more; the element is optional.
+                continue;
+            }
+
+            if (child is ConditionalFormatting formatting)
+            {
+                // Made by ClosedXML over the first data row; it covers every row written.
+                var extended = (ConditionalFormatting)formatting.CloneNode(true);
+                extended.SequenceOfReferences = new ListValue<StringValue>(
+                    formatting.SequenceOfReferences!.Items.Select(r => new StringValue(ToLastRow(r.Value!, Math.Max(written, 2)))));
+                writer.WriteElement(extended);
                 continue;
             }
 
@@ -77,17 +104,66 @@ internal static class StreamedRows
             await foreach (var values in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 written++;
-                WriteRow(writer, (uint)written, values, dateStyle, quoteStyle, cutMark);
+                WriteRow(writer, (uint)written, values, styles, cutMark, links);
+            }
+
+            if (written == 1)
+            {
+                // Nothing to stream: what ClosedXML wrote below the header (a "(none)" row) stays.
+                foreach (var kept in data.Elements<Row>().Where(r => r.RowIndex is not null && r.RowIndex.Value > 1))
+                {
+                    writer.WriteElement(kept);
+                }
             }
 
             writer.WriteEndElement();
         }
 
+        if (!linksWritten && links.Count > 0)
+        {
+            WriteLinks(writer, links);
+        }
+
         writer.WriteEndElement();
         writer.Close();
+
+        // ClosedXML made the sheet's table over the header and one row (made over every row, its save creates a cell
+        // object for each, gigabytes for 100,000 hosts); it covers every row written.
+        foreach (var table in part.TableDefinitionParts)
+        {
+            table.Table.Reference = ToLastRow(table.Table.Reference!.Value!, Math.Max(written, 2));
+            if (table.Table.AutoFilter is { } filter)
+            {
+                filter.Reference = ToLastRow(filter.Reference!.Value!, Math.Max(written, 2));
+            }
+        }
     }
 
-    private static void WriteRow(OpenXmlWriter writer, uint index, object?[] values, uint dateStyle, uint quoteStyle, string cutMark)
+    /// <summary><c>A1:AB2</c> with its last row set to <paramref name="lastRow"/>: <c>A1:AB10001</c>.</summary>
+    private static string ToLastRow(string range, int lastRow)
+    {
+        var colon = range.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return range;
+        }
+
+        var end = range[(colon + 1)..].TrimEnd("0123456789".ToCharArray());
+        return string.Create(CultureInfo.InvariantCulture, $"{range[..(colon + 1)]}{end}{lastRow}");
+    }
+
+    private static void WriteLinks(OpenXmlWriter writer, List<Hyperlink> links)
+    {
+        writer.WriteStartElement(new Hyperlinks());
+        foreach (var link in links)
+        {
+            writer.WriteElement(link);
+        }
+
+        writer.WriteEndElement();
+    }
+
+    private static void WriteRow(OpenXmlWriter writer, uint index, object?[] values, Styles styles, string cutMark, List<Hyperlink> links)
     {
         writer.WriteStartElement(new Row { RowIndex = index });
         for (var i = 0; i < values.Length; i++)
@@ -98,7 +174,7 @@ internal static class StreamedRows
                 case null:
                     break;
                 case DateTime time:
-                    writer.WriteElement(new Cell { CellReference = reference, StyleIndex = dateStyle, CellValue = new CellValue(time.ToOADate().ToString("R", CultureInfo.InvariantCulture)) });
+                    writer.WriteElement(new Cell { CellReference = reference, StyleIndex = styles.Date, CellValue = new CellValue(time.ToOADate().ToString("R", CultureInfo.InvariantCulture)) });
                     break;
                 case int number:
                     writer.WriteElement(new Cell { CellReference = reference, CellValue = new CellValue(number.ToString(CultureInfo.InvariantCulture)) });
@@ -108,19 +184,19 @@ internal static class StreamedRows
                     break;
                 case string text when text.Length > 0:
                     var clean = CellText.Clean(text, cutMark);
-                    var cell = new Cell(new InlineString(new Text(clean) { Space = SpaceProcessingModeValues.Preserve }))
-                    {
-                        CellReference = reference,
-                        DataType = CellValues.InlineString,
-                    };
-                    if (CellText.LooksLikeFormula(clean))
-                    {
-                        // Text already; the quote prefix keeps it text when someone edits the cell in Excel.
-                        cell.StyleIndex = quoteStyle;
-                    }
 
-                    writer.WriteElement(cell);
+                    // Text already; the quote prefix keeps it text when someone edits the cell in Excel.
+                    writer.WriteElement(TextCell(reference, clean, CellText.LooksLikeFormula(clean) ? styles.Quote : null));
                     break;
+                case WrappedText { Text.Length: > 0 } wrapped:
+                    writer.WriteElement(TextCell(reference, CellText.Clean(wrapped.Text, cutMark), styles.Wrap));
+                    break;
+                case SheetLink link:
+                    var shown = CellText.Clean(link.Text, cutMark);
+                    writer.WriteElement(TextCell(reference, shown, styles.Link));
+                    links.Add(new Hyperlink { Reference = reference, Location = link.Location, Display = shown });
+                    break;
+                case WrappedText:
                 case string:
                     break;
                 default:
@@ -131,8 +207,16 @@ internal static class StreamedRows
         writer.WriteEndElement();
     }
 
-    /// <summary>Adds a date format and a quote-prefixed text format to the stylesheet; returns their indexes.</summary>
-    private static (uint Date, uint Quote) AddStyles(Stylesheet styles, string dateFormat)
+    private static Cell TextCell(string reference, string text, uint? style) =>
+        new(new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }))
+        {
+            CellReference = reference,
+            DataType = CellValues.InlineString,
+            StyleIndex = style,
+        };
+
+    /// <summary>Adds the formats of streamed cells to the stylesheet: a date, quote-prefixed text, a link, wrapped text.</summary>
+    private static Styles AddStyles(Stylesheet styles, string dateFormat)
     {
         // The typed property puts numFmts where the schema wants it (first).
         var formats = styles.NumberingFormats ??= new NumberingFormats();
@@ -144,8 +228,24 @@ internal static class StreamedRows
         var date = (uint)cellFormats.ChildElements.Count;
         cellFormats.Append(new CellFormat { NumberFormatId = formatId, ApplyNumberFormat = true, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 });
         cellFormats.Append(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, QuotePrefix = true });
+
+        // A link looks like one: the default font, underlined, in Office's hyperlink blue.
+        var fonts = styles.Fonts!;
+        var linkFont = (uint)fonts.ChildElements.Count;
+        fonts.Append(new Font(new Underline(), new FontSize { Val = 11 }, new Color { Rgb = "FF0563C1" }, new FontName { Val = "Calibri" }));
+        fonts.Count = (uint)fonts.ChildElements.Count;
+        cellFormats.Append(new CellFormat { NumberFormatId = 0, FontId = linkFont, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true });
+        cellFormats.Append(new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top })
+        {
+            NumberFormatId = 0,
+            FontId = 0,
+            FillId = 0,
+            BorderId = 0,
+            FormatId = 0,
+            ApplyAlignment = true,
+        });
         cellFormats.Count = (uint)cellFormats.ChildElements.Count;
-        return (date, date + 1);
+        return new Styles(date, date + 1, date + 2, date + 3);
     }
 
     private static string ColumnName(int column)
@@ -158,4 +258,7 @@ internal static class StreamedRows
 
         return name;
     }
+
+    /// <summary>The stylesheet indexes of the streamed cells' formats.</summary>
+    private sealed record Styles(uint Date, uint Quote, uint Link, uint Wrap);
 }

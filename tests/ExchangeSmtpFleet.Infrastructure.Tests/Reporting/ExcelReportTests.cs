@@ -114,6 +114,12 @@ public sealed class ExcelReportTests
         Assert.Equal("present", At(3, "XEXCH50"));
         Assert.Equal(string.Empty, At(4, "XEXCH50"));
         Assert.Equal(3, matrix.ConditionalFormats.Count());
+
+        // Tables and formats cover every streamed row (ClosedXML made them over the header and one row).
+        Assert.Equal(5, matrix.Tables.Single().RangeAddress.LastAddress.RowNumber);
+        Assert.All(matrix.ConditionalFormats, f => Assert.Equal(5, f.Range.RangeAddress.LastAddress.RowNumber));
+        Assert.Equal(5, workbook.Worksheet("Raw results").Tables.Single().RangeAddress.LastAddress.RowNumber);
+        Assert.Equal(2, workbook.Worksheet("Healthy").Tables.Single().RangeAddress.LastAddress.RowNumber);
     }
 
     [Fact]
@@ -257,6 +263,23 @@ public sealed class ExcelReportTests
         Assert.Equal(CellText.MaxLength, cell.GetString().Length);
         Assert.EndsWith(" [cut: Excel's cell limit]", cell.GetString(), StringComparison.Ordinal);
         Assert.Contains("=HYPERLINK(\"http://evil.example\") AAAA", cell.GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_AGroupWithoutHosts_SaysNone_AndTheOthersListTheirs()
+    {
+        var folder = NewFolder();
+        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        await StoreRunAsync(store, "scan-fine", Night, [Verdict.Healthy, Verdict.Healthy]);
+        var path = Path.Combine(folder, "report.xlsx");
+
+        await ExcelReport.WriteAsync(store, "scan-fine", path, Language.English, Token);
+
+        using var workbook = new XLWorkbook(path);
+        Assert.Equal(["(none)"], Column(workbook.Worksheet("Missing sinks"), 1));
+        Assert.Equal([Host(1).Key, Host(2).Key], Column(workbook.Worksheet("Healthy"), 1));
+        using var document = SpreadsheetDocument.Open(path, false);
+        Assert.Empty(new OpenXmlValidator(FileFormatVersions.Office2013).Validate(document, Token));
     }
 
     [Fact]
