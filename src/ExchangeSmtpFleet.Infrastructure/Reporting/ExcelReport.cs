@@ -269,7 +269,7 @@ public static class ExcelReport
             }
 
             // Over the header and one row; StreamedRows extends it to the rows it writes.
-            Table(ws, 1, 2, 12, [30, 24, 16, 18, 26, 28, 26, 40, 60, 34, 18, 8]);
+            Table(ws, 1, 2, 12, [30, 24, 16, 18, 26, 28, 26, 40, CausesWidth, 34, 18, 8]);
             ws.Column(9).Style.Alignment.WrapText = true;
             var anchors = remediation.ToDictionary(
                 a => a.Key, a => $"'{a.Value.Worksheet.Name.Replace("'", "''", StringComparison.Ordinal)}'!{a.Value.Address.ToStringRelative(includeSheet: false)}",
@@ -285,7 +285,7 @@ public static class ExcelReport
                 return new object?[]
                 {
                     result.HostKey, result.Name, result.Site, result.Owner, result.Family, VerdictText(result.Verdict), result.Reason.ToString(),
-                    string.Join(", ", result.Missing), new WrappedText(string.Join("\n", advice.Causes)), link, result.VerdictSince?.UtcDateTime,
+                    string.Join(", ", result.Missing), new WrappedText(string.Join("\n", advice.Causes), CausesWidth), link, result.VerdictSince?.UtcDateTime,
                     result.VerdictSince is { } since ? (int)Math.Floor((run.StartedAt - since).TotalDays) : null,
                 };
             });
@@ -344,6 +344,9 @@ public static class ExcelReport
                 return values;
             });
         }
+
+        /// <summary>The width of the group sheets' causes column, in characters.</summary>
+        private const int CausesWidth = 60;
 
         /// <summary>The fields of the raw results sheet.</summary>
         private static readonly string[] RawFields =

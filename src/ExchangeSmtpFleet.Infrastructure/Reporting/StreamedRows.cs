@@ -165,7 +165,10 @@ internal static class StreamedRows
 
     private static void WriteRow(OpenXmlWriter writer, uint index, object?[] values, Styles styles, string cutMark, List<Hyperlink> links)
     {
-        writer.WriteStartElement(new Row { RowIndex = index });
+        // Rows with wrapped text get their height (Excel and LibreOffice do not measure rows a file gives no height).
+        var lines = values.OfType<WrappedText>().Select(w => w.Text.Split('\n').Sum(l => Math.Max(1, (l.Length + w.Width - 1) / Math.Max(1, w.Width))))
+            .DefaultIfEmpty(1).Max();
+        writer.WriteStartElement(lines > 1 ? new Row { RowIndex = index, Height = lines * 15.0, CustomHeight = true } : new Row { RowIndex = index });
         for (var i = 0; i < values.Length; i++)
         {
             var reference = string.Create(CultureInfo.InvariantCulture, $"{ColumnName(i + 1)}{index}");

@@ -66,6 +66,10 @@ public sealed class ExcelReportTests
         var healthy = workbook.Worksheet("Healthy").Row(2);
         Assert.Equal(0, healthy.Cell(12).GetValue<int>());
 
+        // The causes are wrapped, and their row is tall enough to show them.
+        Assert.True(missing.Cell(9).Style.Alignment.WrapText);
+        Assert.True(missing.Height >= 15 * missing.Cell(9).GetString().Split('\n').Length, $"row height {missing.Height}");
+
         // The remediation cell links to its procedure on the remediation sheet.
         var link = missing.Cell(10);
         Assert.Equal("Checks before the full procedure", link.GetString());
