@@ -65,7 +65,7 @@ public static class ExcelReport
             streamed.Add((writer.Text(sheet), writer.Group(workbook, sheet, verdicts, run, results, remediation).ToAsyncEnumerable()));
         }
 
-        var matrixRows = writer.KeywordMatrix(workbook, results, keywords);
+        streamed.Add((writer.Text(Label.ReportKeywordMatrix), writer.KeywordMatrix(workbook, results, keywords).ToAsyncEnumerable()));
         writer.RawResultsSheet(workbook, results.Count);
         writer.InventoryProblems(workbook, problems);
 
@@ -79,7 +79,6 @@ public static class ExcelReport
         {
             // The rows of the group sheets, the keyword matrix and the raw results, streamed into the saved workbook: as
             // ClosedXML cells they were most of its memory.
-            streamed.Add((writer.Text(Label.ReportKeywordMatrix), matrixRows.ToAsyncEnumerable()));
             streamed.Add((writer.Text(Label.ReportRawResults), Writer.RawRows(results, store.ReadEvidenceAsync(run.RunId, cancellationToken))));
             await StreamedRows.WriteAsync(path, writer.DateFormat, writer.Text(Label.ReportCut), streamed, cancellationToken).ConfigureAwait(false);
         }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Storage;
-using ExchangeSmtpFleet.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli;
@@ -25,10 +24,7 @@ internal static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var overrides = db.Overrides(parse);
-            if (parse.GetValue(lang) is { } language)
-            {
-                overrides[$"{ReportSettings.Section}:{nameof(ReportSettings.Language)}"] = language;
-            }
+            ReportPublisher.AddLanguageOverride(parse, lang, overrides);
 
             using var host = context.BuildHost(overrides);
             var store = host.Services.GetRequiredService<IAuditStore>();

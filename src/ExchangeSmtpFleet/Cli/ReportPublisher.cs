@@ -32,6 +32,15 @@ internal static class ReportPublisher
         },
     };
 
+    /// <summary>Puts the value of <c>--lang</c>, when given, over <c>Report:Language</c>.</summary>
+    public static void AddLanguageOverride(ParseResult parse, Option<string?> lang, Dictionary<string, string?> overrides)
+    {
+        if (parse.GetValue(lang) is { } language)
+        {
+            overrides[$"{ReportSettings.Section}:{nameof(ReportSettings.Language)}"] = language;
+        }
+    }
+
     /// <summary>The report's language: <c>Report:Language</c> (validated when the host was built), after <c>--lang</c>.</summary>
     public static Language LanguageOf(IHost host) =>
         LanguageCodes.TryParse(host.Services.GetRequiredService<ReportSettings>().Language, out var parsed) ? parsed : Language.English;
@@ -46,8 +55,7 @@ internal static class ReportPublisher
 
         if (directory is null)
         {
-            var dataDirectory = host.Services.GetRequiredService<IConfiguration>()[DatabaseSettings.DataDirectoryKey];
-            directory = Path.Combine(string.IsNullOrWhiteSpace(dataDirectory) ? DatabaseSettings.DefaultDataDirectory : dataDirectory, "reports");
+            directory = Path.Combine(DatabaseSettings.DataDirectory(host.Services.GetRequiredService<IConfiguration>()[DatabaseSettings.DataDirectoryKey]), "reports");
         }
 
         return Path.GetFullPath(Path.Combine(directory, $"{runId}.xlsx"));

@@ -60,9 +60,9 @@ internal static class ScanCommand
                 overrides[$"{ScanSettings.Section}:{nameof(ScanSettings.Concurrency)}"] = given.ToString(CultureInfo.InvariantCulture);
             }
 
-            if (audit && parse.GetValue(lang) is { } language)
+            if (audit)
             {
-                overrides[$"{ReportSettings.Section}:{nameof(ReportSettings.Language)}"] = language;
+                ReportPublisher.AddLanguageOverride(parse, lang, overrides);
             }
 
             using var host = context.BuildHost(overrides);

@@ -60,7 +60,9 @@ internal sealed class DatabaseSettings
 
     /// <summary>The database file: <see cref="Path"/>, else <c>esfleet.db</c> in <paramref name="dataDirectory"/>.</summary>
     public string DatabasePath(string? dataDirectory) =>
-        System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(Path)
-            ? System.IO.Path.Combine(string.IsNullOrWhiteSpace(dataDirectory) ? DefaultDataDirectory : dataDirectory, "esfleet.db")
-            : Path);
+        System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(Path) ? System.IO.Path.Combine(DataDirectory(dataDirectory), "esfleet.db") : Path);
+
+    /// <summary>The data folder: <c>ESF_DATA_DIR</c> (configuration <c>DATA_DIR</c>) when set, else <c>./data</c>.</summary>
+    /// <param name="configured">The configured value, or null.</param>
+    public static string DataDirectory(string? configured) => string.IsNullOrWhiteSpace(configured) ? DefaultDataDirectory : configured;
 }
