@@ -77,7 +77,7 @@ public sealed class AuditService
     /// <param name="cancellationToken">Interrupts the run.</param>
     /// <exception cref="AuditSinkException">A sink failed; the run ended <see cref="AuditRunStatus.Failed"/>.</exception>
     /// <remarks>An exception of the fleet prober ends the run <see cref="AuditRunStatus.Failed"/>, closes the sinks and is rethrown.</remarks>
-    public async Task<AuditResult> RunAsync(
+    public Task<AuditResult> RunAsync(
         AuditRequest request, IReadOnlyList<IResultSink> sinks, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -87,10 +87,24 @@ public sealed class AuditService
             throw new ArgumentException($"unusable inventory: {request.Inventory.FatalError}", nameof(request));
         }
 
+        return ExecuteAsync(
+            NewRun(request, runId: null), request.Inventory.Hosts, request.Concurrency, request.Inventory.Problems.Length, request.Inventory.DisabledCount,
+            sinks, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// A new run of the request's inventory (status Running): what <see cref="RunAsync"/> starts, and what the job pipeline
+    /// stores before it fans out into batches.
+    /// </summary>
+    /// <param name="request">The inventory and the concurrency.</param>
+    /// <param name="runId">The run's id, or null for a new one made of the kind and the clock.</param>
+    public AuditRun NewRun(AuditRequest request, string? runId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var started = _time.GetUtcNow();
-        var run = new AuditRun
+        return new AuditRun
         {
-            RunId = NewRunId(request.Kind, started),
+            RunId = runId ?? NewRunId(request.Kind, started),
             StartedAt = started,
             InventoryPath = request.InventoryPath,
             InventoryHash = request.Inventory.ContentHash,
@@ -99,7 +113,49 @@ public sealed class AuditService
             Probe = _prober.Options,
             ToolVersion = _toolVersion,
         };
+    }
 
+    /// <summary>A stored run as the batches of the job pipeline add to it (with this process's probe options).</summary>
+    /// <param name="stored">The run as stored.</param>
+    /// <param name="concurrency">The batch's concurrency.</param>
+    public AuditRun RunOf(Storage.StoredRun stored, int concurrency)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new AuditRun
+        {
+            RunId = stored.RunId,
+            StartedAt = stored.StartedAt,
+            InventoryPath = stored.InventoryPath,
+            HostCount = stored.HostCount,
+            Concurrency = concurrency,
+            Probe = _prober.Options,
+            ToolVersion = _toolVersion,
+        };
+    }
+
+    /// <summary>
+    /// Probes some hosts of a run stored before (a batch of the job pipeline) into <paramref name="sinks"/>, which add to
+    /// that run. Cancellation and failures behave as in <see cref="RunAsync"/>.
+    /// </summary>
+    /// <param name="run">The run the hosts belong to.</param>
+    /// <param name="hosts">The hosts of the batch.</param>
+    /// <param name="concurrency">Most hosts probed at the same time.</param>
+    /// <param name="sinks">Where outcomes go.</param>
+    /// <param name="progress">Told after every host, or null.</param>
+    /// <param name="cancellationToken">Interrupts the batch.</param>
+    public Task<AuditResult> RunBatchAsync(
+        AuditRun run, IReadOnlyList<InventoryHost> hosts, int concurrency, IReadOnlyList<IResultSink> sinks, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentNullException.ThrowIfNull(sinks);
+        return ExecuteAsync(run, hosts, concurrency, 0, 0, sinks, progress, cancellationToken);
+    }
+
+    private async Task<AuditResult> ExecuteAsync(
+        AuditRun run, IReadOnlyList<InventoryHost> hosts, int concurrency, int problems, int disabled, IReadOnlyList<IResultSink> sinks,
+        IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
         using var failure = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
         var detached = ImmutableArray.CreateBuilder<string>();
@@ -112,7 +168,7 @@ public sealed class AuditService
         var start = _time.GetTimestamp();
         try
         {
-            await foreach (var outcome in _fleet.ProbeAsync(request.Inventory.Hosts, request.Concurrency, progress, stop.Token).ConfigureAwait(false))
+            await foreach (var outcome in _fleet.ProbeAsync(hosts, concurrency, progress, stop.Token).ConfigureAwait(false))
             {
                 counts[(int)outcome.Classification.Verdict]++;
                 foreach (var pump in pumps)
@@ -147,9 +203,9 @@ public sealed class AuditService
         var summary = new RunSummary
         {
             Counts = RunSummary.CountsFrom(counts),
-            InventoryProblems = request.Inventory.Problems.Length,
-            Disabled = request.Inventory.DisabledCount,
-            Expected = request.Inventory.Hosts.Length,
+            InventoryProblems = problems,
+            Disabled = disabled,
+            Expected = hosts.Count,
             Elapsed = _time.GetElapsedTime(start),
         };
 

@@ -1,3 +1,4 @@
+using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 

@@ -13,7 +13,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// What the stores of every dialect share: the reads (Dapper, one statement each, the dialect's SQL) and how rows become
 /// the read models. A dialect supplies its connection, its statements, its schema runner, its sink and its error texts.
 /// </summary>
-public abstract class AuditStoreBase : IAuditStore
+public abstract partial class AuditStoreBase : IAuditStore, IRunLedger
 {
     private bool _migrated;
 

@@ -73,6 +73,11 @@ public sealed partial class SqlServerAuditStore : AuditStoreBase
     /// <inheritdoc/>
     public override IResultSink CreateSink(InventoryReadResult inventory) => new SqlServerRunSink(this, inventory);
 
+    /// <inheritdoc/>
+    public override IResultSink CreateBatchSink(string runId) => new SqlServerRunSink(this, null, attach: true);
+
+    private protected override LedgerStatements Ledger => LedgerStatements.SqlServer;
+
     /// <summary>True for errors a new attempt of an idempotent unit of work may get past.</summary>
     internal static bool IsTransient(Exception error) => error is SqlException sql && TransientNumbers.Contains(sql.Number);
 

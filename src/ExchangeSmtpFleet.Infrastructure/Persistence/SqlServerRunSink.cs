@@ -13,7 +13,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// A batch is idempotent, so a transient error (a deadlock, a fail-over) is answered by writing it again on a new
 /// connection, up to three times.
 /// </summary>
-internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadResult inventory) : IResultSink, IAsyncDisposable
+/// <remarks>A batch sink (<paramref name="attach"/>) adds results to a run stored before: it stores no run and does not close it.</remarks>
+internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadResult? inventory, bool attach = false) : IResultSink, IAsyncDisposable
 {
     private const int Attempts = 3;
     private SqlConnection? _connection;
@@ -28,6 +29,11 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
     {
         ArgumentNullException.ThrowIfNull(run);
         _run = run;
+        if (attach || inventory is null)
+        {
+            return;
+        }
+
         await WithRetryAsync(async connection =>
         {
             await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -63,6 +69,11 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
     public Task CloseAsync(AuditRun run, RunSummary summary, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (attach)
+        {
+            return Task.CompletedTask;
+        }
+
         return WithRetryAsync(connection => connection.ExecuteAsync(new CommandDefinition(
             SqlServerStatements.CloseRun, new { status = run.Status.ToString(), finished = run.FinishedAt?.UtcDateTime, run = run.RunId },
             cancellationToken: cancellationToken)), "close the run", cancellationToken);
@@ -155,7 +166,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
     {
         var table = Table(("run_id", typeof(string)), ("host_key", typeof(string)), ("host", typeof(string)), ("port", typeof(int)), ("name", typeof(string)),
             ("site", typeof(string)), ("owner", typeof(string)), ("profile", typeof(string)), ("ignore_verbs", typeof(string)), ("line_number", typeof(int)));
-        foreach (var host in inventory.Hosts)
+        foreach (var host in inventory!.Hosts)
         {
             table.Rows.Add(runId, host.Key, host.Host, host.Port, Value(host.Name), Value(host.Site), Value(host.Owner), host.Profile,
                 StoredText.List(host.IgnoreVerbs), host.LineNumber);
@@ -167,7 +178,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
     private DataTable Problems(string runId)
     {
         var table = Table(("run_id", typeof(string)), ("position", typeof(int)), ("line_number", typeof(int)), ("reason", typeof(string)), ("raw_text", typeof(string)));
-        for (var i = 0; i < inventory.Problems.Length; i++)
+        for (var i = 0; i < inventory!.Problems.Length; i++)
         {
             var problem = inventory.Problems[i];
             table.Rows.Add(runId, i, problem.LineNumber, problem.Reason, Value(problem.RawText));

@@ -171,4 +171,53 @@ internal static class SqlServerStatements
         typeof(SqlServerStatements).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Where(f => f.IsLiteral)
             .Select(f => (f.Name, (string)f.GetRawConstantValue()!));
+
+    // The job pipeline's bookkeeping (IRunLedger). Each runs in a transaction of its own; the locking hints make the
+    // check and the write one step, so two servers cannot both take the lock or both own a step.
+    public const string TakeAuditLock = """
+        UPDATE dbo.audit_lock WITH (UPDLOCK, HOLDLOCK) SET run_id = @runId, taken_at = @now
+        WHERE name = N'audit'
+          AND (run_id = @runId
+               OR EXISTS (SELECT 1 FROM dbo.runs AS r WHERE r.run_id = audit_lock.run_id AND (r.status <> N'Running' OR r.started_at < @staleBefore))
+               OR (NOT EXISTS (SELECT 1 FROM dbo.runs AS r WHERE r.run_id = audit_lock.run_id) AND audit_lock.taken_at < @orphanBefore));
+        SELECT run_id FROM dbo.audit_lock WHERE name = N'audit';
+        """;
+
+    public const string SetBatches = "UPDATE dbo.runs SET batch_count = @batchCount, batch_size = @batchSize WHERE run_id = @runId;";
+
+    public const string PendingHosts = """
+        SELECT h.host_key, h.host, h.port, h.name, h.site, h.owner, h.profile, h.ignore_verbs, h.line_number
+        FROM (SELECT run_id, host_key, host, port, name, site, owner, profile, ignore_verbs, line_number FROM dbo.run_hosts
+              WHERE run_id = @runId ORDER BY line_number OFFSET @first ROWS FETCH NEXT @count ROWS ONLY) AS h
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.results AS r WHERE r.run_id = h.run_id AND r.host_key = h.host_key)
+        ORDER BY h.line_number;
+        """;
+
+    public const string ClaimStep = """
+        INSERT INTO dbo.run_steps (run_id, step, job_id, done_at)
+        SELECT @runId, @step, @jobId, NULL
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.run_steps WITH (UPDLOCK, HOLDLOCK) WHERE run_id = @runId AND step = @step);
+        SELECT job_id, done_at FROM dbo.run_steps WHERE run_id = @runId AND step = @step;
+        """;
+
+    public const string CompleteStep = """
+        UPDATE dbo.run_steps WITH (UPDLOCK, HOLDLOCK) SET done_at = COALESCE(done_at, @at) WHERE run_id = @runId AND step = @step;
+        IF @@ROWCOUNT = 0
+            INSERT INTO dbo.run_steps (run_id, step, job_id, done_at) VALUES (@runId, @step, @jobId, @at);
+        """;
+
+    public const string Steps = "SELECT step, job_id, done_at FROM dbo.run_steps WHERE run_id = @runId ORDER BY step;";
+
+    public const string ReleaseSteps = "DELETE FROM dbo.run_steps WHERE run_id = @runId AND done_at IS NULL;";
+
+    public const string UnfinishedPipelineRuns = """
+        SELECT run_id, started_at, status, host_count, batch_count, batch_size FROM dbo.runs
+        WHERE batch_count IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM dbo.run_steps AS s WHERE s.run_id = runs.run_id AND s.step = N'report' AND s.done_at IS NOT NULL)
+        ORDER BY started_at;
+        """;
+
+    public const string PipelineRun = "SELECT run_id, started_at, status, host_count, batch_count, batch_size FROM dbo.runs WHERE run_id = @runId AND batch_count IS NOT NULL;";
+
+    public const string FinishPipelineRun = "UPDATE dbo.runs SET status = @status, finished_at = @finished WHERE run_id = @runId;";
 }

@@ -126,6 +126,11 @@ public sealed class SqliteAuditStore : AuditStoreBase
     /// <inheritdoc/>
     public override IResultSink CreateSink(InventoryReadResult inventory) => new SqliteRunSink(this, inventory);
 
+    /// <inheritdoc/>
+    public override IResultSink CreateBatchSink(string runId) => new SqliteRunSink(this, null, attach: true);
+
+    private protected override LedgerStatements Ledger => LedgerStatements.Sqlite;
+
     private protected override object ToDatabase(DateTimeOffset value) => StoredText.Timestamp(value);
 
     private protected override StoreException Explain(DbException error, string what)

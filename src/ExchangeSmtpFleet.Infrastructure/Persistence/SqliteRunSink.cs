@@ -11,7 +11,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// (Dapper's one command per element re-prepares each time; measured in BENCHMARKS.md). A host written again replaces
 /// its result, keywords and findings, so a retried batch never duplicates anything.
 /// </summary>
-internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult inventory) : IResultSink, IAsyncDisposable
+/// <remarks>A batch sink (<paramref name="attach"/>) adds results to a run stored before: it stores no run and does not close it.</remarks>
+internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult? inventory, bool attach = false) : IResultSink, IAsyncDisposable
 {
     private SqliteConnection? _connection;
     private string _runId = string.Empty;
@@ -29,6 +30,11 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
         _runId = run.RunId;
         _runStarted = run.StartedAt;
         _connection = (SqliteConnection)await store.OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        if (attach || inventory is null)
+        {
+            return;
+        }
+
         await store.Guard(async () =>
         {
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -102,6 +108,11 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult 
     {
         ArgumentNullException.ThrowIfNull(run);
         var connection = _connection ?? throw new InvalidOperationException("the sink was not opened");
+        if (attach)
+        {
+            return;
+        }
+
         await store.Guard(() => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE runs SET status = @status, finished_at = @finished WHERE run_id = @run",
             new { status = run.Status.ToString(), finished = StoredText.Timestamp(run.FinishedAt), run = run.RunId },

@@ -20,6 +20,7 @@ internal static class EsfleetCli
         root.Subcommands.Add(ScanCommand.CreateAudit(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         foreach (var command in HistoryCommands.Create(context))
         {
             root.Subcommands.Add(command);
@@ -39,7 +40,15 @@ internal static class EsfleetCli
         var parse = root.Parse(args);
 
         // The default handler would exit with 1, which SPEC 9 reserves for findings.
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // A stop request (Ctrl+C, SIGTERM) cancels the command's token; serve then hands its running batches back, which takes
+        // longer than the default grace of 2 s.
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
+        };
         int code;
         try
         {

@@ -38,13 +38,37 @@ internal static class EsfleetHost
     /// <param name="time">The clock every service uses.</param>
     /// <param name="overrides">Settings from the command line (<c>Probe:ReplyTimeoutSeconds</c> = <c>5</c>), applied last.</param>
     /// <param name="settingsFile">The appsettings file; default <c>appsettings.json</c> beside the executable.</param>
-    public static IHost Build(TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile = null)
+    /// <param name="configure">More services (the jobs of <c>serve</c>, a test's), or null.</param>
+    public static IHost Build(TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "esfleet",
         });
+        Configure(builder, time, overrides, settingsFile);
+        configure?.Invoke(builder.Services);
+        var host = builder.Build();
+        try
+        {
+            Validate(host.Services);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Configuration, logging and the services of every command, on any host builder (the web host of <c>serve</c> too).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="time">The clock every service uses.</param>
+    /// <param name="overrides">Settings from the command line, applied last.</param>
+    /// <param name="settingsFile">The appsettings file; default <c>appsettings.json</c> beside the executable.</param>
+    public static void Configure(IHostApplicationBuilder builder, TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         var file = settingsFile ?? Path.Combine(AppContext.BaseDirectory, "appsettings.json");
         try
         {
@@ -90,23 +114,28 @@ internal static class EsfleetHost
             sp.GetRequiredService<Classifier>(),
             time,
             EsfleetCli.Version));
-        var host = builder.Build();
-        try
-        {
-            // Validated at start, whatever the command uses: a bad setting is found the first time, not in the night it matters.
-            _ = host.Services.GetRequiredService<ProbeSettings>();
-            _ = host.Services.GetRequiredService<ScanSettings>();
-            _ = host.Services.GetRequiredService<DatabaseSettings>();
-            _ = host.Services.GetRequiredService<ReportSettings>();
-            _ = host.Services.GetRequiredService<MailSettings>();
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
     }
+
+    /// <summary>
+    /// Validates the settings at start, whatever the command uses: a bad setting is found the first time, not in the night it matters.
+    /// </summary>
+    /// <exception cref="ConfigurationProblemException">The first setting that is wrong.</exception>
+    public static void Validate(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<ProbeSettings>();
+        _ = services.GetRequiredService<ScanSettings>();
+        _ = services.GetRequiredService<DatabaseSettings>();
+        _ = services.GetRequiredService<ReportSettings>();
+        _ = services.GetRequiredService<MailSettings>();
+    }
+
+    /// <summary>Binds and validates the <c>Audit</c> section (the jobs of <c>serve</c> and <c>demo</c>).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file.</param>
+    /// <exception cref="ConfigurationProblemException">The first setting that is wrong.</exception>
+    public static AuditSettings AuditSettings(IServiceProvider services, bool needInventory) =>
+        Settings<AuditSettings>(services, Hosting.AuditSettings.Section, s => s.Problems(
+            needInventory, services.GetRequiredService<ProbeSettings>(), services.GetRequiredService<ScanSettings>().Concurrency));
 
     /// <summary>The store the settings name: SQLite in the data folder, or SQL Server with <c>ConnectionStrings:Fleet</c>.</summary>
     private static IAuditStore Store(DatabaseSettings settings, IConfiguration configuration, TimeProvider time)

@@ -1,4 +1,4 @@
-namespace ExchangeSmtpFleet.Infrastructure.Mail;
+namespace ExchangeSmtpFleet.Core.Auditing;
 
 /// <summary>What became of a request to mail a run's report.</summary>
 /// <param name="Kind">Sent, mailed before, not configured or failed.</param>

@@ -1,0 +1,21 @@
+using ExchangeSmtpFleet.Core.Auditing;
+using Hangfire;
+
+namespace ExchangeSmtpFleet.Jobs;
+
+/// <summary>The pipeline's next jobs, queued in Hangfire (arguments are ids and numbers, never entities).</summary>
+/// <param name="client">The client of the job storage.</param>
+internal sealed class HangfireAuditJobs(IBackgroundJobClient client) : IAuditJobs
+{
+    public void EnqueueBatch(AuditBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        client.Enqueue<AuditJobs>(j => j.BatchAsync(batch.Label, batch.RunId, batch.Number, batch.Of, batch.First, batch.Size, null!, CancellationToken.None));
+    }
+
+    public void EnqueueReport(string runId, string label) =>
+        client.Enqueue<AuditJobs>(j => j.ReportAsync(label, runId, null!, CancellationToken.None));
+
+    public void EnqueueMail(string runId, string label) =>
+        client.Enqueue<AuditJobs>(j => j.MailAsync(label, runId, null!, CancellationToken.None));
+}

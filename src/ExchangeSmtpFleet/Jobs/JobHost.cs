@@ -1,0 +1,117 @@
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Hosting;
+using Hangfire;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ExchangeSmtpFleet.Jobs;
+
+/// <summary>
+/// The web host of <c>serve</c> and <c>demo</c>: Kestrel, a Hangfire server running the audit's jobs and the dashboard at
+/// <c>/hangfire</c> (local requests only), over the composition root of every command.
+/// </summary>
+internal static class JobHost
+{
+    /// <summary>Where <c>serve</c> listens unless <c>--urls</c> says otherwise: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    private static readonly Lock Gate = new();
+    private static bool _configured;
+
+    /// <summary>Builds the host; the settings (Audit:* included) are validated here.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="overrides">Settings from the command line.</param>
+    /// <param name="settingsFile">The appsettings file, or null.</param>
+    /// <param name="urls">Where Kestrel listens.</param>
+    /// <param name="storage">The Hangfire storage for the configuration and the audit settings; tests pass their own.</param>
+    /// <param name="needInventory">Whether Audit:Inventory must name a file.</param>
+    /// <exception cref="ConfigurationProblemException">A setting is wrong; the message names it.</exception>
+    public static WebApplication Build(
+        TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile, string urls,
+        Func<IConfiguration, DatabaseSettings, AuditSettings, JobStorage> storage, bool needInventory)
+    {
+        ConfigureHangfireOnce();
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esfleet" });
+        builder.WebHost.UseKestrelCore().UseUrls(urls);
+        EsfleetHost.Configure(builder, time, overrides, settingsFile);
+
+        // The storage needs the validated Audit and Database settings before the services are built: bind them once here.
+        using (var settings = EsfleetHost.Build(time, overrides, settingsFile))
+        {
+            var audit = EsfleetHost.AuditSettings(settings.Services, needInventory);
+            var jobStorage = storage(settings.Services.GetRequiredService<IConfiguration>(), settings.Services.GetRequiredService<DatabaseSettings>(), audit);
+            JobServices.Add(builder.Services, jobStorage, needInventory);
+
+            // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
+            builder.Services.AddHangfire(_ => { });
+            builder.Services.AddHangfireServer((sp, options) =>
+            {
+                options.WorkerCount = audit.Workers;
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                options.ServerName = $"esfleet:{Environment.MachineName}:{Environment.ProcessId}";
+                options.ShutdownTimeout = TimeSpan.FromSeconds(30);
+            });
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        var app = builder.Build();
+        EsfleetHost.Validate(app.Services);
+        _ = app.Services.GetRequiredService<AuditSettings>();
+
+        AuditDashboard.Register();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "esfleet",
+            AppPath = null,
+        }, app.Services.GetRequiredService<JobStorage>());
+        return app;
+    }
+
+    /// <summary>
+    /// Registers (or updates) the recurring job <c>nightly-audit</c> from Audit:Cron and Audit:TimeZone.
+    /// </summary>
+    /// <exception cref="ConfigurationProblemException">The cron expression is not one.</exception>
+    public static void RegisterNightlyAudit(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<AuditSettings>();
+        var manager = services.GetRequiredService<IRecurringJobManager>();
+        try
+        {
+            manager.AddOrUpdate<AuditJobs>(
+                AuditSettings.RecurringJobId, "default", j => j.StartAsync(null!, CancellationToken.None), settings.Cron,
+                new RecurringJobOptions { TimeZone = settings.FindTimeZone(), MisfireHandling = MisfireHandlingMode.Relaxed });
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationProblemException($"{AuditSettings.Section}:{nameof(AuditSettings.Cron)} '{settings.Cron}' is not a cron expression: {e.Message.Split('\n')[0]}", e);
+        }
+    }
+
+    /// <summary>On the embedded storage (one process): queues again what unfinished runs need, since their jobs died with the last process.</summary>
+    public static async Task<IReadOnlyList<string>> ResumeAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        JobServices.IsEmbedded(services.GetRequiredService<JobStorage>())
+            ? await services.GetRequiredService<AuditPipeline>().ResumeAsync(cancellationToken).ConfigureAwait(false)
+            : [];
+
+    /// <summary>Hangfire's serializer settings are process-wide: set once (Newtonsoft with the 1.8 defaults).</summary>
+    private static void ConfigureHangfireOnce()
+    {
+        lock (Gate)
+        {
+            if (!_configured)
+            {
+                GlobalConfiguration.Configuration
+                    .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                    .UseSimpleAssemblyNameTypeSerializer()
+                    .UseRecommendedSerializerSettings();
+                _configured = true;
+            }
+        }
+    }
+}

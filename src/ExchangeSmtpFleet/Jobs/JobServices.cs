@@ -1,0 +1,87 @@
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Infrastructure.Mail;
+using ExchangeSmtpFleet.Infrastructure.Publishing;
+using Hangfire;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExchangeSmtpFleet.Jobs;
+
+/// <summary>The services of the job pipeline and the choice of Hangfire storage (SPEC 7).</summary>
+internal static class JobServices
+{
+    /// <summary>The embedded job storage's file in the data folder.</summary>
+    public const string EmbeddedStorageFile = "hangfire.db";
+
+    /// <summary>
+    /// Registers the pipeline over <paramref name="storage"/>: the job client, <see cref="AuditPipeline"/>, the report
+    /// publisher, <see cref="AuditSettings"/> (validated when first resolved) and the job class.
+    /// </summary>
+    /// <param name="services">The services of the host.</param>
+    /// <param name="storage">The Hangfire storage the jobs go to.</param>
+    /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file (<c>serve</c>; <c>demo</c> brings its own).</param>
+    public static void Add(IServiceCollection services, JobStorage storage, bool needInventory)
+    {
+        services.AddSingleton(storage);
+        services.AddSingleton<IBackgroundJobClient>(_ => new BackgroundJobClient(storage));
+        services.AddSingleton<IRecurringJobManager>(_ => new RecurringJobManager(storage));
+        services.AddSingleton<IAuditJobs, HangfireAuditJobs>();
+        services.AddSingleton(sp => EsfleetHost.AuditSettings(sp, needInventory));
+        services.AddSingleton(sp => (IRunLedger)sp.GetRequiredService<IAuditStore>());
+        services.AddSingleton(sp => new RunPublisher(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetRequiredService<RunMailer>(),
+            ReportDirectory(sp.GetRequiredService<IConfiguration>()),
+            LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English));
+        services.AddSingleton<IReportPublisher>(sp => sp.GetRequiredService<RunPublisher>());
+        services.AddSingleton<AuditPipeline>();
+        services.AddTransient<AuditJobs>();
+    }
+
+    /// <summary>Where the workbooks go: <c>reports</c> in the data folder.</summary>
+    public static string ReportDirectory(IConfiguration configuration) =>
+        Path.Combine(DatabaseSettings.DataDirectory(configuration[DatabaseSettings.DataDirectoryKey]), "reports");
+
+    /// <summary>
+    /// The Hangfire storage the configuration names: SQL Server's (schema <c>HangFire</c> in the <c>Fleet</c> database)
+    /// when the database is SQL Server, shared by every server; otherwise the embedded SQLite file in the data folder, for
+    /// one process only (<see cref="IsEmbedded"/>).
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="database">The database settings.</param>
+    /// <param name="audit">The audit settings (the embedded storage's job time-out).</param>
+    /// <param name="file">The embedded storage's file name in the data folder.</param>
+    public static JobStorage CreateStorage(IConfiguration configuration, DatabaseSettings database, AuditSettings audit, string file = EmbeddedStorageFile)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(audit);
+        if (string.Equals(database.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new ConfigurationProblemException(
+                    $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is sqlserver but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty");
+            }
+
+            return new SqlServerStorage(connectionString, new SqlServerStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "HangFire" });
+        }
+
+        var directory = DatabaseSettings.DataDirectory(configuration[DatabaseSettings.DataDirectoryKey]);
+        Directory.CreateDirectory(directory);
+        return new SQLiteStorage(Path.Combine(directory, file), new SQLiteStorageOptions
+        {
+            InvisibilityTimeout = TimeSpan.FromMinutes(audit.JobTimeoutMinutes),
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        });
+    }
+
+    /// <summary>Whether a storage is the embedded single-process one (a restart may resume its runs at once).</summary>
+    public static bool IsEmbedded(JobStorage storage) => storage is SQLiteStorage;
+}
