@@ -21,6 +21,7 @@ internal static class EsfleetCli
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
         foreach (var command in HistoryCommands.Create(context))
         {
             root.Subcommands.Add(command);

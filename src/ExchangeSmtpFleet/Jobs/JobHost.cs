@@ -19,9 +19,6 @@ internal static class JobHost
     /// <summary>Where <c>serve</c> listens unless <c>--urls</c> says otherwise: loopback only.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    private static readonly Lock Gate = new();
-    private static bool _configured;
-
     /// <summary>Builds the host; the settings (Audit:* included) are validated here.</summary>
     /// <param name="time">The clock.</param>
     /// <param name="overrides">Settings from the command line.</param>
@@ -34,7 +31,6 @@ internal static class JobHost
         TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile, string urls,
         Func<IConfiguration, DatabaseSettings, AuditSettings, JobStorage> storage, bool needInventory)
     {
-        ConfigureHangfireOnce();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esfleet" });
         builder.WebHost.UseKestrelCore().UseUrls(urls);
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
@@ -98,20 +94,4 @@ internal static class JobHost
         JobServices.IsEmbedded(services.GetRequiredService<JobStorage>())
             ? await services.GetRequiredService<AuditPipeline>().ResumeAsync(cancellationToken).ConfigureAwait(false)
             : [];
-
-    /// <summary>Hangfire's serializer settings are process-wide: set once (Newtonsoft with the 1.8 defaults).</summary>
-    private static void ConfigureHangfireOnce()
-    {
-        lock (Gate)
-        {
-            if (!_configured)
-            {
-                GlobalConfiguration.Configuration
-                    .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                    .UseSimpleAssemblyNameTypeSerializer()
-                    .UseRecommendedSerializerSettings();
-                _configured = true;
-            }
-        }
-    }
 }

@@ -18,6 +18,9 @@ internal static class JobServices
     /// <summary>The embedded job storage's file in the data folder.</summary>
     public const string EmbeddedStorageFile = "hangfire.db";
 
+    private static readonly Lock Gate = new();
+    private static bool _configured;
+
     /// <summary>
     /// Registers the pipeline over <paramref name="storage"/>: the job client, <see cref="AuditPipeline"/>, the report
     /// publisher, <see cref="AuditSettings"/> (validated when first resolved) and the job class.
@@ -27,6 +30,7 @@ internal static class JobServices
     /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file (<c>serve</c>; <c>demo</c> brings its own).</param>
     public static void Add(IServiceCollection services, JobStorage storage, bool needInventory)
     {
+        ConfigureHangfireOnce();
         services.AddSingleton(storage);
         services.AddSingleton<IBackgroundJobClient>(_ => new BackgroundJobClient(storage));
         services.AddSingleton<IRecurringJobManager>(_ => new RecurringJobManager(storage));
@@ -84,4 +88,20 @@ internal static class JobServices
 
     /// <summary>Whether a storage is the embedded single-process one (a restart may resume its runs at once).</summary>
     public static bool IsEmbedded(JobStorage storage) => storage is SQLiteStorage;
+
+    /// <summary>Hangfire's serializer settings are process-wide: set once (Newtonsoft with the 1.8 defaults).</summary>
+    private static void ConfigureHangfireOnce()
+    {
+        lock (Gate)
+        {
+            if (!_configured)
+            {
+                GlobalConfiguration.Configuration
+                    .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                    .UseSimpleAssemblyNameTypeSerializer()
+                    .UseRecommendedSerializerSettings();
+                _configured = true;
+            }
+        }
+    }
 }

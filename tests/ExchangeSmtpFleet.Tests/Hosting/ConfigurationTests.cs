@@ -87,6 +87,11 @@ public sealed class ConfigurationTests
         Assert.Equivalent(
             new MailSettings { Host = string.Empty, User = string.Empty, From = string.Empty, To = string.Empty, Subject = string.Empty, TrustedThumbprint = string.Empty },
             host.Services.GetRequiredService<MailSettings>());
+        AssertKnown(document.RootElement.GetProperty(AuditSettings.Section), typeof(AuditSettings));
+        Assert.Equivalent(new AuditSettings { Inventory = string.Empty }, EsfleetHost.AuditSettings(host.Services, needInventory: false));
+        Assert.Equivalent(
+            typeof(AuditSettings).GetProperties().Select(p => p.Name).Order(),
+            document.RootElement.GetProperty(AuditSettings.Section).EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(DatabaseSettings.DefaultDataDirectory, document.RootElement.GetProperty(DatabaseSettings.DataDirectoryKey).GetString());
         Assert.Equivalent(
             typeof(ProbeSettings).GetProperties().Select(p => p.Name).Order(),
