@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Jobs;
+using ExchangeSmtpFleet.Simulator;
+using ExchangeSmtpFleet.Tests.Cli;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ExchangeSmtpFleet.Tests.Jobs;
+
+/// <summary>A simulated fleet on its own loopback block, its inventory, a data folder, and how to build hosts over them.</summary>
+internal sealed class PipelineFixture : IAsyncDisposable
+{
+    private static int _block;
+
+    private PipelineFixture(int block, SmtpSimulator fleet, string inventory, string data, int hosts)
+    {
+        Block = block;
+        Fleet = fleet;
+        Inventory = inventory;
+        Data = data;
+        Hosts = hosts;
+    }
+
+    public int Block { get; }
+
+    public SmtpSimulator Fleet { get; }
+
+    public string Inventory { get; }
+
+    /// <summary>The data folder: esfleet.db, reports/, the embedded job storage.</summary>
+    public string Data { get; }
+
+    public int Hosts { get; }
+
+    public string Database => Path.Combine(Data, "esfleet.db");
+
+    public string Reports => Path.Combine(Data, "reports");
+
+    /// <summary>A fleet of <paramref name="hosts"/> hosts (healthy and missing sinks alternating) answering after <paramref name="latencyMs"/> per reply.</summary>
+    public static async Task<PipelineFixture> StartAsync(int hosts, int latencyMs)
+    {
+        var block = Interlocked.Increment(ref _block);
+        var healthy = File.ReadAllText(CliRunner.Sample("transcripts", "ex2003-healthy-real.txt"));
+        var broken = File.ReadAllText(CliRunner.Sample("transcripts", "seed-example-2-missing-sinks.txt"));
+        var definitions = Enumerable.Range(1, hosts).Select(i => new SimulatedHostDefinition
+        {
+            Address = Address(block, i),
+            Port = 2525,
+            TranscriptText = i % 2 == 0 ? broken : healthy,
+            LatencyMs = latencyMs,
+        }).ToList();
+        var fleet = await SmtpSimulator.StartAsync(new FleetDefinition { Hosts = definitions }, TimeProvider.System);
+        var inventory = CliRunner.TempFile("Host,Port,Name,Site\n" + string.Concat(Enumerable.Range(1, hosts).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{Address(block, i)},2525,EXCH{i:D3},Berlin\n"))));
+        var data = Path.Combine(CliRunner.DataDirectory, $"pipeline-{block}");
+        Directory.CreateDirectory(data);
+        return new PipelineFixture(block, fleet, inventory, data, hosts);
+    }
+
+    /// <summary>The settings of a host over this fleet (mail through <paramref name="relay"/> when given).</summary>
+    public Dictionary<string, string?> Settings(int batchSize, int concurrency, IPEndPoint? relay = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [DatabaseSettings.DataDirectoryKey] = Data,
+            ["Database:Path"] = Database,
+            ["Probe:StartTls"] = "false",
+            ["Probe:ReplyTimeoutSeconds"] = "5",
+            ["Probe:GreetingTimeoutSeconds"] = "5",
+            ["Audit:Inventory"] = Inventory,
+            ["Audit:BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
+            ["Audit:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
+            ["Audit:Workers"] = "1",
+        };
+        if (relay is not null)
+        {
+            settings["Audit:Email"] = "true";
+            settings["Mail:Host"] = relay.Address.ToString();
+            settings["Mail:Port"] = relay.Port.ToString(CultureInfo.InvariantCulture);
+            settings["Mail:Tls"] = "None";
+            settings["Mail:From"] = "esfleet@audit.example";
+            settings["Mail:To"] = "it-leitung@example.org";
+        }
+
+        return settings;
+    }
+
+    /// <summary>The composition root with the job pipeline on <paramref name="storage"/>; <paramref name="configure"/> may replace services.</summary>
+    public static IHost Build(Dictionary<string, string?> settings, JobStorage storage, Action<IServiceCollection>? configure = null) =>
+        EsfleetHost.Build(TimeProvider.System, settings, settingsFile: "/nonexistent/appsettings.json", configure: services =>
+        {
+            JobServices.Add(services, storage, needInventory: true);
+            configure?.Invoke(services);
+        });
+
+    /// <summary>Polls until <paramref name="done"/> or the time is up (then fails with <paramref name="what"/>).</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> done, TimeSpan limit, string what)
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        while (!await done())
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(start) < limit, $"waited {limit.TotalSeconds:0} s for {what}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The workbooks in the reports folder (not the partial files being written).</summary>
+    public string[] Workbooks() => Directory.Exists(Reports) ? [.. Directory.GetFiles(Reports, "*.xlsx").Where(f => !Path.GetFileName(f).StartsWith('.'))] : [];
+
+    /// <summary>Results stored for a run, straight from the database.</summary>
+    public async Task<int> ResultsAsync(IAuditStore store, string runId) =>
+        (await store.FindRunAsync(runId, TestContext.Current.CancellationToken))?.Results ?? 0;
+
+    public ValueTask DisposeAsync() => Fleet.DisposeAsync();
+
+    private static string Address(int block, int i) => string.Create(CultureInfo.InvariantCulture, $"127.50.{block}.{i}");
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Jobs;
+using ExchangeSmtpFleet.Tests.Cli;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
+using Hangfire.States;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExchangeSmtpFleet.Tests.Jobs;
+
+/// <summary>The audit as jobs (issue 11): fan-out over several servers, retries and duplicates, a second audit.</summary>
+public sealed class PipelineTests
+{
+    private static int _relayBlock;
+
+    [Fact]
+    public async Task TwoServersOnOneStorage_ShareTheBatches_EveryHostOnce_OneReport_OneMail()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 24, latencyMs: 100);
+        var endpoint = new IPEndPoint(IPAddress.Parse($"127.51.{Interlocked.Increment(ref _relayBlock)}.1"), 2587);
+        await using var relay = await TestRelay.StartAsync(endpoint, startTls: false);
+        var storage = new InMemoryStorage();
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 3, concurrency: 3, endpoint), storage);
+        var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
+        BackgroundJobServer Server(string name) => new(new BackgroundJobServerOptions
+        {
+            ServerName = name,
+            WorkerCount = 1,
+            SchedulePollingInterval = TimeSpan.FromMilliseconds(200),
+            Activator = new AspNetCoreJobActivator(scopes),
+        }, storage);
+
+        var store = host.Services.GetRequiredService<IAuditStore>();
+        var ledger = host.Services.GetRequiredService<IRunLedger>();
+        string runId;
+        using (Server("alpha"))
+        using (Server("beta"))
+        {
+            var jobId = host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(j => j.StartAsync(null!, CancellationToken.None));
+            using (var connection = storage.GetConnection())
+            {
+                runId = AuditPipeline.RunIdFor(jobId, new DateTimeOffset(DateTime.SpecifyKind(connection.GetJobData(jobId).CreatedAt, DateTimeKind.Utc)));
+            }
+
+            await PipelineFixture.WaitForAsync(
+                async () => (await ledger.StepsAsync(runId, TestContext.Current.CancellationToken)).Any(s => s.Step == AuditPipeline.MailStep && s.DoneAt is not null),
+                TimeSpan.FromSeconds(90), "the mail step");
+        }
+
+        Assert.Equal(24, await fixture.ResultsAsync(store, runId));
+        Assert.Empty(await store.HostsWithoutResultAsync(runId, TestContext.Current.CancellationToken));
+        Assert.Equal(AuditRunStatus.Completed, (await store.FindRunAsync(runId, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.xlsx")], fixture.Workbooks());
+        Assert.Single(relay.Received);
+
+        var monitoring = storage.GetMonitoringApi();
+        var batches = monitoring.SucceededJobs(0, 100).Where(j => j.Value.Job.Method.Name == nameof(AuditJobs.BatchAsync)).ToList();
+        Assert.Equal(8, batches.Count);
+        var servers = batches
+            .Select(j => monitoring.JobDetails(j.Key).History.First(h => h.StateName == ProcessingState.StateName).Data["ServerId"].Split(':')[0])
+            .Distinct().Order().ToList();
+        Assert.Equal(["alpha", "beta"], servers);
+    }
+
+    [Fact]
+    public async Task BatchStoppedHalfway_AndRunAgain_LeavesOneResultPerHost_AndTheReportIsQueuedOnce()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 6, latencyMs: 150);
+        var jobs = new RecordingJobs();
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 3, concurrency: 1), new InMemoryStorage(), s => s.AddSingleton<IAuditJobs>(jobs));
+        var pipeline = host.Services.GetRequiredService<AuditPipeline>();
+        var store = host.Services.GetRequiredService<IAuditStore>();
+        var plan = new AuditPlan(fixture.Inventory, 3, 1, Email: false, TimeSpan.FromHours(20));
+        var cancel = TestContext.Current.CancellationToken;
+        var created = new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+
+        var started = await pipeline.StartAsync("7", created, plan, cancel);
+        var runId = AuditPipeline.RunIdFor("7", created);
+        Assert.Contains($"run {runId}: 6 hosts in 2 batches", started, StringComparison.Ordinal);
+        Assert.Equal(2, jobs.Batches.Count);
+        Assert.Contains("started before", await pipeline.StartAsync("7", created, plan, cancel), StringComparison.Ordinal);
+        Assert.Equal(2, jobs.Batches.Count);
+
+        // The first attempt stops after some hosts are stored (a shutdown, a crash of the worker).
+        using (var stop = new CancellationTokenSource())
+        {
+            var attempt = pipeline.ProbeBatchAsync(jobs.Batches[0], "b1", 1, stop.Token);
+            await PipelineFixture.WaitForAsync(async () => await fixture.ResultsAsync(store, runId) >= 1, TimeSpan.FromSeconds(30), "a first result");
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => attempt);
+        }
+
+        var before = await fixture.ResultsAsync(store, runId);
+        Assert.InRange(before, 1, 2);
+        var again = await pipeline.ProbeBatchAsync(jobs.Batches[0], "b1", 1, cancel);
+        Assert.Contains($"{3 - before} hosts probed, {before} stored by an earlier attempt; 1 of 2 batches done", again, StringComparison.Ordinal);
+        Assert.Equal(3, await fixture.ResultsAsync(store, runId));
+
+        Assert.EndsWith("report queued", await pipeline.ProbeBatchAsync(jobs.Batches[1], "b2", 1, cancel), StringComparison.Ordinal);
+        Assert.Contains("the report is queued by job b2", await pipeline.ProbeBatchAsync(jobs.Batches[1], "b2-duplicate", 1, cancel), StringComparison.Ordinal);
+        Assert.Equal([runId], jobs.Reports);
+
+        Assert.StartsWith($"report of {runId}: ", await pipeline.ReportAsync(runId, "label", "r1", email: false, cancel), StringComparison.Ordinal);
+        Assert.Contains("written before", await pipeline.ReportAsync(runId, "label", "r2", email: false, cancel), StringComparison.Ordinal);
+        Assert.Contains("is Completed: batch 1 has nothing to do", await pipeline.ProbeBatchAsync(jobs.Batches[0], "late", 1, cancel), StringComparison.Ordinal);
+        Assert.Equal(6, await fixture.ResultsAsync(store, runId));
+        Assert.Single(fixture.Workbooks());
+        Assert.Empty(jobs.Mails);
+    }
+
+    [Fact]
+    public async Task SecondAudit_WhileOneRuns_IsSkipped_AndTheNextOneAfterItStarts()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
+        var jobs = new RecordingJobs();
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 5, concurrency: 2), new InMemoryStorage(), s => s.AddSingleton<IAuditJobs>(jobs));
+        var pipeline = host.Services.GetRequiredService<AuditPipeline>();
+        var plan = new AuditPlan(fixture.Inventory, 5, 2, Email: false, TimeSpan.FromHours(20));
+        var cancel = TestContext.Current.CancellationToken;
+        var first = AuditPipeline.RunIdFor("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+
+        await pipeline.StartAsync("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero), plan, cancel);
+        var skipped = await pipeline.StartAsync("2", new DateTimeOffset(2026, 11, 30, 2, 5, 0, TimeSpan.Zero), plan, cancel);
+
+        Assert.StartsWith($"skipped: audit {first} is still running (0 of 1 batches done", skipped, StringComparison.Ordinal);
+        Assert.Single(jobs.Batches);
+
+        await pipeline.ProbeBatchAsync(jobs.Batches[0], "b", 2, cancel);
+        await pipeline.ReportAsync(first, "label", "r", email: false, cancel);
+        var next = await pipeline.StartAsync("3", new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero), plan, cancel);
+        Assert.StartsWith("run audit-20261201T020000Z-j3: 2 hosts in 1 batches", next, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithAnUnusableInventory_FailsTheJob_NamingTheFile()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 5, concurrency: 2), new InMemoryStorage(), s => s.AddSingleton<IAuditJobs>(new RecordingJobs()));
+        var pipeline = host.Services.GetRequiredService<AuditPipeline>();
+        var missing = Path.Combine(fixture.Data, "gone.csv");
+
+        var error = await Assert.ThrowsAsync<AuditPipelineException>(() => pipeline.StartAsync(
+            "1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero), new AuditPlan(missing, 5, 2, false, TimeSpan.FromHours(20)), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"{missing}: unusable inventory: ", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Keeps what the pipeline queues instead of queuing it.</summary>
+    private sealed class RecordingJobs : IAuditJobs
+    {
+        public List<AuditBatch> Batches { get; } = [];
+
+        public List<string> Reports { get; } = [];
+
+        public List<string> Mails { get; } = [];
+
+        public void EnqueueBatch(AuditBatch batch) => Batches.Add(batch);
+
+        public void EnqueueReport(string runId, string label) => Reports.Add(runId);
+
+        public void EnqueueMail(string runId, string label) => Mails.Add(runId);
+    }
+}
