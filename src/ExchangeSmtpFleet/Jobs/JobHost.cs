@@ -43,7 +43,7 @@ internal static class JobHost
             JobServices.Add(builder.Services, jobStorage, needInventory);
 
             // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
-            builder.Services.AddHangfire(_ => { });
+            builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
             builder.Services.AddHangfireServer((sp, options) =>
             {
                 options.WorkerCount = audit.Workers;

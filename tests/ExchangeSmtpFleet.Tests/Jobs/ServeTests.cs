@@ -1,0 +1,68 @@
+using System.Text.Json;
+using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Jobs;
+using ExchangeSmtpFleet.Tests.Cli;
+using Hangfire.InMemory;
+
+namespace ExchangeSmtpFleet.Tests.Jobs;
+
+/// <summary><c>esfleet serve</c>: the dashboard lists nightly-audit as configured; bad Audit settings stop it at start.</summary>
+public sealed class ServeTests
+{
+    [Fact]
+    public async Task Serve_AnswersTheDashboard_ListsNightlyAudit_WithItsCronAndTimeZone_AndShowsTheAuditPage()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
+        var settings = fixture.Settings(batchSize: 5, concurrency: 2);
+        settings["Audit:Cron"] = "30 2 * * 1-5";
+        settings["Audit:TimeZone"] = "Europe/Berlin";
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        await using (app)
+        {
+            JobHost.RegisterNightlyAudit(app.Services);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+            var home = await http.GetAsync(new Uri("/hangfire", UriKind.Relative), TestContext.Current.CancellationToken);
+            var recurring = await http.GetStringAsync(new Uri("/hangfire/recurring", UriKind.Relative), TestContext.Current.CancellationToken);
+            var audit = await http.GetStringAsync(new Uri("/hangfire/audit", UriKind.Relative), TestContext.Current.CancellationToken);
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, home.StatusCode);
+            Assert.Contains("nightly-audit", recurring, StringComparison.Ordinal);
+            Assert.Contains("30 2 * * 1-5", recurring, StringComparison.Ordinal);
+            Assert.Contains("Europe/Berlin", recurring, StringComparison.Ordinal);
+            Assert.Contains("No run is stored yet.", audit, StringComparison.Ordinal);
+            Assert.Contains("time zone <code>Europe/Berlin</code>", audit, StringComparison.Ordinal);
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Theory]
+    [InlineData("TimeZone", "Mars/Olympus_Mons", "Audit:TimeZone 'Mars/Olympus_Mons' is not a time zone of this machine")]
+    [InlineData("Cron", "every night", "Audit:Cron 'every night' is not a cron expression")]
+    [InlineData("Inventory", "/nonexistent/inventory.csv", "Audit:Inventory: /nonexistent/inventory.csv: file not found")]
+    [InlineData("BatchSize", "0", "Audit:BatchSize must be 1-100000, not 0")]
+    [InlineData("JobTimeoutMinutes", "1", "Audit:JobTimeoutMinutes (1) must exceed a batch's worst case")]
+    public async Task Serve_WithABadAuditSetting_StopsAtStart_WithOneLine(string name, string value, string expected)
+    {
+        var audit = new Dictionary<string, object> { ["Inventory"] = CliRunner.Sample("inventory-lab.csv"), [name] = value };
+        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Audit"] = audit }), ".json");
+
+        var run = await CliRunner.RunWithSettingsAsync(settings, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.True(run.Error.StartsWith($"esfleet: configuration: {expected}", StringComparison.Ordinal), run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Serve_WithoutAnInventory_SaysWhichSettingToSet()
+    {
+        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory }), ".json");
+
+        var run = await CliRunner.RunWithSettingsAsync(settings, "serve");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{AuditSettings.Section}:Inventory is not set", run.Error, StringComparison.Ordinal);
+    }
+}
