@@ -179,29 +179,25 @@ public sealed class SqliteAuditStore : AuditStoreBase
 
     private protected override Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(async () =>
     {
+        // One write transaction (BEGIN IMMEDIATE) around reading the journal and applying what it lacks: two processes that
+        // open a new database at the same moment (serve and a history command) apply each script once, one after the other.
         var scripts = SchemaScripts.For(SchemaScripts.Sqlite);
-        var journal = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{JournalTable}'", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (journal == 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)", cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
-        }
-
-        var applied = (await connection.QueryAsync<string>(new CommandDefinition($"SELECT script FROM {JournalTable}", cancellationToken: cancellationToken))
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)", transaction: transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        var applied = (await connection.QueryAsync<string>(new CommandDefinition($"SELECT script FROM {JournalTable}", transaction: transaction, cancellationToken: cancellationToken))
             .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         RefuseNewerSchema(applied, scripts);
         foreach (var (name, text) in scripts.Where(s => !applied.Contains(s.Name)))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(text, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 $"INSERT INTO {JournalTable} (script, applied_at) VALUES (@name, @at)",
                 new { name, at = StoredText.Timestamp(_time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }, "apply the schema");
 }
