@@ -87,7 +87,7 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
         await store.MigrateAsync(TestContext.Current.CancellationToken);
         await using var other = new SqliteConnection($"Data Source={path};Pooling=False");
         await other.OpenAsync(TestContext.Current.CancellationToken);
-        await Execute(other, "BEGIN IMMEDIATE; INSERT INTO runs VALUES ('scan-other', 'scan', 'x', NULL, 'Running', 'i', NULL, 0, 0, 0, 1, '{}', 't');");
+        await Execute(other, "BEGIN IMMEDIATE; INSERT INTO runs (run_id, kind, started_at, finished_at, status, inventory_path, inventory_hash, host_count, problem_count, disabled_count, concurrency, probe_options, tool_version) VALUES ('scan-other', 'scan', 'x', NULL, 'Running', 'i', NULL, 0, 0, 0, 1, '{}', 't');");
 
         var error = await Assert.ThrowsAsync<StoreException>(() => StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy]));
 
