@@ -65,7 +65,6 @@ internal static class DemoCommand
             overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Inventory)}"] = inventoryFile;
             overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.BatchSize)}"] = (parse.GetValue(batchSize) ?? 8).ToString(CultureInfo.InvariantCulture);
             overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Email)}"] = parse.GetValue(email) ? "true" : "false";
-            overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Workers)}"] = "4";
             if (parse.GetValue(concurrency) is { } given)
             {
                 overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Concurrency)}"] = given.ToString(CultureInfo.InvariantCulture);
@@ -87,7 +86,7 @@ internal static class DemoCommand
                 var keepOpen = parse.GetValue(serve);
                 var app = JobHost.Build(
                     context.Time, overrides, context.SettingsFile, keepOpen ? parse.GetValue(urls) ?? JobHost.DefaultUrls : "http://127.0.0.1:0",
-                    (c, d, a) => JobServices.CreateStorage(c, d, a, StorageFile), needInventory: true);
+                    (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile), needInventory: true);
                 await using (app.ConfigureAwait(false))
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);

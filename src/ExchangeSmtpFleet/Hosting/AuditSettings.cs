@@ -30,25 +30,37 @@ internal sealed class AuditSettings
     /// <summary>Most hosts one batch probes at the same time; default Scan:Concurrency.</summary>
     public int? Concurrency { get; set; }
 
-    /// <summary>Batch jobs one process runs at the same time (Hangfire workers).</summary>
-    public int Workers { get; set; } = 2;
+    /// <summary>
+    /// Batch jobs one process runs at the same time (Hangfire workers). They share <see cref="Concurrency"/>: a batch
+    /// waiting for its silent hosts' time-outs holds only their sockets while the other batches go on.
+    /// </summary>
+    public int Workers { get; set; } = 20;
 
     /// <summary>
     /// How long the embedded job storage (SQLite, single process) considers a job that a worker took as still being worked
-    /// on; after a crash a job comes back after this (a restarted <c>serve</c> queues the unfinished batches at once).
-    /// Must exceed a batch's worst case.
+    /// on; a job of a process that died comes back after this (a restarted <c>serve</c> queues the unfinished batches at
+    /// once, without waiting). Must exceed a batch's worst case; default: that worst case plus ten minutes.
     /// </summary>
-    public int JobTimeoutMinutes { get; set; } = 60;
+    public int? JobTimeoutMinutes { get; set; }
 
     /// <summary>An audit still marked running after this many hours no longer stops the next one.</summary>
     public int StaleAfterHours { get; set; } = 20;
 
+    /// <summary>The job time-out of the embedded storage: <see cref="JobTimeoutMinutes"/>, else a batch's worst case plus ten minutes.</summary>
+    /// <param name="probe">The probe settings.</param>
+    /// <param name="scanConcurrency">Scan:Concurrency, the default of <see cref="Concurrency"/>.</param>
+    public TimeSpan JobTimeout(ProbeSettings probe, int scanConcurrency) =>
+        JobTimeoutMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : WorstBatch(probe, ConcurrencyOr(scanConcurrency)) + TimeSpan.FromMinutes(10);
+
     /// <summary>The time zone, found (validated by <see cref="Problems"/>).</summary>
     public TimeZoneInfo FindTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
-    /// <summary>The worst case of one batch: every host at its deadline, batch size / concurrency rounds.</summary>
+    /// <summary>
+    /// The worst case of one batch: every host of every batch running side by side at its deadline, sharing the
+    /// process's concurrency: batch size x workers / concurrency rounds of the deadline.
+    /// </summary>
     public TimeSpan WorstBatch(ProbeSettings probe, int concurrency) =>
-        TimeSpan.FromSeconds(Math.Ceiling(BatchSize / (double)Math.Max(1, concurrency)) * probe.HostDeadlineSeconds);
+        TimeSpan.FromSeconds(Math.Ceiling(BatchSize * (double)Workers / Math.Max(1, concurrency)) * probe.HostDeadlineSeconds);
 
     /// <summary>What is wrong with the values, one line each, naming the setting.</summary>
     /// <param name="needInventory">Whether the inventory must be given and exist (<c>serve</c>).</param>
@@ -94,9 +106,9 @@ internal sealed class AuditSettings
         {
             yield return $"{Section}:{nameof(JobTimeoutMinutes)} must be 1-1440, not {JobTimeoutMinutes}";
         }
-        else if (BatchSize >= 1 && WorstBatch(probe, Concurrency ?? scanConcurrency) is var worst && worst >= TimeSpan.FromMinutes(JobTimeoutMinutes))
+        else if (JobTimeoutMinutes is { } minutes && BatchSize >= 1 && WorstBatch(probe, Concurrency ?? scanConcurrency) is var worst && worst >= TimeSpan.FromMinutes(minutes))
         {
-            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} / concurrency {Concurrency ?? scanConcurrency} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
+            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {Concurrency ?? scanConcurrency} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
         }
     }
 

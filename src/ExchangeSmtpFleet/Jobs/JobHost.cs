@@ -24,13 +24,15 @@ internal static class JobHost
     /// <param name="overrides">Settings from the command line.</param>
     /// <param name="settingsFile">The appsettings file, or null.</param>
     /// <param name="urls">Where Kestrel listens.</param>
-    /// <param name="storage">The Hangfire storage for the configuration and the audit settings; tests pass their own.</param>
+    /// <param name="storage">The Hangfire storage for the configuration, the database settings and the job time-out; tests pass their own.</param>
     /// <param name="needInventory">Whether Audit:Inventory must name a file.</param>
     /// <exception cref="ConfigurationProblemException">A setting is wrong; the message names it.</exception>
     public static WebApplication Build(
         TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile, string urls,
-        Func<IConfiguration, DatabaseSettings, AuditSettings, JobStorage> storage, bool needInventory)
+        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, bool needInventory)
     {
+        // The batches probe many hosts at once: the descriptor limit as high as this process may set it (as for scan).
+        _ = FileDescriptors.RaiseSoftLimit();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esfleet" });
         builder.WebHost.UseKestrelCore().UseUrls(urls);
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
@@ -39,7 +41,8 @@ internal static class JobHost
         using (var settings = EsfleetHost.Build(time, overrides, settingsFile))
         {
             var audit = EsfleetHost.AuditSettings(settings.Services, needInventory);
-            var jobStorage = storage(settings.Services.GetRequiredService<IConfiguration>(), settings.Services.GetRequiredService<DatabaseSettings>(), audit);
+            var jobTimeout = audit.JobTimeout(settings.Services.GetRequiredService<ProbeSettings>(), settings.Services.GetRequiredService<ScanSettings>().Concurrency);
+            var jobStorage = storage(settings.Services.GetRequiredService<IConfiguration>(), settings.Services.GetRequiredService<DatabaseSettings>(), jobTimeout);
             JobServices.Add(builder.Services, jobStorage, needInventory);
 
             // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).

@@ -1,9 +1,11 @@
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Infrastructure.Mail;
 using ExchangeSmtpFleet.Infrastructure.Publishing;
+using ExchangeSmtpFleet.Smtp.Probing;
 using Hangfire;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
@@ -43,6 +45,10 @@ internal static class JobServices
             ReportDirectory(sp.GetRequiredService<IConfiguration>()),
             LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English));
         services.AddSingleton<IReportPublisher>(sp => sp.GetRequiredService<RunPublisher>());
+        // One probe limit for the process: batches running side by side share Audit:Concurrency sockets.
+        services.AddSingleton<IHostProber>(sp => new SharedProbeLimit(
+            new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<AuditSettings>().ConcurrencyOr(sp.GetRequiredService<ScanSettings>().Concurrency)));
         services.AddSingleton<AuditPipeline>();
         services.AddTransient<AuditJobs>();
     }
@@ -58,13 +64,12 @@ internal static class JobServices
     /// </summary>
     /// <param name="configuration">The configuration.</param>
     /// <param name="database">The database settings.</param>
-    /// <param name="audit">The audit settings (the embedded storage's job time-out).</param>
+    /// <param name="jobTimeout">The embedded storage's job time-out (<see cref="AuditSettings.JobTimeout"/>).</param>
     /// <param name="file">The embedded storage's file name in the data folder.</param>
-    public static JobStorage CreateStorage(IConfiguration configuration, DatabaseSettings database, AuditSettings audit, string file = EmbeddedStorageFile)
+    public static JobStorage CreateStorage(IConfiguration configuration, DatabaseSettings database, TimeSpan jobTimeout, string file = EmbeddedStorageFile)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(audit);
         if (string.Equals(database.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
@@ -74,14 +79,22 @@ internal static class JobServices
                     $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is sqlserver but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty");
             }
 
-            return new SqlServerStorage(connectionString, new SqlServerStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "HangFire" });
+            try
+            {
+                return new SqlServerStorage(connectionString, new SqlServerStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "HangFire" });
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // The message of SqlClient names the server, never the password.
+                throw new StoreException($"the Hangfire job storage on SQL Server (schema HangFire of ConnectionStrings:{DatabaseSettings.ConnectionStringName}) cannot be prepared: {e.Message}", e);
+            }
         }
 
         var directory = DatabaseSettings.DataDirectory(configuration[DatabaseSettings.DataDirectoryKey]);
         Directory.CreateDirectory(directory);
         return new SQLiteStorage(Path.Combine(directory, file), new SQLiteStorageOptions
         {
-            InvisibilityTimeout = TimeSpan.FromMinutes(audit.JobTimeoutMinutes),
+            InvisibilityTimeout = jobTimeout,
             QueuePollInterval = TimeSpan.FromSeconds(1),
         });
     }
