@@ -28,7 +28,7 @@ internal static class ServeCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var listen = parse.GetValue(urls) ?? JobHost.DefaultUrls;
-            var app = JobHost.Build(context.Time, db.Overrides(parse), context.SettingsFile, listen, (c, d, t) => JobServices.CreateStorage(c, d, t), needInventory: true);
+            var app = JobHost.Build(context.Time, db.Overrides(parse), context.SettingsFile, listen, (c, d, t) => JobServices.CreateStorage(c, d, t), needInventory: true, logJobs: true);
             await using (app.ConfigureAwait(false))
             {
                 JobHost.RegisterNightlyAudit(app.Services);

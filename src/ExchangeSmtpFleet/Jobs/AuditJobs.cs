@@ -70,11 +70,13 @@ internal sealed class AuditJobs
         return Log(await _pipeline.MailAsync(runId, context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Logs the job's line (a skipped audit as a warning: the night's audit did not run) and returns it for the dashboard.</summary>
     private string Log(string line)
     {
-        if (_log.IsEnabled(LogLevel.Information))
+        var level = line.StartsWith("skipped", StringComparison.Ordinal) ? LogLevel.Warning : LogLevel.Information;
+        if (_log.IsEnabled(level))
         {
-            _log.LogInformation("{Line}", line);
+            _log.Log(level, "{Line}", line);
         }
 
         return line;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ExchangeSmtpFleet.Jobs;
 
@@ -26,10 +27,11 @@ internal static class JobHost
     /// <param name="urls">Where Kestrel listens.</param>
     /// <param name="storage">The Hangfire storage for the configuration, the database settings and the job time-out; tests pass their own.</param>
     /// <param name="needInventory">Whether Audit:Inventory must name a file.</param>
+    /// <param name="logJobs">Whether each job's line is logged (serve) unless Logging:LogLevel:ExchangeSmtpFleet says otherwise.</param>
     /// <exception cref="ConfigurationProblemException">A setting is wrong; the message names it.</exception>
     public static WebApplication Build(
         TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile, string urls,
-        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, bool needInventory)
+        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, bool needInventory, bool logJobs = false)
     {
         // The batches probe many hosts at once: the descriptor limit as high as this process may set it (as for scan).
         _ = FileDescriptors.RaiseSoftLimit();
@@ -40,13 +42,19 @@ internal static class JobHost
         // The storage needs the validated Audit and Database settings before the services are built: bind them once here.
         using (var settings = EsfleetHost.Build(time, overrides, settingsFile))
         {
+            // A server's log says what each job did (one line per job) unless the configuration sets esfleet's level itself.
+            if (logJobs && settings.Services.GetRequiredService<IConfiguration>()["Logging:LogLevel:ExchangeSmtpFleet"] is null)
+            {
+                builder.Logging.AddFilter("ExchangeSmtpFleet", LogLevel.Information);
+            }
+
             var audit = EsfleetHost.AuditSettings(settings.Services, needInventory);
             var jobTimeout = audit.JobTimeout(settings.Services.GetRequiredService<ProbeSettings>(), settings.Services.GetRequiredService<ScanSettings>().Concurrency);
             var jobStorage = storage(settings.Services.GetRequiredService<IConfiguration>(), settings.Services.GetRequiredService<DatabaseSettings>(), jobTimeout);
             JobServices.Add(builder.Services, jobStorage, needInventory);
 
             // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
-            builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
+            builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
             builder.Services.AddHangfireServer((sp, options) =>
             {
                 options.WorkerCount = audit.Workers;
