@@ -121,7 +121,7 @@ internal static class DemoCommand
         var time = services.GetRequiredService<TimeProvider>();
         var started = time.GetTimestamp();
         var failedBefore = storage.GetMonitoringApi().FailedCount();
-        var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(j => j.StartAsync(null!, CancellationToken.None));
+        var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
         string? runId = null;
         var lastLine = string.Empty;
         while (true)

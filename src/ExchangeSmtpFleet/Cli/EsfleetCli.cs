@@ -22,6 +22,7 @@ internal static class EsfleetCli
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(DashboardCommand.Create(context));
         foreach (var command in HistoryCommands.Create(context))
         {
             root.Subcommands.Add(command);

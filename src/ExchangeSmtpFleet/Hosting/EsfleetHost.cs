@@ -100,6 +100,7 @@ internal static class EsfleetHost
         services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<ReportSettings>(sp, ReportSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => Settings<MailSettings>(sp, MailSettings.Section, s => s.Problems()));
+        services.AddSingleton(sp => Settings<DashboardSettings>(sp, DashboardSettings.Section, s => s.Problems()));
         services.AddSingleton(sp => new RunMailer(
             sp.GetRequiredService<IAuditStore>(),
             sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions() : null,
@@ -127,6 +128,7 @@ internal static class EsfleetHost
         _ = services.GetRequiredService<DatabaseSettings>();
         _ = services.GetRequiredService<ReportSettings>();
         _ = services.GetRequiredService<MailSettings>();
+        _ = services.GetRequiredService<DashboardSettings>();
     }
 
     /// <summary>Binds and validates the <c>Audit</c> section (the jobs of <c>serve</c> and <c>demo</c>).</summary>

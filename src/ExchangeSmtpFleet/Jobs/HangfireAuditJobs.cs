@@ -10,12 +10,12 @@ internal sealed class HangfireAuditJobs(IBackgroundJobClient client) : IAuditJob
     public void EnqueueBatch(AuditBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        client.Enqueue<AuditJobs>(j => j.BatchAsync(batch.Label, batch.RunId, batch.Number, batch.Of, batch.First, batch.Size, null!, CancellationToken.None));
+        client.Enqueue<AuditJobs>(AuditQueues.Batches, j => j.BatchAsync(batch.Label, batch.RunId, batch.Number, batch.Of, batch.First, batch.Size, null!, CancellationToken.None));
     }
 
     public void EnqueueReport(string runId, string label) =>
-        client.Enqueue<AuditJobs>(j => j.ReportAsync(label, runId, null!, CancellationToken.None));
+        client.Enqueue<AuditJobs>(AuditQueues.Control, j => j.ReportAsync(label, runId, null!, CancellationToken.None));
 
     public void EnqueueMail(string runId, string label) =>
-        client.Enqueue<AuditJobs>(j => j.MailAsync(label, runId, null!, CancellationToken.None));
+        client.Enqueue<AuditJobs>(AuditQueues.Control, j => j.MailAsync(label, runId, null!, CancellationToken.None));
 }

@@ -1,7 +1,6 @@
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Hosting;
 using Hangfire;
-using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -27,16 +26,19 @@ internal static class JobHost
     /// <param name="urls">Where Kestrel listens.</param>
     /// <param name="storage">The Hangfire storage for the configuration, the database settings and the job time-out; tests pass their own.</param>
     /// <param name="needInventory">Whether Audit:Inventory must name a file.</param>
+    /// <param name="dashboard">Whether the dashboard is served (not by <c>serve --worker</c>).</param>
     /// <param name="logJobs">Whether each job's line is logged (serve) unless Logging:LogLevel:ExchangeSmtpFleet says otherwise.</param>
     /// <exception cref="ConfigurationProblemException">A setting is wrong; the message names it.</exception>
     public static WebApplication Build(
         TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile, string urls,
-        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, bool needInventory, bool logJobs = false)
+        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, bool needInventory, bool logJobs = false, bool dashboard = true)
     {
         // The batches probe many hosts at once: the descriptor limit as high as this process may set it (as for scan).
         _ = FileDescriptors.RaiseSoftLimit();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esfleet" });
-        builder.WebHost.UseKestrelCore().UseUrls(urls);
+        builder.WebHost.UseKestrelCore().UseUrls(urls)
+            .ConfigureKestrel((context, kestrel) => kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false));
+        builder.Services.AddAntiforgery();
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
 
         // The storage needs the validated Audit and Database settings before the services are built: bind them once here.
@@ -58,8 +60,12 @@ internal static class JobHost
             builder.Services.AddHangfireServer((sp, options) =>
             {
                 options.WorkerCount = audit.Workers;
+
+                // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
+                // and the relay, which the main server has.
+                options.Queues = dashboard ? [AuditQueues.Control, AuditQueues.Batches] : [AuditQueues.Batches];
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                options.ServerName = $"esfleet:{Environment.MachineName}:{Environment.ProcessId}";
+                options.ServerName = $"esfleet{(dashboard ? string.Empty : "-worker")}:{Environment.MachineName}:{Environment.ProcessId}";
                 options.ShutdownTimeout = TimeSpan.FromSeconds(30);
             });
         }
@@ -69,14 +75,22 @@ internal static class JobHost
         EsfleetHost.Validate(app.Services);
         _ = app.Services.GetRequiredService<AuditSettings>();
 
-        AuditDashboard.Register();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        if (dashboard)
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
-            DisplayStorageConnectionString = false,
-            DashboardTitle = "esfleet",
-            AppPath = null,
-        }, app.Services.GetRequiredService<JobStorage>());
+            var access = new DashboardAccess(app.Services.GetRequiredService<DashboardSettings>(), time);
+            AuditDashboard.Register();
+            app.UseHangfireDashboard("/hangfire", new DashboardOptions
+            {
+                Authorization = [],
+                AsyncAuthorization = [access],
+                IsReadOnlyFunc = DashboardAccess.IsReadOnly,
+                DisplayStorageConnectionString = false,
+                DashboardTitle = $"esfleet {Cli.EsfleetCli.Version.Split('+')[0]}",
+                AppPath = null,
+            }, app.Services.GetRequiredService<JobStorage>());
+        }
+
+        Health.Map(app);
         return app;
     }
 
@@ -91,7 +105,7 @@ internal static class JobHost
         try
         {
             manager.AddOrUpdate<AuditJobs>(
-                AuditSettings.RecurringJobId, "default", j => j.StartAsync(null!, CancellationToken.None), settings.Cron,
+                AuditSettings.RecurringJobId, AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None), settings.Cron,
                 new RecurringJobOptions { TimeZone = settings.FindTimeZone(), MisfireHandling = MisfireHandlingMode.Relaxed });
         }
         catch (ArgumentException e)

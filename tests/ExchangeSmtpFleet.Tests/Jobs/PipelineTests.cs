@@ -25,9 +25,10 @@ public sealed class PipelineTests
         var storage = new InMemoryStorage();
         using var host = PipelineFixture.Build(fixture.Settings(batchSize: 3, concurrency: 3, endpoint), storage);
         var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
-        BackgroundJobServer Server(string name) => new(new BackgroundJobServerOptions
+        BackgroundJobServer Server(string name, params string[] queues) => new(new BackgroundJobServerOptions
         {
             ServerName = name,
+            Queues = queues,
             WorkerCount = 1,
             SchedulePollingInterval = TimeSpan.FromMilliseconds(200),
             Activator = new AspNetCoreJobActivator(scopes),
@@ -36,10 +37,11 @@ public sealed class PipelineTests
         var store = host.Services.GetRequiredService<IAuditStore>();
         var ledger = host.Services.GetRequiredService<IRunLedger>();
         string runId;
-        using (Server("alpha"))
-        using (Server("beta"))
+        // alpha is a serve, beta a serve --worker: it takes batches only.
+        using (Server("alpha", AuditQueues.Control, AuditQueues.Batches))
+        using (Server("beta", AuditQueues.Batches))
         {
-            var jobId = host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(j => j.StartAsync(null!, CancellationToken.None));
+            var jobId = host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
             using (var connection = storage.GetConnection())
             {
                 runId = AuditPipeline.RunIdFor(jobId, new DateTimeOffset(DateTime.SpecifyKind(connection.GetJobData(jobId).CreatedAt, DateTimeKind.Utc)));
