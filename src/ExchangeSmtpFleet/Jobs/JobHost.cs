@@ -39,6 +39,11 @@ internal static class JobHost
         builder.WebHost.UseKestrelCore().UseUrls(urls)
             .ConfigureKestrel((context, kestrel) => kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false));
         builder.Services.AddAntiforgery();
+
+        // Under systemd (Type=notify) or the Windows service manager: ready and stopping are told to them, a stop request
+        // stops the host as Ctrl+C does. Elsewhere both do nothing.
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService();
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
 
         // The storage needs the validated Audit and Database settings before the services are built: bind them once here.

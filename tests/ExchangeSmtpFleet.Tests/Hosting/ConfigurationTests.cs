@@ -99,6 +99,28 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void ServeSample_IsValid_WithTwoUsers_AndNoSecretInIt()
+    {
+        var sample = CliRunner.Sample("serve", "appsettings.json");
+        using var host = EsfleetHost.Build(TimeProvider.System, new Dictionary<string, string?>(), sample);
+
+        var users = host.Services.GetRequiredService<DashboardSettings>().Users;
+        var audit = EsfleetHost.AuditSettings(host.Services, needInventory: false);
+
+        Assert.Equal([DashboardSettings.Admin, DashboardSettings.Viewer], users.Select(u => u.Role));
+        Assert.Equal("Europe/Berlin", audit.TimeZone);
+        using var document = JsonDocument.Parse(File.ReadAllText(sample));
+        Assert.DoesNotContain(Names(document.RootElement), n => n is "Password" or "ConnectionStrings" or "User");
+
+        static IEnumerable<string> Names(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Names(p.Value).Prepend(p.Name)),
+            JsonValueKind.Array => element.EnumerateArray().SelectMany(Names),
+            _ => [],
+        };
+    }
+
+    [Fact]
     public void ProbeSettings_BuildProbeOptions_WithoutLookingUpTheMachineName()
     {
         var options = new ProbeSettings { ReplyTimeoutSeconds = 2 }.ToProbeOptions();

@@ -37,6 +37,45 @@ public sealed class ServeTests
         }
     }
 
+    [Fact]
+    public async Task Health_SaysDatabaseAndStorageAreReachable_TheLastCompletedRun_AndTheBuild()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
+        var app = JobHost.Build(TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        await using (app)
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+            var empty = await http.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
+            using var before = JsonDocument.Parse(await empty.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            await CliRunner.RunWithSettingsAsync(
+                CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, string> { ["DATA_DIR"] = fixture.Data }), ".json"),
+                "audit", "--inventory", fixture.Inventory, "--db", fixture.Database, "--no-tls");
+            using var after = JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken));
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, empty.StatusCode);
+            Assert.Equal("healthy", before.RootElement.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, before.RootElement.GetProperty("lastCompletedRun").ValueKind);
+            Assert.True(after.RootElement.GetProperty("database").GetProperty("ok").GetBoolean());
+            Assert.StartsWith("audit-", after.RootElement.GetProperty("lastCompletedRun").GetProperty("runId").GetString(), StringComparison.Ordinal);
+            Assert.InRange(after.RootElement.GetProperty("lastCompletedRun").GetProperty("ageHours").GetDouble(), 0, 0.1);
+            Assert.Equal(ExchangeSmtpFleet.Cli.EsfleetCli.Version, after.RootElement.GetProperty("version").GetString());
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Worker_OnTheEmbeddedStorage_IsRefused_WithTheReason()
+    {
+        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, "worker") }), ".json");
+
+        var run = await CliRunner.RunWithSettingsAsync(settings, "serve", "--worker", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the embedded job storage is for one process only", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("TimeZone", "Mars/Olympus_Mons", "Audit:TimeZone 'Mars/Olympus_Mons' is not a time zone of this machine")]
     [InlineData("Cron", "every night", "Audit:Cron 'every night' is not a cron expression")]
