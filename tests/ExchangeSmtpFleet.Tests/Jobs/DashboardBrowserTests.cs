@@ -62,6 +62,11 @@ public sealed class DashboardBrowserTests
                 Assert.Equal(System.Net.HttpStatusCode.OK, home.Status);
                 Assert.Contains("esfleet", await page.GetTitleAsync(), StringComparison.Ordinal);
 
+                foreach (var user in app.Services.GetRequiredService<DashboardSettings>().Users)
+                {
+                    Assert.DoesNotContain(user.PasswordHash.Split('$')[3], await page.GetContentAsync(), StringComparison.Ordinal);
+                }
+
                 await page.GoToAsync($"{root}/hangfire/recurring");
                 var recurring = await page.GetContentAsync();
                 Assert.Contains(AuditSettings.RecurringJobId, recurring, StringComparison.Ordinal);
