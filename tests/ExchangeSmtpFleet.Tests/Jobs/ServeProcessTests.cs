@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Tests.Cli;
@@ -32,11 +31,17 @@ public sealed class ServeProcessTests
         var environment = fixture.Settings(batchSize: 6, concurrency: 2, endpoint)
             .ToDictionary(s => "ESF_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         environment["ESF_Logging__LogLevel__ExchangeSmtpFleet"] = "Information";
+        if (signal == "TERM")
+        {
+            // Logs as one JSON object per line, for a log collector.
+            environment["ESF_Logging__Format"] = "json";
+        }
+
         var store = new SqliteAuditStore(fixture.Database, TimeProvider.System);
         var cancel = TestContext.Current.CancellationToken;
 
         string runId;
-        var first = Serve(environment, notify, "--run-now");
+        var first = ServeProcess.Start(environment, notify, "--run-now");
         try
         {
             await PipelineFixture.WaitForAsync(async () => File.Exists(fixture.Database) && (await store.FindRunAsync("latest", cancel))?.Results >= 3,
@@ -63,6 +68,13 @@ public sealed class ServeProcessTests
                 Assert.Contains("STOPPING=1", notify.Messages);
             }
 
+            if (signal == "TERM")
+            {
+                var jobLines = first.Log.ToString().Split('\n').Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l))
+                    .Where(d => d.RootElement.GetProperty("Category").GetString() == "ExchangeSmtpFleet.Jobs.AuditJobs").ToList();
+                Assert.Contains(jobLines, d => d.RootElement.GetProperty("Message").GetString()!.StartsWith("run audit-", StringComparison.Ordinal));
+            }
+
             if (signal != "KILL")
             {
                 Assert.True(first.Process.ExitCode == 0, first.Log.ToString());
@@ -77,7 +89,7 @@ public sealed class ServeProcessTests
         var atStop = (await store.FindRunAsync(runId, cancel))!;
         Assert.True(atStop.Results < 24, $"the run was complete before the stop: {first.Log}");
         Assert.Equal(AuditRunStatus.Running, atStop.Status);
-        var second = Serve(environment, null);
+        var second = ServeProcess.Start(environment, null);
         try
         {
             await PipelineFixture.WaitForAsync(
@@ -96,133 +108,5 @@ public sealed class ServeProcessTests
         Assert.Empty(await store.HostsWithoutResultAsync(runId, cancel));
         Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.xlsx")], fixture.Workbooks());
         Assert.Single(relay.Received);
-    }
-
-    private static ServeProcess Serve(IReadOnlyDictionary<string, string> environment, NotifySocket? notify, params string[] extra)
-    {
-        var start = new ProcessStartInfo(notify is null ? "dotnet" : "unshare")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (notify is not null)
-        {
-            foreach (var argument in new[] { "--pid", "--fork", "--mount-proc", "dotnet" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["NOTIFY_SOCKET"] = notify.Path;
-        }
-
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "esfleet.dll"), "serve", "--urls", "http://127.0.0.1:0" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var argument in extra)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var log = new StringBuilder();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new ServeProcess(process, log, notify is not null);
-    }
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line is not null)
-        {
-            lock (log)
-            {
-                log.AppendLine(line);
-            }
-        }
-    }
-
-    private sealed record ServeProcess(Process Process, StringBuilder Log, bool InNamespace)
-    {
-        /// <summary>The esfleet process: the started one, or the child unshare forked (PID 1 inside its namespace).</summary>
-        public int ServePid() => InNamespace
-            ? int.Parse(File.ReadAllText($"/proc/{Process.Id}/task/{Process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture)
-            : Process.Id;
-
-        public void Stop()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                Process.WaitForExit(10_000);
-            }
-
-            Process.Dispose();
-        }
-    }
-
-    /// <summary>A systemd notification socket: a Unix datagram socket that keeps every message it receives.</summary>
-    private sealed class NotifySocket : IDisposable
-    {
-        private readonly System.Net.Sockets.Socket _socket = new(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
-        private readonly List<string> _messages = [];
-        private readonly Task _receiving;
-
-        public NotifySocket(string path)
-        {
-            Path = path;
-            _socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
-            _receiving = Task.Run(async () =>
-            {
-                var buffer = new byte[4096];
-                while (true)
-                {
-                    int read;
-                    try
-                    {
-                        read = await _socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None);
-                    }
-                    catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    lock (_messages)
-                    {
-                        _messages.AddRange(Encoding.UTF8.GetString(buffer, 0, read).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-                    }
-                }
-            });
-        }
-
-        public string Path { get; }
-
-        public IReadOnlyList<string> Messages
-        {
-            get
-            {
-                lock (_messages)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _socket.Dispose();
-            _receiving.Wait(TimeSpan.FromSeconds(5));
-            File.Delete(Path);
-        }
     }
 }

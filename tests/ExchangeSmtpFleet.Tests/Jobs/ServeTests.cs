@@ -66,6 +66,46 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task WithUsers_TheDashboardAnswers401WithAChallenge_UntilTheRightPassword()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
+        var settings = fixture.Settings(batchSize: 5, concurrency: 2);
+        var hash = PasswordHash.Create("correct-horse-battery", 10_000);
+        settings["Dashboard:Users:0:Name"] = "ops";
+        settings["Dashboard:Users:0:PasswordHash"] = hash;
+        settings["Dashboard:Users:0:Role"] = "admin";
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        await using (app)
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            async Task<HttpResponseMessage> GetAsync(string? credentials)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+                if (credentials is not null)
+                {
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+                }
+
+                return await http.SendAsync(request, TestContext.Current.CancellationToken);
+            }
+
+            var none = await GetAsync(null);
+            var wrong = await GetAsync("ops:guess");
+            var right = await GetAsync("ops:correct-horse-battery");
+
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, none.StatusCode);
+            Assert.Equal("Basic", none.Headers.WwwAuthenticate.Single().Scheme);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, right.StatusCode);
+            var page = await right.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.DoesNotContain(hash.Split('$')[3], page, StringComparison.Ordinal);
+            Assert.DoesNotContain(fixture.Database, page, StringComparison.Ordinal);
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Worker_OnTheEmbeddedStorage_IsRefused_WithTheReason()
     {
         var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, "worker") }), ".json");
