@@ -64,6 +64,11 @@ internal static class ServeCommand
                         ? "local requests only"
                         : "users of Dashboard:Users; from the network over HTTPS only";
                     await output.WriteLineAsync($"esfleet serve: dashboard {string.Join(", ", addresses.Select(a => $"{a}/hangfire"))} ({access}), health at /health").ConfigureAwait(false);
+                    if (app.Services.GetRequiredService<DashboardSettings>().Users.Count == 0 && !addresses.All(IsLoopback))
+                    {
+                        await output.WriteLineAsync("esfleet serve: no Dashboard:Users, so the dashboard refuses requests from other machines (README: Dashboard security)").ConfigureAwait(false);
+                    }
+
                     await output.WriteLineAsync($"esfleet serve: {AuditSettings.RecurringJobId} runs at '{settings.Cron}' ({settings.TimeZone}) on {Path.GetFullPath(settings.Inventory!)}, batches of {settings.BatchSize}, {settings.Workers} at a time").ConfigureAwait(false);
                     await output.WriteLineAsync($"esfleet serve: jobs stored in {(JobServices.IsEmbedded(storage) ? "the embedded SQLite storage (this process only)" : "SQL Server (shared by every server)")}; Ctrl+C stops").ConfigureAwait(false);
                     foreach (var line in await JobHost.ResumeAsync(app.Services, cancellationToken).ConfigureAwait(false))
@@ -88,4 +93,7 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
 }

@@ -2,6 +2,7 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Hosting;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,9 @@ internal static class JobHost
         builder.WebHost.UseKestrelCore().UseUrls(urls)
             .ConfigureKestrel((context, kestrel) => kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false));
         builder.Services.AddAntiforgery();
+        builder.Services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSettings.DataDirectory(builder.Configuration[DatabaseSettings.DataDirectoryKey]), "dataprotection-keys")))
+            .SetApplicationName("esfleet");
 
         // Under systemd (Type=notify) or the Windows service manager: ready and stopping are told to them, a stop request
         // stops the host as Ctrl+C does. Elsewhere both do nothing.
@@ -78,7 +82,11 @@ internal static class JobHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         var app = builder.Build();
         EsfleetHost.Validate(app.Services);
-        _ = app.Services.GetRequiredService<AuditSettings>();
+        if (app.Services.GetRequiredService<AuditSettings>().Email && !app.Services.GetRequiredService<MailSettings>().Configured)
+        {
+            throw new ConfigurationProblemException($"{AuditSettings.Section}:{nameof(AuditSettings.Email)} is true but {MailSettings.Section}:{nameof(MailSettings.Host)} is not set: the report could not be mailed");
+        }
+
 
         if (dashboard)
         {

@@ -121,6 +121,7 @@ public sealed class ServeTests
     [InlineData("Cron", "every night", "Audit:Cron 'every night' is not a cron expression")]
     [InlineData("Inventory", "/nonexistent/inventory.csv", "Audit:Inventory: /nonexistent/inventory.csv: file not found")]
     [InlineData("BatchSize", "0", "Audit:BatchSize must be 1-100000, not 0")]
+    [InlineData("Email", "true", "Audit:Email is true but Mail:Host is not set")]
     [InlineData("JobTimeoutMinutes", "1", "Audit:JobTimeoutMinutes (1) must exceed a batch's worst case")]
     public async Task Serve_WithABadAuditSetting_StopsAtStart_WithOneLine(string name, string value, string expected)
     {
