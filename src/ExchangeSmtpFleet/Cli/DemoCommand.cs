@@ -90,7 +90,16 @@ internal static class DemoCommand
                 await using (app.ConfigureAwait(false))
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                    await JobHost.ResumeAsync(app.Services, cancellationToken).ConfigureAwait(false);
+                    if ((await JobHost.ResumeAsync(app.Services, cancellationToken).ConfigureAwait(false)).Count > 0)
+                    {
+                        // A demo stopped halfway left a run: it is finished first, or this audit would be skipped as a second one.
+                        await error.WriteLineAsync("esfleet demo: finishing the run of an earlier demo that was stopped halfway").ConfigureAwait(false);
+                        var ledger = app.Services.GetRequiredService<IRunLedger>();
+                        while ((await ledger.UnfinishedPipelineRunsAsync(cancellationToken).ConfigureAwait(false)).Count > 0)
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(200), context.Time, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
                     await output.WriteLineAsync($"esfleet demo: {simulator.Endpoints.Count} simulated mail servers listen on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
                     await output.WriteLineAsync($"esfleet demo: auditing {Path.GetFileName(inventoryFile)} through the job pipeline: a start job, one job per batch of {app.Services.GetRequiredService<AuditSettings>().BatchSize} hosts, a report job{(parse.GetValue(email) ? ", a mail job" : string.Empty)}").ConfigureAwait(false);
                     var code = await RunAuditAsync(app, output, error, parse.GetValue(email), cancellationToken).ConfigureAwait(false);
