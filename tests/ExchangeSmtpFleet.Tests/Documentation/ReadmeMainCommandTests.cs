@@ -6,6 +6,7 @@ namespace ExchangeSmtpFleet.Tests.Documentation;
 /// The README's first command, as written there (the data folder moved to this test's), runs the demo: the lab fleet
 /// audited through the job pipeline, as the fleet is designed, every host once, one report.
 /// </summary>
+[Collection(nameof(LabFleet))]
 public sealed class ReadmeMainCommandTests
 {
     private const string Prefix = "dotnet run --project src/ExchangeSmtpFleet -- ";

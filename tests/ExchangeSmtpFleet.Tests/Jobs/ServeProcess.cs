@@ -9,7 +9,12 @@ namespace ExchangeSmtpFleet.Tests.Jobs;
 /// <param name="InNamespace">Whether it runs as PID 1 of its own PID namespace.</param>
 internal sealed record ServeProcess(Process Process, StringBuilder Log, bool InNamespace)
 {
-    public static ServeProcess Start(IReadOnlyDictionary<string, string> environment, NotifySocket? notify, params string[] extra)
+    /// <summary>Starts <c>esfleet serve --urls http://127.0.0.1:0</c> with <paramref name="extra"/> options.</summary>
+    public static ServeProcess Start(IReadOnlyDictionary<string, string> environment, NotifySocket? notify, params string[] extra) =>
+        Run(environment, notify, ["serve", "--urls", "http://127.0.0.1:0", .. extra]);
+
+    /// <summary>Starts esfleet with <paramref name="arguments"/>.</summary>
+    public static ServeProcess Run(IReadOnlyDictionary<string, string> environment, NotifySocket? notify, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(notify is null ? "dotnet" : "unshare")
         {
@@ -27,12 +32,9 @@ internal sealed record ServeProcess(Process Process, StringBuilder Log, bool InN
             start.Environment["NOTIFY_SOCKET"] = notify.Path;
         }
 
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "esfleet.dll"), "serve", "--urls", "http://127.0.0.1:0" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esfleet.dll"));
 
-        foreach (var argument in extra)
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
