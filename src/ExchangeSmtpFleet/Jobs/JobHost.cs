@@ -50,34 +50,34 @@ internal static class JobHost
         builder.Services.AddWindowsService();
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
 
-        // The storage needs the validated Audit and Database settings before the services are built: bind them once here.
-        using (var settings = EsfleetHost.Build(time, overrides, settingsFile))
+        // A server's log says what each job did (one line per job) unless the configuration sets esfleet's level itself.
+        if (logJobs && builder.Configuration["Logging:LogLevel:ExchangeSmtpFleet"] is null)
         {
-            // A server's log says what each job did (one line per job) unless the configuration sets esfleet's level itself.
-            if (logJobs && settings.Services.GetRequiredService<IConfiguration>()["Logging:LogLevel:ExchangeSmtpFleet"] is null)
-            {
-                builder.Logging.AddFilter("ExchangeSmtpFleet", LogLevel.Information);
-            }
-
-            var audit = EsfleetHost.AuditSettings(settings.Services, needInventory);
-            var jobTimeout = audit.JobTimeout(settings.Services.GetRequiredService<ProbeSettings>(), settings.Services.GetRequiredService<ScanSettings>().Concurrency);
-            var jobStorage = storage(settings.Services.GetRequiredService<IConfiguration>(), settings.Services.GetRequiredService<DatabaseSettings>(), jobTimeout);
-            JobServices.Add(builder.Services, jobStorage, needInventory);
-
-            // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
-            builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
-            builder.Services.AddHangfireServer((sp, options) =>
-            {
-                options.WorkerCount = audit.Workers;
-
-                // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
-                // and the relay, which the main server has.
-                options.Queues = dashboard ? [AuditQueues.Control, AuditQueues.Batches] : [AuditQueues.Batches];
-                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                options.ServerName = $"esfleet{(dashboard ? string.Empty : "-worker")}:{Environment.MachineName}:{Environment.ProcessId}";
-                options.ShutdownTimeout = TimeSpan.FromSeconds(30);
-            });
+            builder.Logging.AddFilter("ExchangeSmtpFleet", LogLevel.Information);
         }
+
+        // The storage is made from the validated settings when first asked for (after the checks below).
+        JobServices.Add(
+            builder.Services,
+            sp => storage(
+                sp.GetRequiredService<IConfiguration>(),
+                sp.GetRequiredService<DatabaseSettings>(),
+                sp.GetRequiredService<AuditSettings>().JobTimeout(sp.GetRequiredService<ProbeSettings>(), sp.GetRequiredService<ScanSettings>().Concurrency)),
+            needInventory);
+
+        // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
+        builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+        builder.Services.AddHangfireServer((sp, options) =>
+        {
+            options.WorkerCount = sp.GetRequiredService<AuditSettings>().Workers;
+
+            // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
+            // and the relay, which the main server has.
+            options.Queues = dashboard ? [AuditQueues.Control, AuditQueues.Batches] : [AuditQueues.Batches];
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            options.ServerName = $"esfleet{(dashboard ? string.Empty : "-worker")}:{Environment.MachineName}:{Environment.ProcessId}";
+            options.ShutdownTimeout = TimeSpan.FromSeconds(30);
+        });
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         var app = builder.Build();
@@ -87,7 +87,7 @@ internal static class JobHost
             throw new ConfigurationProblemException($"{AuditSettings.Section}:{nameof(AuditSettings.Email)} is true but {MailSettings.Section}:{nameof(MailSettings.Host)} is not set: the report could not be mailed");
         }
 
-
+        var jobStorage = app.Services.GetRequiredService<JobStorage>();
         if (dashboard)
         {
             var access = new DashboardAccess(app.Services.GetRequiredService<DashboardSettings>(), time);
@@ -100,7 +100,7 @@ internal static class JobHost
                 DisplayStorageConnectionString = false,
                 DashboardTitle = $"esfleet {Cli.EsfleetCli.Version.Split('+')[0]}",
                 AppPath = null,
-            }, app.Services.GetRequiredService<JobStorage>());
+            }, jobStorage);
         }
 
         Health.Map(app);

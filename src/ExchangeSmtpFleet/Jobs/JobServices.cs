@@ -30,12 +30,18 @@ internal static class JobServices
     /// <param name="services">The services of the host.</param>
     /// <param name="storage">The Hangfire storage the jobs go to.</param>
     /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file (<c>serve</c>; <c>demo</c> brings its own).</param>
-    public static void Add(IServiceCollection services, JobStorage storage, bool needInventory)
+    public static void Add(IServiceCollection services, JobStorage storage, bool needInventory) => Add(services, _ => storage, needInventory);
+
+    /// <summary>As <see cref="Add(IServiceCollection, JobStorage, bool)"/>, the storage made when first asked for.</summary>
+    /// <param name="services">The services of the host.</param>
+    /// <param name="storage">Makes the Hangfire storage from the host's services.</param>
+    /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file.</param>
+    public static void Add(IServiceCollection services, Func<IServiceProvider, JobStorage> storage, bool needInventory)
     {
         ConfigureHangfireOnce();
         services.AddSingleton(storage);
-        services.AddSingleton<IBackgroundJobClient>(_ => new BackgroundJobClient(storage));
-        services.AddSingleton<IRecurringJobManager>(_ => new RecurringJobManager(storage));
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
+        services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IAuditJobs, HangfireAuditJobs>();
         services.AddSingleton(sp => EsfleetHost.AuditSettings(sp, needInventory));
         services.AddSingleton(sp => (IRunLedger)sp.GetRequiredService<IAuditStore>());
