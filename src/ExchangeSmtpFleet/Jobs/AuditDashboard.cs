@@ -5,6 +5,7 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Infrastructure.Publishing;
+using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
 using Microsoft.AspNetCore.Http;
@@ -38,6 +39,20 @@ internal static class AuditDashboard
             DashboardRoutes.Routes.AddRazorPage(PagePath, _ => new AuditPage());
             DashboardRoutes.Routes.Add(PagePath + "/report/(?<run>[A-Za-z0-9_-]{1,64})", new ReportDownload());
             NavigationMenu.Items.Add(page => new MenuItem("Audit", page.Url.To(PagePath)) { Active = page.RequestPath.StartsWith(PagePath, StringComparison.Ordinal) });
+
+            // On the home page: how many hosts of the latest run are not healthy (red when any).
+            var unhealthy = new DashboardMetric("esfleet-unhealthy", "Audit: hosts not healthy (latest run)", page =>
+            {
+                var store = page.Context.GetHttpContext().RequestServices.GetRequiredService<IAuditStore>();
+                var run = store.FindRunAsync("latest", CancellationToken.None).GetAwaiter().GetResult();
+                var sick = run?.Counts.Where(c => c.Key != Core.Classification.Verdict.Healthy).Sum(c => c.Value) ?? 0;
+                return new Metric(run is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{sick} / {run.Results}"))
+                {
+                    Style = run is null ? MetricStyle.Default : sick > 0 ? MetricStyle.Danger : MetricStyle.Success,
+                };
+            });
+            DashboardMetrics.AddMetric(unhealthy);
+            GlobalConfiguration.Configuration.UseDashboardMetric(unhealthy);
             _registered = true;
         }
     }

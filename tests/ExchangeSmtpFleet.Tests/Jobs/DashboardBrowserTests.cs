@@ -61,6 +61,9 @@ public sealed class DashboardBrowserTests
                 var home = await page.GoToAsync($"{root}/hangfire");
                 Assert.Equal(System.Net.HttpStatusCode.OK, home.Status);
                 Assert.Contains("esfleet", await page.GetTitleAsync(), StringComparison.Ordinal);
+                var homePage = await page.GetContentAsync();
+                Assert.Contains("Audit: hosts not healthy (latest run)", homePage, StringComparison.Ordinal);
+                Assert.Contains("3 / 6", homePage, StringComparison.Ordinal);
 
                 foreach (var user in app.Services.GetRequiredService<DashboardSettings>().Users)
                 {
