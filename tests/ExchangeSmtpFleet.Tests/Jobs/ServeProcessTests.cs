@@ -24,6 +24,7 @@ public sealed class ServeProcessTests
         // SYSTEMD-TERM: serve as systemd runs a Type=notify service in a container (PID 1 of its own PID namespace with
         // NOTIFY_SOCKET set): the systemd host tells READY=1 and STOPPING=1 on the socket, and the stop request is SIGTERM.
         var systemd = signal == "SYSTEMD-TERM";
+        Assert.SkipWhen(systemd && !await CanUnshareAsync(), "unshare --pid is not allowed here (it needs CAP_SYS_ADMIN): no PID namespace for the systemd host");
         using var notify = systemd ? new NotifySocket(Path.Combine(Path.GetTempPath(), $"esf-notify-{Guid.NewGuid():N}.sock")) : null;
         await using var fixture = await PipelineFixture.StartAsync(hosts: 24, latencyMs: 150);
         var endpoint = new IPEndPoint(IPAddress.Parse($"127.52.{Interlocked.Increment(ref _relayBlock)}.1"), 2587);
@@ -108,5 +109,19 @@ public sealed class ServeProcessTests
         Assert.Empty(await store.HostsWithoutResultAsync(runId, cancel));
         Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.xlsx")], fixture.Workbooks());
         Assert.Single(relay.Received);
+    }
+
+    private static async Task<bool> CanUnshareAsync()
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("unshare", ["--pid", "--fork", "--mount-proc", "true"]) { RedirectStandardError = true })!;
+            await probe.WaitForExitAsync(TestContext.Current.CancellationToken);
+            return probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 }
