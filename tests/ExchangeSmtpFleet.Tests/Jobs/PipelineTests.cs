@@ -1,7 +1,10 @@
 using System.Net;
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Jobs;
+using ExchangeSmtpFleet.Smtp.Probing;
 using ExchangeSmtpFleet.Tests.Cli;
 using Hangfire;
 using Hangfire.AspNetCore;
@@ -68,6 +71,48 @@ public sealed class PipelineTests
         var control = succeeded.Where(j => j.Value.Job.Method.Name != nameof(AuditJobs.BatchAsync)).ToList();
         Assert.Equal(3, control.Count);
         Assert.All(control, j => Assert.Equal("alpha", ServerOf(j.Key)));
+    }
+
+    [Fact]
+    public async Task ABatchJobThatFailsHalfway_IsRetriedByHangfire_AndLeavesOneResultPerHost_OneReport()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 6, latencyMs: 20);
+        var storage = new InMemoryStorage();
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 6, concurrency: 1), storage, services =>
+            services.AddSingleton<IHostProber>(sp => new FailsOnce(
+                new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), TimeProvider.System), failOnCall: 4)));
+        var store = host.Services.GetRequiredService<IAuditStore>();
+        var client = host.Services.GetRequiredService<IBackgroundJobClient>();
+        var monitoring = storage.GetMonitoringApi();
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions
+        {
+            WorkerCount = 1,
+            SchedulePollingInterval = TimeSpan.FromMilliseconds(200),
+            Activator = new AspNetCoreJobActivator(host.Services.GetRequiredService<IServiceScopeFactory>()),
+            Queues = [AuditQueues.Control, AuditQueues.Batches],
+        }, storage);
+
+        client.Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
+
+        // The batch fails on its fourth host; Hangfire schedules its retry (in a minute: the test requeues it at once).
+        string? batchJob = null;
+        await PipelineFixture.WaitForAsync(() =>
+        {
+            batchJob = monitoring.ScheduledJobs(0, 10).FirstOrDefault(j => j.Value.Job.Method.Name == nameof(AuditJobs.BatchAsync)).Key;
+            return Task.FromResult(batchJob is not null);
+        }, TimeSpan.FromSeconds(30), "the batch's retry to be scheduled");
+        var runId = (await store.FindRunAsync("latest", TestContext.Current.CancellationToken))!.RunId;
+        Assert.Equal(3, await fixture.ResultsAsync(store, runId));
+        Assert.Contains(monitoring.JobDetails(batchJob).History, h => h.StateName == FailedState.StateName && h.Data["ExceptionMessage"].Contains("injected", StringComparison.Ordinal));
+
+        Assert.True(client.Requeue(batchJob!));
+        await PipelineFixture.WaitForAsync(
+            async () => (await store.FindRunAsync(runId, TestContext.Current.CancellationToken))!.Status == AuditRunStatus.Completed && fixture.Workbooks().Length == 1,
+            TimeSpan.FromSeconds(30), "the report after the retry");
+
+        Assert.Equal(6, await fixture.ResultsAsync(store, runId));
+        Assert.Empty(await store.HostsWithoutResultAsync(runId, TestContext.Current.CancellationToken));
+        Assert.Contains("3 hosts probed, 3 stored by an earlier attempt", monitoring.JobDetails(batchJob).History.First(h => h.StateName == SucceededState.StateName).Data["Result"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,5 +212,18 @@ public sealed class PipelineTests
         public void EnqueueReport(string runId, string label) => Reports.Add(runId);
 
         public void EnqueueMail(string runId, string label) => Mails.Add(runId);
+    }
+
+    /// <summary>A prober that throws on one call (the probing failing in the middle of a batch), then probes as before.</summary>
+    private sealed class FailsOnce(IHostProber inner, int failOnCall) : IHostProber
+    {
+        private int _calls;
+
+        public ProbeOptions Options => inner.Options;
+
+        public Task<ProbeResult> ProbeAsync(string host, int port, Action<TranscriptLine>? onLine, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) == failOnCall
+                ? throw new InvalidOperationException("injected: the probing failed in the middle of the batch")
+                : inner.ProbeAsync(host, port, onLine, cancellationToken);
     }
 }
