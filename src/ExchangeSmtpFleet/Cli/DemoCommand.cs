@@ -89,7 +89,11 @@ internal static class DemoCommand
                     (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile), needInventory: true);
                 await using (app.ConfigureAwait(false))
                 {
-                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                    if (!await JobHost.TryStartAsync(app, error, "esfleet demo", keepOpen ? parse.GetValue(urls) ?? JobHost.DefaultUrls : "127.0.0.1", cancellationToken).ConfigureAwait(false))
+                    {
+                        return ExitCodes.Error;
+                    }
+
                     if ((await JobHost.ResumeAsync(app.Services, cancellationToken).ConfigureAwait(false)).Count > 0)
                     {
                         // A demo stopped halfway left a run: it is finished first, or this audit would be skipped as a second one.

@@ -51,7 +51,11 @@ internal static class ServeCommand
                     JobHost.RegisterNightlyAudit(app.Services);
                 }
 
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (!await JobHost.TryStartAsync(app, parse.InvocationConfiguration.Error, isWorker ? "esfleet serve --worker" : "esfleet serve", listen, cancellationToken).ConfigureAwait(false))
+                {
+                    return ExitCodes.Error;
+                }
+
                 var settings = app.Services.GetRequiredService<AuditSettings>();
                 var addresses = app.Urls.Select(u => u.TrimEnd('/')).ToList();
                 if (isWorker)

@@ -37,7 +37,7 @@ internal static class JobHost
         // The batches probe many hosts at once: the descriptor limit as high as this process may set it (as for scan).
         _ = FileDescriptors.RaiseSoftLimit();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esfleet" });
-        builder.WebHost.UseKestrelCore().UseUrls(urls)
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().UseUrls(urls)
             .ConfigureKestrel((context, kestrel) => kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false));
         builder.Services.AddAntiforgery();
         builder.Services.AddDataProtection()
@@ -105,6 +105,26 @@ internal static class JobHost
 
         Health.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Starts the host; false, with one line on <paramref name="error"/>, when Kestrel cannot listen (the address is taken,
+    /// the certificate is missing or its password wrong).
+    /// </summary>
+    public static async Task<bool> TryStartAsync(WebApplication app, TextWriter error, string name, string urls, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"{name}: cannot listen on {urls}: {e.Message.Split('\n')[0].Trim()}").ConfigureAwait(false);
+            return false;
+        }
     }
 
     /// <summary>

@@ -106,6 +106,74 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task OverHttps_WithTheCertificateOfKestrelSettings_AUserGetsIn()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=esfleet.test", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var now = TimeProvider.System.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        var pfx = Path.Combine(fixture.Data, "dashboard.pfx");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-Pa55"), TestContext.Current.CancellationToken);
+        var settings = fixture.Settings(batchSize: 5, concurrency: 2);
+        settings["Dashboard:Users:0:Name"] = "ops";
+        settings["Dashboard:Users:0:PasswordHash"] = PasswordHash.Create("correct-horse-battery", 10_000);
+        settings["Dashboard:Users:0:Role"] = "admin";
+        settings["Kestrel:Certificates:Default:Path"] = pfx;
+        settings["Kestrel:Certificates:Default:Password"] = "pfx-Pa55";
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        await using (app)
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            string? seen = null;
+            using var handler = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
+                {
+                    seen = presented?.Thumbprint;
+                    return true;
+                },
+            };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri(app.Urls.First()) };
+            using var get = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+            get.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:correct-horse-battery"u8.ToArray()));
+
+            var answer = await http.SendAsync(get, TestContext.Current.CancellationToken);
+
+            Assert.StartsWith("https://", app.Urls.First(), StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(certificate.Thumbprint, seen);
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_OnAnAddressThatIsTaken_OrWithoutItsCertificate_SaysSoInOneLine_AndExits2()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var data = Path.Combine(CliRunner.DataDirectory, $"listen-{Guid.NewGuid():N}");
+        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["DATA_DIR"] = data,
+            ["Audit"] = new Dictionary<string, string> { ["Inventory"] = CliRunner.Sample("inventory-lab.csv") },
+            ["Kestrel"] = new Dictionary<string, object> { ["Certificates"] = new Dictionary<string, object> { ["Default"] = new Dictionary<string, string> { ["Path"] = "/nonexistent/dashboard.pfx" } } },
+        }), ".json");
+
+        var busy = await CliRunner.RunWithSettingsAsync(settings, "serve", "--urls", $"http://127.0.0.1:{port}");
+        var noCertificate = await CliRunner.RunWithSettingsAsync(settings, "serve", "--urls", "https://127.0.0.1:0");
+
+        Assert.Equal(2, busy.ExitCode);
+        Assert.StartsWith($"esfleet serve: cannot listen on http://127.0.0.1:{port}: ", busy.Error, StringComparison.Ordinal);
+        Assert.Single(busy.Error.Trim().Split('\n'));
+        Assert.Equal(2, noCertificate.ExitCode);
+        Assert.StartsWith("esfleet serve: cannot listen on https://127.0.0.1:0: ", noCertificate.Error, StringComparison.Ordinal);
+        Assert.Single(noCertificate.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task Worker_OnTheEmbeddedStorage_IsRefused_WithTheReason()
     {
         var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, "worker") }), ".json");
