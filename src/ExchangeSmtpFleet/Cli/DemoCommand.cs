@@ -109,6 +109,11 @@ internal static class DemoCommand
                     var code = await RunAuditAsync(app, output, error, parse.GetValue(email), cancellationToken).ConfigureAwait(false);
                     if (code != ExitCodes.Ok || !keepOpen)
                     {
+                        if (code == ExitCodes.Ok)
+                        {
+                            await output.WriteLineAsync($"the jobs and the run on the dashboard: esfleet demo --serve (then {JobHost.DefaultUrls}/hangfire)").ConfigureAwait(false);
+                        }
+
                         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
                         return code;
                     }

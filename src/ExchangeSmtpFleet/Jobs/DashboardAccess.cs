@@ -26,6 +26,9 @@ internal sealed class DashboardAccess : IDashboardAsyncAuthorizationFilter
     /// <summary>Failures an address may have before its answers are delayed.</summary>
     public const int FreeFailures = 5;
 
+    /// <summary>Addresses with failures kept before the expired ones are dropped.</summary>
+    private const int MaxTrackedAddresses = 10_000;
+
     /// <summary>A verified password is remembered this long (PBKDF2 costs a quarter second; the dashboard polls every few seconds).</summary>
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(10);
 
@@ -150,6 +153,18 @@ internal sealed class DashboardAccess : IDashboardAsyncAuthorizationFilter
     private int RecordFailure(string address)
     {
         var now = _time.GetUtcNow();
+        if (_failures.Count > MaxTrackedAddresses)
+        {
+            // Many addresses failing (a scan of the network): forget those whose window has passed, so memory stays bounded.
+            foreach (var (old, failures) in _failures)
+            {
+                if (now - failures.First > FailureWindow)
+                {
+                    _failures.TryRemove(old, out _);
+                }
+            }
+        }
+
         return _failures.AddOrUpdate(address, _ => (1, now), (_, old) => now - old.First > FailureWindow ? (1, now) : (old.Count + 1, old.First)).Count;
     }
 }
