@@ -26,12 +26,8 @@ public sealed class DashboardBrowserTests
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: .ci/run installs Debian's chromium");
         await using var fixture = await PipelineFixture.StartAsync(hosts: 6, latencyMs: 0);
         var settings = fixture.Settings(batchSize: 3, concurrency: 3);
-        settings["Dashboard:Users:0:Name"] = "ops";
-        settings["Dashboard:Users:0:PasswordHash"] = PasswordHash.Create(AdminPassword, 10_000);
-        settings["Dashboard:Users:0:Role"] = "admin";
-        settings["Dashboard:Users:1:Name"] = "boss";
-        settings["Dashboard:Users:1:PasswordHash"] = PasswordHash.Create(ViewerPassword, 10_000);
-        settings["Dashboard:Users:1:Role"] = "viewer";
+        PipelineFixture.AddUser(settings, 0, "ops", AdminPassword, DashboardSettings.Admin);
+        PipelineFixture.AddUser(settings, 1, "boss", ViewerPassword, DashboardSettings.Viewer);
         var cancel = TestContext.Current.CancellationToken;
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
         await using (app)

@@ -70,10 +70,7 @@ public sealed class ServeTests
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
         var settings = fixture.Settings(batchSize: 5, concurrency: 2);
-        var hash = PasswordHash.Create("correct-horse-battery", 10_000);
-        settings["Dashboard:Users:0:Name"] = "ops";
-        settings["Dashboard:Users:0:PasswordHash"] = hash;
-        settings["Dashboard:Users:0:Role"] = "admin";
+        var hash = PipelineFixture.AddUser(settings, 0, "ops", "correct-horse-battery", DashboardSettings.Admin);
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
         await using (app)
         {
@@ -117,9 +114,7 @@ public sealed class ServeTests
         var pfx = Path.Combine(fixture.Data, "dashboard.pfx");
         await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-Pa55"), TestContext.Current.CancellationToken);
         var settings = fixture.Settings(batchSize: 5, concurrency: 2);
-        settings["Dashboard:Users:0:Name"] = "ops";
-        settings["Dashboard:Users:0:PasswordHash"] = PasswordHash.Create("correct-horse-battery", 10_000);
-        settings["Dashboard:Users:0:Role"] = "admin";
+        PipelineFixture.AddUser(settings, 0, "ops", "correct-horse-battery", DashboardSettings.Admin);
         settings["Kestrel:Certificates:Default:Path"] = pfx;
         settings["Kestrel:Certificates:Default:Password"] = "pfx-Pa55";
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
