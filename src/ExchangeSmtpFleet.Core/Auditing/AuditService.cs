@@ -192,7 +192,7 @@ public sealed class AuditService
 
         await Task.WhenAll(pumps.Select(p => p.DrainAsync())).ConfigureAwait(false);
         detached.AddRange(pumps.Where(p => p.Failure is not null && p.Sink.OnFailure == SinkFailurePolicy.Detach)
-            .Select(p => $"{p.Sink.Name}: {p.Failure!.Message}"));
+            .Select(p => Describe(p.Sink, p.Failure!)));
         var failed = pumps.FirstOrDefault(p => p.Failure is not null && p.Sink.OnFailure == SinkFailurePolicy.StopRun);
         if (failed is not null)
         {
@@ -212,7 +212,7 @@ public sealed class AuditService
         var closeFailure = await CloseSinksAsync(pumps.Where(p => p.Failure is null).Select(p => p.Sink), run, summary, detached).ConfigureAwait(false);
         if (failed is not null)
         {
-            throw new AuditSinkException($"{failed.Sink.Name}: {failed.Failure!.Message}", failed.Failure);
+            throw new AuditSinkException(Describe(failed.Sink, failed.Failure!), failed.Failure!);
         }
 
         if (probingFailure is not null)
@@ -237,7 +237,7 @@ public sealed class AuditService
             }
             catch (Exception e) when (e is not OperationCanceledException && sink.OnFailure == SinkFailurePolicy.Detach)
             {
-                detached.Add($"{sink.Name}: {e.Message}");
+                detached.Add(Describe(sink, e));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -245,7 +245,7 @@ public sealed class AuditService
                 var failed = run with { Status = AuditRunStatus.Failed, FinishedAt = run.StartedAt };
                 await CloseSinksAsync(opened, failed, new RunSummary { Counts = RunSummary.CountsFrom(new int[Enum.GetValues<Verdict>().Length]) }, detached)
                     .ConfigureAwait(false);
-                throw new AuditSinkException($"{sink.Name}: {e.Message}", e);
+                throw new AuditSinkException(Describe(sink, e), e);
             }
         }
 
@@ -265,16 +265,20 @@ public sealed class AuditService
             }
             catch (Exception e) when (sink.OnFailure == SinkFailurePolicy.Detach)
             {
-                detached.Add($"{sink.Name}: {e.Message}");
+                detached.Add(Describe(sink, e));
             }
             catch (Exception e)
             {
-                failure ??= new AuditSinkException($"{sink.Name}: {e.Message}", e);
+                failure ??= new AuditSinkException(Describe(sink, e), e);
             }
         }
 
         return failure;
     }
+
+    /// <summary>"name: message", unless the message names the sink itself (a store's errors start with the database).</summary>
+    private static string Describe(IResultSink sink, Exception error) =>
+        error.Message.StartsWith($"{sink.Name}: ", StringComparison.Ordinal) ? error.Message : $"{sink.Name}: {error.Message}";
 
     private static string NewRunId(string kind, DateTimeOffset started) =>
         string.Create(CultureInfo.InvariantCulture, $"{kind}-{started:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}");

@@ -139,7 +139,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
         var advice = code switch
         {
             5 or 6 => $"it stayed locked by another process for {_busyTimeout.TotalSeconds:0} s; try again when the other scan has finished",
-            8 => "it is read-only; check the file's permissions",
+            8 => "it is read-only; check the file's permissions and that its file system is mounted writable",
             10 or 13 => "the disk failed or is full",
             11 or 26 => "it is corrupt or not a SQLite database; move it away (a new one is created) or restore a backup",
             14 => "it cannot be opened; check that the folder exists and is writable",

@@ -117,6 +117,37 @@ public sealed class HistoryCommandTests
         Assert.Matches(@"Healthy\s+1", run.Output);
     }
 
+    /// <summary>
+    /// Issue 9, item 8: a database on a read-only file system (a bind mount remounted read-only in a mount namespace of
+    /// the child process; root ignores file modes). Skipped where unshare --mount is not allowed.
+    /// </summary>
+    [Fact]
+    public async Task Scan_DatabaseOnAReadOnlyFileSystem_ProbesEveryHost_SaysTheRunWasNotStored_PruneExits2()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(CliRunner.DataDirectory, $"readonly-{Guid.NewGuid():N}")).FullName;
+        var db = Path.Combine(folder, "esfleet.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("db", "migrate", "--db", db)).ExitCode);
+        var probe = await CliRunner.RunInChildAsync($"unshare --mount sh -c 'mount --bind {folder} {folder} && mount -o remount,ro,bind {folder}'");
+        Assert.SkipWhen(probe.ExitCode != 0, $"a read-only bind mount is not allowed here: {probe.Error.Trim()}");
+        await using var simulator = await SimulatedHosts.StartAsync(("ex2003-healthy-real.txt", "none"));
+        var endpoint = simulator.Endpoints[0].EndPoint;
+        var inventory = CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture, $"Host,Port\n{endpoint.Address},{endpoint.Port}\n"));
+        var json = Path.ChangeExtension(inventory, ".jsonl");
+
+        var run = await CliRunner.RunInChildAsync(
+            $"unshare --mount sh -c 'mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && $ESFLEET scan --inventory {inventory} --db {db} --no-tls --json {json}; echo \"scan $?\" >&2; $ESFLEET db prune --db {db}; echo \"prune $?\" >&2'");
+
+        var lines = run.Error.Trim().Split('\n');
+        Assert.Contains("scan 2", lines);
+        Assert.Contains("prune 2", lines);
+        Assert.Matches(@"Healthy\s+1", run.Output);
+        Assert.Single(await File.ReadAllLinesAsync(json, TestContext.Current.CancellationToken));
+        Assert.Contains(lines, l => l.StartsWith($"esfleet scan: the run was not stored: SQLite database {db}: cannot store the run: it is read-only", StringComparison.Ordinal)
+            && l.EndsWith($"every host was probed and is in {json}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"esfleet: SQLite database {db}: cannot drop old transcripts: it is read-only", StringComparison.Ordinal));
+        Assert.Equal(4, lines.Length);
+    }
+
     [Fact]
     public async Task Runs_SqlServerThatCannotBeReached_IsOneLineWithoutThePassword()
     {
