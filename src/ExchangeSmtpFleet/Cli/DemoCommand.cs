@@ -86,7 +86,7 @@ internal static class DemoCommand
                 var keepOpen = parse.GetValue(serve);
                 var app = JobHost.Build(
                     context.Time, overrides, context.SettingsFile, keepOpen ? parse.GetValue(urls) ?? JobHost.DefaultUrls : "http://127.0.0.1:0",
-                    (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile), needInventory: true);
+                    (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile, pollInterval: TimeSpan.FromMilliseconds(200)), needInventory: true);
                 await using (app.ConfigureAwait(false))
                 {
                     if (!await JobHost.TryStartAsync(app, error, "esfleet demo", keepOpen ? parse.GetValue(urls) ?? JobHost.DefaultUrls : "127.0.0.1", cancellationToken).ConfigureAwait(false))

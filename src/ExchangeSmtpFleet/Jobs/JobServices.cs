@@ -72,7 +72,8 @@ internal static class JobServices
     /// <param name="database">The database settings.</param>
     /// <param name="jobTimeout">The embedded storage's job time-out (<see cref="AuditSettings.JobTimeout"/>).</param>
     /// <param name="file">The embedded storage's file name in the data folder.</param>
-    public static JobStorage CreateStorage(IConfiguration configuration, DatabaseSettings database, TimeSpan jobTimeout, string file = EmbeddedStorageFile)
+    /// <param name="pollInterval">How often an idle worker of the embedded storage looks for a job (default 1 s).</param>
+    public static JobStorage CreateStorage(IConfiguration configuration, DatabaseSettings database, TimeSpan jobTimeout, string file = EmbeddedStorageFile, TimeSpan? pollInterval = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(database);
@@ -101,7 +102,7 @@ internal static class JobServices
         return new SQLiteStorage(Path.Combine(directory, file), new SQLiteStorageOptions
         {
             InvisibilityTimeout = jobTimeout,
-            QueuePollInterval = TimeSpan.FromSeconds(1),
+            QueuePollInterval = pollInterval ?? TimeSpan.FromSeconds(1),
         });
     }
 
