@@ -29,7 +29,7 @@ internal sealed class DashboardAccess : IDashboardAsyncAuthorizationFilter
     /// <summary>Addresses with failures kept before the expired ones are dropped.</summary>
     private const int MaxTrackedAddresses = 10_000;
 
-    /// <summary>A verified password is remembered this long (PBKDF2 costs a quarter second; the dashboard polls every few seconds).</summary>
+    /// <summary>A verified password is remembered this long (PBKDF2 costs about 0.14 CPU-s here; the dashboard polls every few seconds).</summary>
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(10);
 
     private readonly (string Name, PasswordHash Hash, string Role)[] _users;
