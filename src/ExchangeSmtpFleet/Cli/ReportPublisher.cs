@@ -55,7 +55,7 @@ internal static class ReportPublisher
 
         if (directory is null)
         {
-            directory = Path.Combine(DatabaseSettings.DataDirectory(host.Services.GetRequiredService<IConfiguration>()[DatabaseSettings.DataDirectoryKey]), "reports");
+            directory = DatabaseSettings.ReportsDirectory(host.Services.GetRequiredService<IConfiguration>());
         }
 
         return Path.GetFullPath(Path.Combine(directory, $"{runId}.xlsx"));

@@ -65,4 +65,14 @@ internal sealed class DatabaseSettings
     /// <summary>The data folder: <c>ESF_DATA_DIR</c> (configuration <c>DATA_DIR</c>) when set, else <c>./data</c>.</summary>
     /// <param name="configured">The configured value, or null.</param>
     public static string DataDirectory(string? configured) => string.IsNullOrWhiteSpace(configured) ? DefaultDataDirectory : configured;
+
+    /// <summary>The data folder as <paramref name="configuration"/> sets it.</summary>
+    /// <param name="configuration">The configuration.</param>
+    public static string DataDirectory(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        DataDirectory(configuration?[DataDirectoryKey]);
+
+    /// <summary>Where workbooks go by default: <c>reports</c> in the data folder.</summary>
+    /// <param name="configuration">The configuration.</param>
+    public static string ReportsDirectory(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        System.IO.Path.Combine(DataDirectory(configuration), "reports");
 }

@@ -118,7 +118,8 @@ internal static class EsfleetHost
             sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions() : null,
             time));
         services.AddSingleton<IAuditStore>(sp => Store(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<IConfiguration>(), time));
-        services.AddSingleton<IHostProber>(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
+        services.AddSingleton(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
+        services.AddSingleton<IHostProber>(sp => sp.GetRequiredService<SmtpProber>());
         services.AddSingleton<IFleetProber, FleetProber>();
         services.AddSingleton(sp => new AuditService(
             sp.GetRequiredService<IInventoryReader>(),

@@ -41,7 +41,7 @@ internal static class JobHost
             .ConfigureKestrel((context, kestrel) => kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false));
         builder.Services.AddAntiforgery();
         builder.Services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSettings.DataDirectory(builder.Configuration[DatabaseSettings.DataDirectoryKey]), "dataprotection-keys")))
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSettings.DataDirectory(builder.Configuration), "dataprotection-keys")))
             .SetApplicationName("esfleet");
 
         // Under systemd (Type=notify) or the Windows service manager: ready and stopping are told to them, a stop request

@@ -48,20 +48,15 @@ internal static class JobServices
         services.AddSingleton(sp => new RunPublisher(
             sp.GetRequiredService<IAuditStore>(),
             sp.GetRequiredService<RunMailer>(),
-            ReportDirectory(sp.GetRequiredService<IConfiguration>()),
+            DatabaseSettings.ReportsDirectory(sp.GetRequiredService<IConfiguration>()),
             LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English));
         services.AddSingleton<IReportPublisher>(sp => sp.GetRequiredService<RunPublisher>());
         // One probe limit for the process: batches running side by side share Audit:Concurrency sockets.
         services.AddSingleton<IHostProber>(sp => new SharedProbeLimit(
-            new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<AuditSettings>().ConcurrencyOr(sp.GetRequiredService<ScanSettings>().Concurrency)));
+            sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditSettings>().ConcurrencyOr(sp.GetRequiredService<ScanSettings>().Concurrency)));
         services.AddSingleton<AuditPipeline>();
         services.AddTransient<AuditJobs>();
     }
-
-    /// <summary>Where the workbooks go: <c>reports</c> in the data folder.</summary>
-    public static string ReportDirectory(IConfiguration configuration) =>
-        Path.Combine(DatabaseSettings.DataDirectory(configuration[DatabaseSettings.DataDirectoryKey]), "reports");
 
     /// <summary>
     /// The Hangfire storage the configuration names: SQL Server's (schema <c>HangFire</c> in the <c>Fleet</c> database)
@@ -97,7 +92,7 @@ internal static class JobServices
             }
         }
 
-        var directory = DatabaseSettings.DataDirectory(configuration[DatabaseSettings.DataDirectoryKey]);
+        var directory = DatabaseSettings.DataDirectory(configuration);
         Directory.CreateDirectory(directory);
         return new SQLiteStorage(Path.Combine(directory, file), new SQLiteStorageOptions
         {

@@ -2,7 +2,6 @@ using System.Net;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
-using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Jobs;
 using ExchangeSmtpFleet.Smtp.Probing;
 using ExchangeSmtpFleet.Tests.Cli;
@@ -79,8 +78,7 @@ public sealed class PipelineTests
         await using var fixture = await PipelineFixture.StartAsync(hosts: 6, latencyMs: 20);
         var storage = new InMemoryStorage();
         using var host = PipelineFixture.Build(fixture.Settings(batchSize: 6, concurrency: 1), storage, services =>
-            services.AddSingleton<IHostProber>(sp => new FailsOnce(
-                new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), TimeProvider.System), failOnCall: 4)));
+            services.AddSingleton<IHostProber>(sp => new FailsOnce(sp.GetRequiredService<SmtpProber>(), failOnCall: 4)));
         var store = host.Services.GetRequiredService<IAuditStore>();
         var client = host.Services.GetRequiredService<IBackgroundJobClient>();
         var monitoring = storage.GetMonitoringApi();
