@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
@@ -105,19 +104,6 @@ public abstract partial class AuditStoreBase
 
     private static PipelineRun ToPipelineRun(PipelineRow row) => new(
         row.run_id, Timestamp(row.started_at), Enum.Parse<AuditRunStatus>(row.status), (int)row.host_count, (int)row.batch_count, (int)row.batch_size);
-
-    /// <summary>One statement (or a few) in a transaction of its own on a fresh connection.</summary>
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, string what, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
-        return await Guard(async () =>
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await write(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }, what).ConfigureAwait(false);
-    }
 
 #pragma warning disable IDE1006, SA1300, CA1812 // Dapper fills these by the schema's column names.
     private sealed class HostRow

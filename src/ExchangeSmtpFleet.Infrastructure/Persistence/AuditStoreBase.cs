@@ -193,20 +193,15 @@ public abstract partial class AuditStoreBase : IAuditStore, IRunLedger
     }
 
     /// <inheritdoc/>
-    public async Task<int> PruneRunsAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
-        return await Guard(async () =>
+    public Task<int> PruneRunsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var runs = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 Queries.CountRunsBefore, new { before = ToDatabase(before) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 Queries.PruneRuns, new { before = ToDatabase(before) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return (int)runs;
-        }, "delete old runs").ConfigureAwait(false);
-    }
+        }, "delete old runs", cancellationToken);
 
     /// <summary>An open connection with the schema in place.</summary>
     internal async Task<DbConnection> OpenMigratedAsync(CancellationToken cancellationToken)
@@ -308,6 +303,19 @@ public abstract partial class AuditStoreBase : IAuditStore, IRunLedger
 
             yield return enumerator.Current;
         }
+    }
+
+    /// <summary>One statement (or a few) in a transaction of its own on a fresh connection.</summary>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, string what, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(async () =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await write(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, what).ConfigureAwait(false);
     }
 
     private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ public sealed partial class SqlServerAuditStore : AuditStoreBase
     public override IResultSink CreateSink(InventoryReadResult inventory) => new SqlServerRunSink(this, inventory);
 
     /// <inheritdoc/>
-    public override IResultSink CreateBatchSink(string runId) => new SqlServerRunSink(this, null, attach: true);
+    public override IResultSink CreateBatchSink(string runId) => new SqlServerRunSink(this, inventory: null);
 
     private protected override LedgerStatements Ledger => LedgerStatements.SqlServer;
 

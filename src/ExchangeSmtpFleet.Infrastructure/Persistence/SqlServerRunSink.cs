@@ -13,8 +13,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// A batch is idempotent, so a transient error (a deadlock, a fail-over) is answered by writing it again on a new
 /// connection, up to three times.
 /// </summary>
-/// <remarks>A batch sink (<paramref name="attach"/>) adds results to a run stored before: it stores no run and does not close it.</remarks>
-internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadResult? inventory, bool attach = false) : IResultSink, IAsyncDisposable
+/// <remarks>Without an inventory it is a batch sink: it adds results to a run stored before, stores no run and does not close it.</remarks>
+internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadResult? inventory) : IResultSink, IAsyncDisposable
 {
     private const int Attempts = 3;
     private SqlConnection? _connection;
@@ -29,7 +29,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
     {
         ArgumentNullException.ThrowIfNull(run);
         _run = run;
-        if (attach || inventory is null)
+        if (inventory is null)
         {
             return;
         }
@@ -69,7 +69,7 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
     public Task CloseAsync(AuditRun run, RunSummary summary, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (attach)
+        if (inventory is null)
         {
             return Task.CompletedTask;
         }

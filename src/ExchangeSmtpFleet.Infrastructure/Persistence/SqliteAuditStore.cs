@@ -127,7 +127,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
     public override IResultSink CreateSink(InventoryReadResult inventory) => new SqliteRunSink(this, inventory);
 
     /// <inheritdoc/>
-    public override IResultSink CreateBatchSink(string runId) => new SqliteRunSink(this, null, attach: true);
+    public override IResultSink CreateBatchSink(string runId) => new SqliteRunSink(this, inventory: null);
 
     private protected override LedgerStatements Ledger => LedgerStatements.Sqlite;
 

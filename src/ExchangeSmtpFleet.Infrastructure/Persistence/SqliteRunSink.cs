@@ -11,8 +11,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// (Dapper's one command per element re-prepares each time; measured in BENCHMARKS.md). A host written again replaces
 /// its result, keywords and findings, so a retried batch never duplicates anything.
 /// </summary>
-/// <remarks>A batch sink (<paramref name="attach"/>) adds results to a run stored before: it stores no run and does not close it.</remarks>
-internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult? inventory, bool attach = false) : IResultSink, IAsyncDisposable
+/// <remarks>Without an inventory it is a batch sink: it adds results to a run stored before, stores no run and does not close it.</remarks>
+internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult? inventory) : IResultSink, IAsyncDisposable
 {
     private SqliteConnection? _connection;
     private string _runId = string.Empty;
@@ -30,7 +30,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         _runId = run.RunId;
         _runStarted = run.StartedAt;
         _connection = (SqliteConnection)await store.OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
-        if (attach || inventory is null)
+        if (inventory is null)
         {
             return;
         }
@@ -108,7 +108,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
     {
         ArgumentNullException.ThrowIfNull(run);
         var connection = _connection ?? throw new InvalidOperationException("the sink was not opened");
-        if (attach)
+        if (inventory is null)
         {
             return;
         }
