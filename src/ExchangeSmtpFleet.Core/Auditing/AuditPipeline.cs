@@ -40,6 +40,20 @@ public sealed class AuditPipeline(AuditService audit, IAuditStore store, IRunLed
     /// <param name="step">The step.</param>
     public static bool IsBatch(RunStep step) => step?.Step.StartsWith(BatchPrefix, StringComparison.Ordinal) == true;
 
+    /// <summary>Whether <paramref name="step"/> is among the done ones of <paramref name="steps"/>.</summary>
+    /// <param name="steps">A run's steps (<see cref="IRunLedger.StepsAsync"/>).</param>
+    /// <param name="step">The step.</param>
+    public static bool IsDone(IEnumerable<RunStep> steps, string step) => steps?.Any(s => s.Step == step && s.DoneAt is not null) == true;
+
+    /// <summary>Where a run stands: batches done of all, and its start.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="steps">Its steps.</param>
+    public static string ProgressOf(PipelineRun run, IEnumerable<RunStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return $"{BatchesDone(steps)} of {run.BatchCount} batches done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z";
+    }
+
     /// <summary>
     /// The run a start job makes: the same for every attempt of the same job (a retry finds its run), different for every job.
     /// </summary>
@@ -76,7 +90,7 @@ public sealed class AuditPipeline(AuditService audit, IAuditStore store, IRunLed
         var run = await ledger.PipelineRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? await StoreRunAsync(runId, plan, cancellationToken).ConfigureAwait(false);
         var steps = await ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false);
-        if (steps.Any(s => s.Step == StartStep && s.DoneAt is not null))
+        if (IsDone(steps, StartStep))
         {
             return $"run {runId} was started before: its {run.BatchCount} batches are queued";
         }
@@ -136,7 +150,7 @@ public sealed class AuditPipeline(AuditService audit, IAuditStore store, IRunLed
 
         // Counted after this batch's step is committed: of two batches that end at once, the later count sees both.
         var steps = await ledger.StepsAsync(batch.RunId, cancellationToken).ConfigureAwait(false);
-        var done = steps.Count(s => IsBatch(s) && s.DoneAt is not null);
+        var done = BatchesDone(steps);
         var before = Math.Clamp(stored.HostCount - batch.First, 0, batch.Size) - hosts.Count;
         var line = $"batch {batch.Number}/{batch.Of} of {batch.RunId}: {hosts.Count} hosts probed{(before > 0 ? $", {before} stored by an earlier attempt" : string.Empty)}; {done} of {batch.Of} batches done";
         if (done < batch.Of)
@@ -252,9 +266,10 @@ public sealed class AuditPipeline(AuditService audit, IAuditStore store, IRunLed
             return "starting";
         }
 
-        var steps = await ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false);
-        return $"{steps.Count(s => IsBatch(s) && s.DoneAt is not null)} of {run.BatchCount} batches done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z";
+        return ProgressOf(run, await ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false));
     }
+
+    private static int BatchesDone(IEnumerable<RunStep> steps) => steps.Count(s => IsBatch(s) && s.DoneAt is not null);
 
     private async Task<PipelineRun> StoreRunAsync(string runId, AuditPlan plan, CancellationToken cancellationToken)
     {

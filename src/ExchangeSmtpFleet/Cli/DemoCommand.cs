@@ -141,6 +141,7 @@ internal static class DemoCommand
         var failedBefore = storage.GetMonitoringApi().FailedCount();
         var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
         string? runId = null;
+        PipelineRun? pipelineRun = null;
         var lastLine = string.Empty;
         while (true)
         {
@@ -167,19 +168,20 @@ internal static class DemoCommand
                     return ExitCodes.Error;
                 }
 
-                runId = AuditPipeline.RunIdFor(jobId, new DateTimeOffset(DateTime.SpecifyKind(connection.GetJobData(jobId).CreatedAt, DateTimeKind.Utc)));
+                runId = AuditJobs.RunIdOf(storage, jobId);
+                pipelineRun = await ledger.PipelineRunAsync(runId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"run {runId} was started but is not stored");
             }
 
             var steps = await ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false);
-            var line = await services.GetRequiredService<AuditPipeline>().ProgressOfAsync(runId, cancellationToken).ConfigureAwait(false);
+            var line = AuditPipeline.ProgressOf(pipelineRun!, steps);
             if (line != lastLine)
             {
                 await error.WriteLineAsync($"  {runId}: {line}").ConfigureAwait(false);
                 lastLine = line;
             }
 
-            bool Done(string step) => steps.Any(s => s.Step == step && s.DoneAt is not null);
-            if (Done(AuditPipeline.ReportStep) && (!email || Done(AuditPipeline.MailStep)))
+            if (AuditPipeline.IsDone(steps, AuditPipeline.ReportStep) && (!email || AuditPipeline.IsDone(steps, AuditPipeline.MailStep)))
             {
                 break;
             }

@@ -39,7 +39,7 @@ internal sealed class AuditJobs
         var job = context.BackgroundJob;
         var plan = new AuditPlan(
             Path.GetFullPath(_settings.Inventory!), _settings.BatchSize, _concurrency, _settings.Email, TimeSpan.FromHours(_settings.StaleAfterHours));
-        var line = await _pipeline.StartAsync(job.Id, new DateTimeOffset(DateTime.SpecifyKind(job.CreatedAt, DateTimeKind.Utc)), plan, cancellationToken)
+        var line = await _pipeline.StartAsync(job.Id, Utc(job.CreatedAt), plan, cancellationToken)
             .ConfigureAwait(false);
         return Log(line);
     }
@@ -69,6 +69,17 @@ internal sealed class AuditJobs
         ArgumentNullException.ThrowIfNull(context);
         return Log(await _pipeline.MailAsync(runId, context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>The run that the start job <paramref name="jobId"/> makes (or made), from the job's creation time in the storage.</summary>
+    public static string RunIdOf(JobStorage storage, string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        using var connection = storage.GetConnection();
+        return AuditPipeline.RunIdFor(jobId, Utc(connection.GetJobData(jobId).CreatedAt));
+    }
+
+    /// <summary>Hangfire keeps times as UTC <see cref="DateTime"/>s of unspecified kind.</summary>
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     /// <summary>Logs the job's line (a skipped audit as a warning: the night's audit did not run) and returns it for the dashboard.</summary>
     private string Log(string line)

@@ -124,11 +124,10 @@ public sealed class DashboardBrowserTests
     {
         var storage = services.GetRequiredService<JobStorage>();
         var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
-        using var connection = storage.GetConnection();
-        var runId = AuditPipeline.RunIdFor(jobId, new DateTimeOffset(DateTime.SpecifyKind(connection.GetJobData(jobId).CreatedAt, DateTimeKind.Utc)));
+        var runId = AuditJobs.RunIdOf(storage, jobId);
         var ledger = services.GetRequiredService<IRunLedger>();
         await PipelineFixture.WaitForAsync(
-            async () => (await ledger.StepsAsync(runId, TestContext.Current.CancellationToken)).Any(s => s.Step == AuditPipeline.ReportStep && s.DoneAt is not null),
+            async () => AuditPipeline.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), AuditPipeline.ReportStep),
             TimeSpan.FromSeconds(60), "the report");
         return runId;
     }

@@ -99,6 +99,10 @@ internal sealed class PipelineFixture : IAsyncDisposable
         return hash;
     }
 
+    /// <summary>Settings as the environment of an esfleet process: <c>ESF_</c> and <c>__</c> for <c>:</c>.</summary>
+    public static Dictionary<string, string> Environment(IEnumerable<KeyValuePair<string, string?>> settings) =>
+        settings.ToDictionary(s => "ESF_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+
     /// <summary>The composition root with the job pipeline on <paramref name="storage"/>; <paramref name="configure"/> may replace services.</summary>
     public static IHost Build(Dictionary<string, string?> settings, JobStorage storage, Action<IServiceCollection>? configure = null) =>
         EsfleetHost.Build(TimeProvider.System, settings, settingsFile: "/nonexistent/appsettings.json", configure: services =>

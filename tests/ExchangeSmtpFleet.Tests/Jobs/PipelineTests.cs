@@ -45,13 +45,10 @@ public sealed class PipelineTests
         using (Server("gamma", AuditQueues.Batches))
         {
             var jobId = host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
-            using (var connection = storage.GetConnection())
-            {
-                runId = AuditPipeline.RunIdFor(jobId, new DateTimeOffset(DateTime.SpecifyKind(connection.GetJobData(jobId).CreatedAt, DateTimeKind.Utc)));
-            }
+            runId = AuditJobs.RunIdOf(storage, jobId);
 
             await PipelineFixture.WaitForAsync(
-                async () => (await ledger.StepsAsync(runId, TestContext.Current.CancellationToken)).Any(s => s.Step == AuditPipeline.MailStep && s.DoneAt is not null),
+                async () => AuditPipeline.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), AuditPipeline.MailStep),
                 TimeSpan.FromSeconds(90), "the mail step");
         }
 

@@ -30,9 +30,7 @@ public sealed class ScaleOutProcessTests
 
         var connectionString = new SqlConnectionStringBuilder(server) { InitialCatalog = database }.ConnectionString;
         await using var fixture = await PipelineFixture.StartAsync(hosts: 40, latencyMs: 100);
-        var environment = fixture.Settings(batchSize: 4, concurrency: 4)
-            .Where(s => s.Key != "Database:Path")
-            .ToDictionary(s => "ESF_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = PipelineFixture.Environment(fixture.Settings(batchSize: 4, concurrency: 4).Where(s => s.Key != "Database:Path"));
         environment["ESF_Database__Provider"] = "sqlserver";
         environment["ESF_ConnectionStrings__Fleet"] = connectionString;
         environment["ESF_Logging__LogLevel__ExchangeSmtpFleet"] = "Information";
@@ -51,7 +49,7 @@ public sealed class ScaleOutProcessTests
             await PipelineFixture.WaitForAsync(async () =>
             {
                 runId ??= (await store.FindRunAsync("latest", TestContext.Current.CancellationToken))?.RunId;
-                return runId is not null && (await store.StepsAsync(runId, TestContext.Current.CancellationToken)).Any(s => s.Step == AuditPipeline.ReportStep && s.DoneAt is not null);
+                return runId is not null && AuditPipeline.IsDone(await store.StepsAsync(runId, TestContext.Current.CancellationToken), AuditPipeline.ReportStep);
             }, TimeSpan.FromSeconds(120), "the report");
 
             Assert.Equal(40, (await store.FindRunAsync(runId!, TestContext.Current.CancellationToken))!.Results);

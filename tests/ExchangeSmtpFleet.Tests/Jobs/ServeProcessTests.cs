@@ -29,8 +29,7 @@ public sealed class ServeProcessTests
         await using var fixture = await PipelineFixture.StartAsync(hosts: 24, latencyMs: 150);
         var endpoint = new IPEndPoint(IPAddress.Parse($"127.52.{Interlocked.Increment(ref _relayBlock)}.1"), 2587);
         await using var relay = await TestRelay.StartAsync(endpoint, startTls: false);
-        var environment = fixture.Settings(batchSize: 6, concurrency: 2, endpoint)
-            .ToDictionary(s => "ESF_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = PipelineFixture.Environment(fixture.Settings(batchSize: 6, concurrency: 2, endpoint));
         environment["ESF_Logging__LogLevel__ExchangeSmtpFleet"] = "Information";
         if (signal == "TERM")
         {
@@ -94,7 +93,7 @@ public sealed class ServeProcessTests
         try
         {
             await PipelineFixture.WaitForAsync(
-                async () => (await store.StepsAsync(runId, cancel)).Any(s => s.Step == AuditPipeline.MailStep && s.DoneAt is not null),
+                async () => AuditPipeline.IsDone(await store.StepsAsync(runId, cancel), AuditPipeline.MailStep),
                 TimeSpan.FromSeconds(90), $"the mail after the restart ({second.Log})");
             Assert.Contains($"resumed run {runId}", second.Log.ToString(), StringComparison.Ordinal);
         }
