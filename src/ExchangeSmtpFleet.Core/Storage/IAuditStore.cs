@@ -33,6 +33,10 @@ public interface IAuditStore
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>The newest run that completed, or null when none has (what monitoring asks: how old is the last good audit).</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<StoredRun?> LatestCompletedRunAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// The results of a run in inventory order, streamed: a run of 100,000 hosts is never held in memory at once. Each
     /// result says the host's verdict in the run before and since when it has had its verdict.

@@ -43,6 +43,14 @@ public abstract partial class AuditStoreBase : IAuditStore, IRunLedger
         }, cancellationToken);
 
     /// <inheritdoc/>
+    public Task<StoredRun?> LatestCompletedRunAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(Queries.LatestCompletedRun, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return (await WithCountsAsync(connection, rows, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        }, cancellationToken);
+
+    /// <inheritdoc/>
     public Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken) =>
         ReadAsync(async connection =>
         {

@@ -20,7 +20,7 @@ public sealed partial class SqlServerAuditStore : AuditStoreBase
         SqlServerStatements.History, SqlServerStatements.Lacking, SqlServerStatements.RunBefore, SqlServerStatements.Verdicts,
         SqlServerStatements.HostsWithoutResult, SqlServerStatements.PruneTranscripts, SqlServerStatements.ResultsOfRun, SqlServerStatements.PruneRuns,
         SqlServerStatements.CountRunsBefore, SqlServerStatements.KeywordsOfRun, SqlServerStatements.EvidenceOfRun, SqlServerStatements.ProblemsOfRun,
-        SqlServerStatements.MailedAt, SqlServerStatements.RecordMailed);
+        SqlServerStatements.MailedAt, SqlServerStatements.RecordMailed, SqlServerStatements.LatestCompletedRun);
 
     /// <summary>SqlException numbers worth another try: time-outs, deadlocks, a database or network that is briefly away.</summary>
     private static readonly HashSet<int> TransientNumbers = [-2, 20, 64, 233, 1205, 4060, 10053, 10054, 10060, 40197, 40501, 40613, 49918, 49919, 49920];

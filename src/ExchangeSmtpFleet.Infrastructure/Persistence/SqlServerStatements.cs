@@ -17,6 +17,9 @@ internal static class SqlServerStatements
 
     public const string LatestRun = "SELECT TOP (1) run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM dbo.runs ORDER BY started_at DESC;";
 
+    public const string LatestCompletedRun =
+        "SELECT TOP (1) run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM dbo.runs WHERE status = N'Completed' ORDER BY started_at DESC;";
+
     public const string FindRun = "SELECT run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM dbo.runs WHERE run_id = @runId;";
 
     public const string CountsOfRun = "SELECT verdict, COUNT(*) AS hosts FROM dbo.results WHERE run_id = @run_id GROUP BY verdict;";

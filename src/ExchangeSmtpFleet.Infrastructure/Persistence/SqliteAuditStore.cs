@@ -88,7 +88,8 @@ public sealed class SqliteAuditStore : AuditStoreBase
         RecordMailed: """
             INSERT INTO mails (run_id, sent_at, recipients) VALUES (@runId, @sentAt, @recipients)
             ON CONFLICT (run_id) DO UPDATE SET sent_at = excluded.sent_at, recipients = excluded.recipients
-            """);
+            """,
+        LatestCompletedRun: "SELECT run_id, kind, started_at, finished_at, status, inventory_path, host_count, tool_version FROM runs WHERE status = 'Completed' ORDER BY started_at DESC LIMIT 1");
 
     private readonly string _path;
     private readonly string _connectionString;

@@ -19,7 +19,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <param name="ProblemsOfRun">The inventory problems of @runId in file order.</param>
 /// <param name="MailedAt">sent_at of @runId's mail, if any.</param>
 /// <param name="RecordMailed">Records @runId's mail at @sentAt to @recipients, replacing an earlier record.</param>
+/// <param name="LatestCompletedRun">The newest run with status Completed.</param>
 internal sealed record StoreQueries(
     string ListRuns, string LatestRun, string FindRun, string CountsOfRun, string History, string Lacking, string RunBefore, string Verdicts,
     string HostsWithoutResult, string PruneTranscripts, string ResultsOfRun, string PruneRuns, string CountRunsBefore, string KeywordsOfRun,
-    string EvidenceOfRun, string ProblemsOfRun, string MailedAt, string RecordMailed);
+    string EvidenceOfRun, string ProblemsOfRun, string MailedAt, string RecordMailed, string LatestCompletedRun);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Storage;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +25,7 @@ internal static class Health
         StoredRun? completed = null;
         try
         {
-            completed = (await store.ListRunsAsync(50, http.RequestAborted).ConfigureAwait(false)).FirstOrDefault(r => r.Status == AuditRunStatus.Completed);
+            completed = await store.LatestCompletedRunAsync(http.RequestAborted).ConfigureAwait(false);
         }
         catch (StoreException e)
         {

@@ -262,6 +262,21 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
+    public async Task LatestCompletedRun_SkipsNewerRunsThatDidNotComplete()
+    {
+        var store = NewStore();
+        Assert.Null(await store.LatestCompletedRunAsync(Token));
+
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.MissingSinks]);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.Healthy], status: AuditRunStatus.Running);
+        await StoreRunAsync(store, "scan-3", Night.AddDays(2), [Verdict.Healthy], status: AuditRunStatus.Failed);
+
+        var completed = await store.LatestCompletedRunAsync(Token);
+        Assert.Equal("scan-1", completed!.RunId);
+        Assert.Equal(2, completed.Results);
+    }
+
+    [Fact]
     public async Task Ledger_AuditLock_IsHeldWhileTheRunRuns_AndFreedWhenItEnds_OrIsStale()
     {
         var store = NewStore();
