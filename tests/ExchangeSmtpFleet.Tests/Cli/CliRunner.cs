@@ -9,8 +9,7 @@ internal static class CliRunner
     public static readonly string DataDirectory = Path.Combine(Path.GetTempPath(), $"esf-cli-tests-{Guid.NewGuid():N}");
 
     /// <summary>Settings for every in-process run: results are stored in a data folder of this test process, not in ./data.</summary>
-    private static readonly Lazy<string> TestSettings = new(() => TempFile(
-        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["DATA_DIR"] = DataDirectory }), ".json"));
+    private static readonly Lazy<string> TestSettings = new(() => SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = DataDirectory }));
 
     public static Task<CliRun> RunAsync(params string[] args) => RunWithSettingsAsync(TestSettings.Value, args);
 
@@ -49,6 +48,9 @@ internal static class CliRunner
     }
 
     public static string Sample(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "samples", .. parts]);
+
+    /// <summary>An appsettings file with <paramref name="settings"/> (nested dictionaries for sections).</summary>
+    public static string SettingsFile(IDictionary<string, object> settings) => TempFile(System.Text.Json.JsonSerializer.Serialize(settings), ".json");
 
     public static string TempFile(string content, string extension = ".csv")
     {

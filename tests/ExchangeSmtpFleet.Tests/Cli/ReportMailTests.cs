@@ -42,7 +42,7 @@ public sealed class ReportMailTests
             mail[property.Name] = property.GetValue(extra);
         }
 
-        return CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Mail"] = mail }), ".json");
+        return CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Mail"] = mail });
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class ReadmeMainCommandTests
         var twoCommands = Array.FindIndex(readme, l => l.StartsWith("## The two commands", StringComparison.Ordinal));
         var command = readme.Skip(twoCommands).First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
         var data = Path.Combine(CliRunner.DataDirectory, "readme");
-        var settings = CliRunner.TempFile(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["DATA_DIR"] = data }), ".json");
+        var settings = CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = data });
         var args = command[Prefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["demo"], args);
 

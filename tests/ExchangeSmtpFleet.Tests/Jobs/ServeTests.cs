@@ -50,7 +50,7 @@ public sealed class ServeTests
             var empty = await http.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
             using var before = JsonDocument.Parse(await empty.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
             await CliRunner.RunWithSettingsAsync(
-                CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, string> { ["DATA_DIR"] = fixture.Data }), ".json"),
+                CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = fixture.Data }),
                 "audit", "--inventory", fixture.Inventory, "--db", fixture.Database, "--no-tls");
             using var after = JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken));
 
@@ -150,12 +150,12 @@ public sealed class ServeTests
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
         var data = Path.Combine(CliRunner.DataDirectory, $"listen-{Guid.NewGuid():N}");
-        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object>
+        var settings = CliRunner.SettingsFile(new Dictionary<string, object>
         {
             ["DATA_DIR"] = data,
             ["Audit"] = new Dictionary<string, string> { ["Inventory"] = CliRunner.Sample("inventory-lab.csv") },
             ["Kestrel"] = new Dictionary<string, object> { ["Certificates"] = new Dictionary<string, object> { ["Default"] = new Dictionary<string, string> { ["Path"] = "/nonexistent/dashboard.pfx" } } },
-        }), ".json");
+        });
 
         var busy = await CliRunner.RunWithSettingsAsync(settings, "serve", "--urls", $"http://127.0.0.1:{port}");
         var noCertificate = await CliRunner.RunWithSettingsAsync(settings, "serve", "--urls", "https://127.0.0.1:0");
@@ -171,7 +171,7 @@ public sealed class ServeTests
     [Fact]
     public async Task Worker_OnTheEmbeddedStorage_IsRefused_WithTheReason()
     {
-        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, "worker") }), ".json");
+        var settings = CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, "worker") });
 
         var run = await CliRunner.RunWithSettingsAsync(settings, "serve", "--worker", "--urls", "http://127.0.0.1:0");
 
@@ -189,7 +189,7 @@ public sealed class ServeTests
     public async Task Serve_WithABadAuditSetting_StopsAtStart_WithOneLine(string name, string value, string expected)
     {
         var audit = new Dictionary<string, object> { ["Inventory"] = CliRunner.Sample("inventory-lab.csv"), [name] = value };
-        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Audit"] = audit }), ".json");
+        var settings = CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Audit"] = audit });
 
         var run = await CliRunner.RunWithSettingsAsync(settings, "serve", "--urls", "http://127.0.0.1:0");
 
@@ -201,7 +201,7 @@ public sealed class ServeTests
     [Fact]
     public async Task Serve_WithoutAnInventory_SaysWhichSettingToSet()
     {
-        var settings = CliRunner.TempFile(JsonSerializer.Serialize(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory }), ".json");
+        var settings = CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory });
 
         var run = await CliRunner.RunWithSettingsAsync(settings, "serve");
 
