@@ -106,9 +106,9 @@ internal sealed class AuditSettings
         {
             yield return $"{Section}:{nameof(JobTimeoutMinutes)} must be 1-1440, not {JobTimeoutMinutes}";
         }
-        else if (JobTimeoutMinutes is { } minutes && BatchSize >= 1 && WorstBatch(probe, Concurrency ?? scanConcurrency) is var worst && worst >= TimeSpan.FromMinutes(minutes))
+        else if (JobTimeoutMinutes is { } minutes && BatchSize >= 1 && WorstBatch(probe, ConcurrencyOr(scanConcurrency)) is var worst && worst >= TimeSpan.FromMinutes(minutes))
         {
-            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {Concurrency ?? scanConcurrency} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
+            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {ConcurrencyOr(scanConcurrency)} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
         }
     }
 
