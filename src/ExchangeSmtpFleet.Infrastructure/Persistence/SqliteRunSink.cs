@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
@@ -16,7 +17,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
 {
     private SqliteConnection? _connection;
     private string _runId = string.Empty;
-    private DateTimeOffset _runStarted;
+    private string _runStarted = string.Empty;
     private Statements? _statements;
 
     public string Name => store.Description;
@@ -28,7 +29,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
     {
         ArgumentNullException.ThrowIfNull(run);
         _runId = run.RunId;
-        _runStarted = run.StartedAt;
+        _runStarted = StoredText.Timestamp(run.StartedAt);
         _connection = (SqliteConnection)await store.OpenMigratedAsync(cancellationToken).ConfigureAwait(false);
         if (inventory is null)
         {
@@ -50,7 +51,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
                 transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
             // The run's inventory snapshot and problems: one prepared statement each, many rows.
-            using (var insertHost = Prepare(_connection, transaction,
+            using (var insertHost = new SqliteStatement(_connection,
                 """
                 INSERT OR REPLACE INTO run_hosts (run_id, host_key, host, port, name, site, owner, profile, ignore_verbs, line_number)
                 VALUES ($run, $key, $host, $port, $name, $site, $owner, $profile, $ignore, $line)
@@ -58,19 +59,20 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             {
                 foreach (var host in inventory.Hosts)
                 {
-                    await Run(insertHost, cancellationToken, _runId, host.Key, host.Host, host.Port, host.Name, host.Site, host.Owner, host.Profile,
-                        StoredText.List(host.IgnoreVerbs), host.LineNumber).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    insertHost.Text(0, _runId).Text(1, host.Key).Text(2, host.Host).Integer(3, host.Port).Text(4, host.Name).Text(5, host.Site)
+                        .Text(6, host.Owner).Text(7, host.Profile).Text(8, StoredText.List(host.IgnoreVerbs)).Integer(9, host.LineNumber).Run();
                 }
             }
 
-            using (var insertProblem = Prepare(_connection, transaction,
+            using (var insertProblem = new SqliteStatement(_connection,
                 "INSERT OR REPLACE INTO inventory_problems (run_id, position, line_number, reason, raw_text) VALUES ($run, $position, $line, $reason, $raw)",
                 "$run", "$position", "$line", "$reason", "$raw"))
             {
                 for (var i = 0; i < inventory.Problems.Length; i++)
                 {
                     var problem = inventory.Problems[i];
-                    await Run(insertProblem, cancellationToken, _runId, i, problem.LineNumber, problem.Reason, problem.RawText).ConfigureAwait(false);
+                    insertProblem.Text(0, _runId).Integer(1, i).Integer(2, problem.LineNumber).Text(3, problem.Reason).Text(4, problem.RawText).Run();
                 }
             }
 
@@ -87,17 +89,15 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var statements = _statements ??= new Statements(connection);
-            statements.Enlist(transaction);
             // Hosts of the batch with a result already (a batch written again, by this sink or another): only those need their
             // old keywords and findings deleted. Asked of the database, so nothing is kept between batches.
             var keys = StoredText.List(batch.Select(o => o.Host.Key));
             var written = statements.Written(_runId, keys);
             foreach (var outcome in batch)
             {
-                await statements.WriteAsync(_runId, _runStarted, outcome, written.Contains(outcome.Host.Key), cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                statements.Write(_runId, _runStarted, outcome, written.Contains(outcome.Host.Key));
             }
-
-            await statements.UpdateStreaksAsync(_runId, keys, cancellationToken).ConfigureAwait(false);
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
@@ -128,135 +128,85 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         }
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction? transaction, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
-    /// <summary>
-    /// Runs a prepared command with new values. Synchronous on purpose: Microsoft.Data.Sqlite has no asynchronous I/O (its
-    /// async methods run synchronously), and this runs on the sink's own task, never on a probing thread.
-    /// </summary>
-    private static Task<int> Run(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        return Task.FromResult(command.ExecuteNonQuery());
-    }
-
     /// <summary>The prepared statements of the write path, made once per sink and reused for every batch.</summary>
     private sealed class Statements(SqliteConnection connection) : IDisposable
     {
-        private readonly SqliteCommand _result = Prepare(connection, null,
+        /// <summary>
+        /// A host's result, with its verdict in the run before and since when it has had its verdict: two seeks on
+        /// (host_key, run_started_at) in the same statement, so that the row is written once (an UPDATE after the insert
+        /// wrote every row, transcript and all, a second time).
+        /// </summary>
+        private readonly SqliteStatement _result = new(connection,
             """
             INSERT INTO results (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
-                                 detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at)
-            VALUES ($run, $key, $verdict, $reason, $family, $evidence, $version, $banner, $greeting, $missing, $unexpected,
-                    $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript, $runStarted)
+                                 detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at,
+                                 previous_verdict, verdict_since)
+            SELECT $run, $key, $verdict, $reason, $family, $evidence, $version, $banner, $greeting, $missing, $unexpected,
+                   $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript, $runStarted,
+                   p.verdict, CASE WHEN p.verdict = $verdict THEN COALESCE(p.verdict_since, p.run_started_at) ELSE $runStarted END
+            FROM (SELECT NULL) LEFT JOIN (SELECT verdict, verdict_since, run_started_at FROM results
+                                          WHERE host_key = $key AND run_started_at < $runStarted
+                                          ORDER BY run_started_at DESC LIMIT 1) AS p
+            WHERE true
             ON CONFLICT (run_id, host_key) DO UPDATE SET
                 verdict = excluded.verdict, reason = excluded.reason, family = excluded.family, family_evidence = excluded.family_evidence,
                 version = excluded.version, banner = excluded.banner, greeting = excluded.greeting, missing = excluded.missing,
                 unexpected = excluded.unexpected, detail = excluded.detail, tls = excluded.tls, address = excluded.address,
                 attempts = excluded.attempts, connect_ms = excluded.connect_ms, banner_ms = excluded.banner_ms, ehlo_ms = excluded.ehlo_ms,
                 tls_ms = excluded.tls_ms, total_ms = excluded.total_ms, probed_at = excluded.probed_at, transcript = excluded.transcript,
-                run_started_at = excluded.run_started_at
+                run_started_at = excluded.run_started_at, previous_verdict = excluded.previous_verdict, verdict_since = excluded.verdict_since
             """,
             "$run", "$key", "$verdict", "$reason", "$family", "$evidence", "$version", "$banner", "$greeting", "$missing", "$unexpected",
             "$detail", "$tls", "$address", "$attempts", "$connect", "$bannerMs", "$ehlo", "$tlsMs", "$total", "$probed", "$transcript", "$runStarted");
 
-        /// <summary>
-        /// The hosts of the batch learn their verdict in the run before and since when they have had their verdict: two seeks
-        /// per host on (host_key, run_started_at), set-based for the batch.
-        /// </summary>
-        private readonly SqliteCommand _streaks = Prepare(connection, null,
-            """
-            UPDATE results SET
-                previous_verdict = (SELECT p.verdict FROM results AS p
-                                    WHERE p.host_key = results.host_key AND p.run_started_at < results.run_started_at
-                                    ORDER BY p.run_started_at DESC LIMIT 1),
-                verdict_since = COALESCE((SELECT CASE WHEN p.verdict = results.verdict THEN COALESCE(p.verdict_since, p.run_started_at) END
-                                          FROM results AS p
-                                          WHERE p.host_key = results.host_key AND p.run_started_at < results.run_started_at
-                                          ORDER BY p.run_started_at DESC LIMIT 1), results.run_started_at)
-            WHERE run_id = $run AND host_key IN (SELECT value FROM json_each($keys))
-            """,
-            "$run", "$keys");
-
-        private readonly SqliteCommand _deleteKeywords = Prepare(connection, null,
+        private readonly SqliteStatement _deleteKeywords = new(connection,
             "DELETE FROM keywords WHERE run_id = $run AND host_key = $key", "$run", "$key");
 
-        private readonly SqliteCommand _keywordList = Prepare(connection, null,
+        private readonly SqliteStatement _keywordList = new(connection,
             """
             INSERT INTO keywords (run_id, host_key, phase, position, name, parameters)
             SELECT $run, $key, $phase, CAST(j.key AS INTEGER), json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each($list) AS j
             """,
             "$run", "$key", "$phase", "$list");
 
-        private readonly System.Buffers.ArrayBufferWriter<byte> _keywordsJson = new(2048);
+        private readonly ArrayBufferWriter<byte> _utf8 = new(4096);
 
-        private readonly SqliteCommand _written = Prepare(connection, null,
+        private readonly SqliteStatement _written = new(connection,
             "SELECT host_key FROM results WHERE run_id = $run AND host_key IN (SELECT value FROM json_each($keys))", "$run", "$keys");
 
-        private readonly SqliteCommand _deleteFindings = Prepare(connection, null,
+        private readonly SqliteStatement _deleteFindings = new(connection,
             "DELETE FROM findings WHERE run_id = $run AND host_key = $key", "$run", "$key");
 
-        private readonly SqliteCommand _finding = Prepare(connection, null,
+        private readonly SqliteStatement _finding = new(connection,
             "INSERT INTO findings (run_id, host_key, position, code, severity, arguments, message) VALUES ($run, $key, $position, $code, $severity, $arguments, $message)",
             "$run", "$key", "$position", "$code", "$severity", "$arguments", "$message");
-
-        public void Enlist(SqliteTransaction transaction)
-        {
-            foreach (var command in new[] { _result, _deleteKeywords, _deleteFindings, _finding, _keywordList, _streaks, _written })
-            {
-                command.Transaction = transaction;
-            }
-        }
-
-        /// <summary>Sets the previous verdict and the streak start of the batch's hosts (after their results are written).</summary>
-        public Task<int> UpdateStreaksAsync(string runId, string keys, CancellationToken cancellationToken) =>
-            Run(_streaks, cancellationToken, runId, keys);
 
         /// <summary>The hosts among <paramref name="keys"/> (a JSON list) that have a result in the run already.</summary>
         public HashSet<string> Written(string runId, string keys)
         {
-            _written.Parameters[0].Value = runId;
-            _written.Parameters[1].Value = keys;
             var written = new HashSet<string>(StringComparer.Ordinal);
-            using var reader = _written.ExecuteReader();
-            while (reader.Read())
-            {
-                written.Add(reader.GetString(0));
-            }
-
+            _written.Text(0, runId).Text(1, keys).ReadTexts(key => written.Add(key));
             return written;
         }
 
-        public async Task WriteAsync(string runId, DateTimeOffset runStarted, HostOutcome outcome, bool again, CancellationToken cancellationToken)
+        public void Write(string runId, string runStarted, HostOutcome outcome, bool again)
         {
             var key = outcome.Host.Key;
             var c = outcome.Classification;
             var p = outcome.Probe;
-            await Run(_result, cancellationToken, runId, key, c.Verdict.ToString(), c.Reason.ToString(), c.Family, c.FamilyEvidence, c.Version, c.Banner,
-                c.EhloGreeting, StoredText.List(c.Missing), StoredText.List(c.Unexpected), c.Detail, StoredText.Tls(c.Tls), p.Address, p.Attempts,
-                p.Timings.ConnectMs, p.Timings.BannerMs, p.Timings.EhloMs, p.Timings.TlsMs, p.Timings.TotalMs, StoredText.Timestamp(p.StartedAt),
-                StoredText.Transcript(p), StoredText.Timestamp(runStarted)).ConfigureAwait(false);
+            _utf8.Clear();
+            StoredText.WriteTranscript(p, _utf8);
+            _result.Text(0, runId).Text(1, key).Text(2, c.Verdict.ToString()).Text(3, c.Reason.ToString()).Text(4, c.Family)
+                .Text(5, c.FamilyEvidence).Text(6, c.Version).Text(7, c.Banner).Text(8, c.EhloGreeting).Text(9, StoredText.List(c.Missing))
+                .Text(10, StoredText.List(c.Unexpected)).Text(11, c.Detail).Text(12, StoredText.Tls(c.Tls)).Text(13, p.Address)
+                .Integer(14, p.Attempts).Real(15, p.Timings.ConnectMs).Real(16, p.Timings.BannerMs).Real(17, p.Timings.EhloMs)
+                .Real(18, p.Timings.TlsMs).Real(19, p.Timings.TotalMs).Text(20, StoredText.Timestamp(p.StartedAt)).Text(21, _utf8.WrittenSpan)
+                .Text(22, runStarted).Run();
 
             if (again)
             {
-                await Run(_deleteKeywords, cancellationToken, runId, key).ConfigureAwait(false);
-                await Run(_deleteFindings, cancellationToken, runId, key).ConfigureAwait(false);
+                _deleteKeywords.Text(0, runId).Text(1, key).Run();
+                _deleteFindings.Text(0, runId).Text(1, key).Run();
             }
 
             InsertKeywords(runId, key, "pre-tls", c.Keywords);
@@ -265,8 +215,8 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             for (var i = 0; i < c.Findings.Length; i++)
             {
                 var f = c.Findings[i];
-                await Run(_finding, cancellationToken, runId, key, i, f.Code.ToString(), f.Severity.ToString(), StoredText.List(f.Arguments), f.Message)
-                    .ConfigureAwait(false);
+                _finding.Text(0, runId).Text(1, key).Integer(2, i).Text(3, f.Code.ToString()).Text(4, f.Severity.ToString())
+                    .Text(5, StoredText.List(f.Arguments)).Text(6, f.Message).Run();
             }
         }
 
@@ -277,13 +227,12 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             _deleteFindings.Dispose();
             _finding.Dispose();
             _keywordList.Dispose();
-            _streaks.Dispose();
             _written.Dispose();
         }
 
         /// <summary>
         /// All keywords of a host and phase in one statement: the list goes in as one JSON parameter and SQLite's json_each
-        /// turns it into rows. Binding six named parameters per keyword row cost more than the b-tree inserts themselves
+        /// turns it into rows. Binding six parameters per keyword row cost more than the b-tree inserts themselves
         /// (BENCHMARKS.md: 12,900 results/s with a statement per keyword, 16,600 without the name index, see there).
         /// </summary>
         private void InsertKeywords(string runId, string key, string phase, System.Collections.Immutable.ImmutableArray<Core.Protocol.EhloKeyword> keywords)
@@ -293,8 +242,8 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
                 return;
             }
 
-            _keywordsJson.Clear();
-            using (var json = new Utf8JsonWriter(_keywordsJson))
+            _utf8.Clear();
+            using (var json = new Utf8JsonWriter(_utf8))
             {
                 json.WriteStartArray();
                 foreach (var keyword in keywords)
@@ -308,11 +257,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
                 json.WriteEndArray();
             }
 
-            _keywordList.Parameters[0].Value = runId;
-            _keywordList.Parameters[1].Value = key;
-            _keywordList.Parameters[2].Value = phase;
-            _keywordList.Parameters[3].Value = System.Text.Encoding.UTF8.GetString(_keywordsJson.WrittenSpan);
-            _keywordList.ExecuteNonQuery();
+            _keywordList.Text(0, runId).Text(1, key).Text(2, phase).Text(3, _utf8.WrittenSpan).Run();
         }
     }
 }

@@ -1,5 +1,6 @@
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
 
@@ -259,6 +260,54 @@ public abstract class AuditStoreContract
             Assert.Equal(Night, result.VerdictSince);
             Assert.Equal(Reason.ConnectionRefused, result.Reason);
         }
+    }
+
+    [Fact]
+    public async Task Evidence_RoundTripsExactly_NonAsciiText_AnEmptyTranscript_AndMissingTimings()
+    {
+        var store = NewStore();
+        var inventory = Fleet(2);
+        var run = Run("scan-evidence", Night, 2);
+        var first = Outcome(inventory.Hosts[0], Verdict.Healthy, Night);
+        first = first with
+        {
+            Probe = first.Probe with
+            {
+                Timings = new ProbeTimings(0.25, null, 3.5, null, 1234.5),
+                Transcript =
+                [
+                    new TranscriptLine(TranscriptDirection.Server, "220 mail1 Grüße, Ünïcode ✓ ready", TimeSpan.FromMilliseconds(1.26)),
+                    new TranscriptLine(TranscriptDirection.Client, "EHLO auditor.corp.example", TimeSpan.FromMilliseconds(4)),
+                    new TranscriptLine(TranscriptDirection.Note, "closed \\x1B[31m", TimeSpan.FromMilliseconds(1234.56)),
+                ],
+            },
+        };
+        var second = Outcome(inventory.Hosts[1], Verdict.Unreachable, Night);
+        second = second with { Probe = second.Probe with { Transcript = [], Address = null } };
+        var sink = store.CreateSink(inventory);
+        try
+        {
+            await sink.OpenAsync(run, Token);
+            await sink.WriteAsync([first, second], Token);
+        }
+        finally
+        {
+            await ((IAsyncDisposable)sink).DisposeAsync();
+        }
+
+        var evidence = new List<StoredEvidence>();
+        await foreach (var e in store.ReadEvidenceAsync("scan-evidence", Token))
+        {
+            evidence.Add(e);
+        }
+
+        Assert.Equal(2, evidence.Count);
+        Assert.Equal("1.3 S: 220 mail1 Grüße, Ünïcode ✓ ready\n4.0 C: EHLO auditor.corp.example\n1234.6 *  closed \\x1B[31m", evidence[0].Transcript);
+        Assert.Equal((0.25, (double?)null, 3.5, (double?)null, 1234.5), (evidence[0].ConnectMs!.Value, evidence[0].BannerMs, evidence[0].EhloMs!.Value, evidence[0].TlsMs, evidence[0].TotalMs));
+        Assert.Equal("10.0.0.1", evidence[0].Address);
+        Assert.Equal(string.Empty, evidence[1].Transcript);
+        Assert.Null(evidence[1].Address);
+        Assert.Equal(1, evidence[1].Attempts);
     }
 
     [Fact]

@@ -1,0 +1,134 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ExchangeSmtpFleet.Infrastructure.Persistence;
+
+/// <summary>
+/// One prepared SQLite statement of the write path, bound by position and run on the connection's own handle, so that it
+/// takes part in the connection's transaction. Microsoft.Data.Sqlite looks every parameter up by name, converts every
+/// string and builds a data reader on each execution; for tens of thousands of rows a scan that cost more CPU than SQLite's
+/// inserts (BENCHMARKS.md, issue 9). Text is encoded into one reused buffer that SQLite copies when it is bound.
+/// </summary>
+/// <remarks>Not thread-safe; dispose it before the connection.</remarks>
+internal sealed class SqliteStatement : IDisposable
+{
+    private readonly sqlite3 _database;
+    private readonly sqlite3_stmt _statement;
+    private readonly int[] _positions;
+    private byte[] _buffer = new byte[1024];
+
+    /// <param name="connection">An open connection.</param>
+    /// <param name="sql">One statement with named parameters.</param>
+    /// <param name="parameters">The names in the order the binding methods number them (0, 1, ...).</param>
+    public SqliteStatement(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        _database = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+        Check(raw.sqlite3_prepare_v2(_database, sql, out _statement));
+        _positions = new int[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            _positions[i] = raw.sqlite3_bind_parameter_index(_statement, parameters[i]);
+            if (_positions[i] == 0)
+            {
+                throw new ArgumentException($"the statement has no parameter {parameters[i]}", nameof(parameters));
+            }
+        }
+    }
+
+    /// <summary>Binds text, or NULL for null.</summary>
+    public SqliteStatement Text(int parameter, string? value)
+    {
+        if (value is null)
+        {
+            return Null(parameter);
+        }
+
+        if (Encoding.UTF8.GetMaxByteCount(value.Length) > _buffer.Length)
+        {
+            var needed = Encoding.UTF8.GetByteCount(value);
+            if (needed > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(needed, _buffer.Length * 2)];
+            }
+        }
+
+        var written = Encoding.UTF8.GetBytes(value, _buffer);
+        return Text(parameter, _buffer.AsSpan(0, written));
+    }
+
+    /// <summary>Binds text already encoded as UTF-8 (SQLite copies it).</summary>
+    public SqliteStatement Text(int parameter, ReadOnlySpan<byte> utf8)
+    {
+        Check(raw.sqlite3_bind_text(_statement, _positions[parameter], utf8));
+        return this;
+    }
+
+    /// <summary>Binds an integer.</summary>
+    public SqliteStatement Integer(int parameter, long value)
+    {
+        Check(raw.sqlite3_bind_int64(_statement, _positions[parameter], value));
+        return this;
+    }
+
+    /// <summary>Binds a real number, or NULL for null.</summary>
+    public SqliteStatement Real(int parameter, double? value)
+    {
+        Check(value is { } v ? raw.sqlite3_bind_double(_statement, _positions[parameter], v) : raw.sqlite3_bind_null(_statement, _positions[parameter]));
+        return this;
+    }
+
+    /// <summary>Binds NULL.</summary>
+    public SqliteStatement Null(int parameter)
+    {
+        Check(raw.sqlite3_bind_null(_statement, _positions[parameter]));
+        return this;
+    }
+
+    /// <summary>Runs a statement that returns no rows, then makes it ready for the next values.</summary>
+    public void Run()
+    {
+        var result = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if (result != raw.SQLITE_DONE && result != raw.SQLITE_ROW)
+        {
+            SqliteException.ThrowExceptionForRC(result, _database);
+        }
+    }
+
+    /// <summary>Runs a query and hands over the first column of each row as text (NULLs skipped).</summary>
+    public void ReadTexts(Action<string> row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            int result;
+            while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            {
+                if (raw.sqlite3_column_type(_statement, 0) != raw.SQLITE_NULL)
+                {
+                    row(raw.sqlite3_column_text(_statement, 0).utf8_to_string());
+                }
+            }
+
+            if (result != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(result, _database);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Check(int result)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, _database);
+        }
+    }
+}
