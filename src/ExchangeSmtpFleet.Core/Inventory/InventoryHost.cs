@@ -9,10 +9,26 @@ public sealed record InventoryHost
     public required int LineNumber { get; init; }
 
     /// <summary>DNS name or IP literal to connect to, as written (brackets of an IPv6 literal removed).</summary>
-    public required string Host { get; init; }
+    public required string Host
+    {
+        get;
+        init
+        {
+            field = value;
+            _key = KeyOf(value, Port);
+        }
+    }
 
     /// <summary>TCP port.</summary>
-    public int Port { get; init; } = 25;
+    public int Port
+    {
+        get;
+        init
+        {
+            field = value;
+            _key = KeyOf(Host, value);
+        }
+    } = 25;
 
     /// <summary>Display / expected server name, compared with the banner.</summary>
     public string? Name { get; init; }
@@ -33,5 +49,13 @@ public sealed record InventoryHost
     public ImmutableDictionary<string, string> Extra { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>The case-insensitive identity used to reject duplicates: <c>host:port</c>.</summary>
-    public string Key => HostKey.For(Host, Port);
+    /// <remarks>
+    /// Made when Host or Port is set (a <c>with</c> that changes either makes it again), not at each use: the store and the
+    /// report ask for it several times per host. Always a function of Host and Port, so record equality is unchanged.
+    /// </remarks>
+    public string Key => _key ?? HostKey.For(Host, Port);
+
+    private readonly string? _key;
+
+    private static string? KeyOf(string? host, int port) => host is null ? null : HostKey.For(host, port);
 }
