@@ -9,7 +9,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 
 /// <summary>
 /// Stores one run in SQL Server as its results arrive: each batch is bulk-copied into the connection's temp tables and
-/// moved by one set-based statement (MERGE, then the host's keywords and findings replaced), never a command per row.
+/// moved by one set-based statement (new keyword sets added, MERGE, then the host's findings replaced), never a command per row.
 /// A batch is idempotent, so a transient error (a deadlock, a fail-over) is answered by writing it again on a new
 /// connection, up to three times.
 /// </summary>
@@ -53,12 +53,13 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
 
         // Tables are built once per batch and reused by a retry; a host twice in one batch keeps its last outcome.
         var latest = batch.GroupBy(o => o.Host.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var (results, keywords, findings) = (Results(runId, _run.StartedAt.UtcDateTime, latest), Keywords(runId, latest), Findings(runId, latest));
+        var sets = Table(("set_id", typeof(string)), ("position", typeof(int)), ("name", typeof(string)), ("parameters", typeof(string)));
+        var (results, findings) = (Results(runId, _run.StartedAt.UtcDateTime, latest, sets), Findings(runId, latest));
         return WithRetryAsync(async connection =>
         {
             await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await BulkCopyAsync(connection, transaction, "#results", results, cancellationToken).ConfigureAwait(false);
-            await BulkCopyAsync(connection, transaction, "#keywords", keywords, cancellationToken).ConfigureAwait(false);
+            await BulkCopyAsync(connection, transaction, "#keyword_sets", sets, cancellationToken).ConfigureAwait(false);
             await BulkCopyAsync(connection, transaction, "#findings", findings, cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(SqlServerStatements.MoveStaging, transaction: transaction, cancellationToken: cancellationToken))
                 .ConfigureAwait(false);
@@ -187,14 +188,32 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
         return table;
     }
 
-    private static DataTable Results(string runId, DateTime runStarted, IReadOnlyList<HostOutcome> batch)
+    /// <summary>The batch's results, each naming its keyword sets; the sets the batch names go into <paramref name="sets"/>, once each.</summary>
+    private static DataTable Results(string runId, DateTime runStarted, IReadOnlyList<HostOutcome> batch, DataTable sets)
     {
         var table = Table(("run_id", typeof(string)), ("host_key", typeof(string)), ("verdict", typeof(string)), ("reason", typeof(string)),
             ("family", typeof(string)), ("family_evidence", typeof(string)), ("version", typeof(string)), ("banner", typeof(string)),
             ("greeting", typeof(string)), ("missing", typeof(string)), ("unexpected", typeof(string)), ("detail", typeof(string)),
             ("tls", typeof(string)), ("address", typeof(string)), ("attempts", typeof(int)), ("connect_ms", typeof(double)),
             ("banner_ms", typeof(double)), ("ehlo_ms", typeof(double)), ("tls_ms", typeof(double)), ("total_ms", typeof(double)),
-            ("probed_at", typeof(DateTime)), ("transcript", typeof(string)), ("run_started_at", typeof(DateTime)));
+            ("probed_at", typeof(DateTime)), ("transcript", typeof(string)), ("run_started_at", typeof(DateTime)),
+            ("keywords_pre_tls", typeof(string)), ("keywords_post_tls", typeof(string)));
+        var json = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        string? SetOf(System.Collections.Immutable.ImmutableArray<Core.Protocol.EhloKeyword> keywords)
+        {
+            var id = KeywordSets.Write(keywords, json);
+            if (id is not null && named.Add(id))
+            {
+                for (var i = 0; i < keywords.Length; i++)
+                {
+                    sets.Rows.Add(id, i, keywords[i].Name, KeywordSets.Parameters(keywords[i]));
+                }
+            }
+
+            return id;
+        }
+
         foreach (var outcome in batch)
         {
             var c = outcome.Classification;
@@ -202,25 +221,8 @@ internal sealed class SqlServerRunSink(SqlServerAuditStore store, InventoryReadR
             table.Rows.Add(runId, outcome.Host.Key, c.Verdict.ToString(), c.Reason.ToString(), c.Family, c.FamilyEvidence, Value(c.Version),
                 Value(c.Banner), Value(c.EhloGreeting), StoredText.List(c.Missing), StoredText.List(c.Unexpected), Value(c.Detail),
                 Value(StoredText.Tls(c.Tls)), Value(p.Address), p.Attempts, Value(p.Timings.ConnectMs), Value(p.Timings.BannerMs),
-                Value(p.Timings.EhloMs), Value(p.Timings.TlsMs), p.Timings.TotalMs, p.StartedAt.UtcDateTime, StoredText.Transcript(p), runStarted);
-        }
-
-        return table;
-    }
-
-    private static DataTable Keywords(string runId, IReadOnlyList<HostOutcome> batch)
-    {
-        var table = Table(("run_id", typeof(string)), ("host_key", typeof(string)), ("phase", typeof(string)), ("position", typeof(int)),
-            ("name", typeof(string)), ("parameters", typeof(string)));
-        foreach (var outcome in batch)
-        {
-            foreach (var (phase, keywords) in new[] { ("pre-tls", outcome.Classification.Keywords), ("post-tls", outcome.Classification.PostTlsKeywords) })
-            {
-                for (var i = 0; i < keywords.Length; i++)
-                {
-                    table.Rows.Add(runId, outcome.Host.Key, phase, i, keywords[i].Name, string.Join(' ', keywords[i].Parameters));
-                }
-            }
+                Value(p.Timings.EhloMs), Value(p.Timings.TlsMs), p.Timings.TotalMs, p.StartedAt.UtcDateTime, StoredText.Transcript(p), runStarted,
+                Value(SetOf(c.Keywords)), Value(SetOf(c.PostTlsKeywords)));
         }
 
         return table;

@@ -35,8 +35,8 @@ internal static class SqlServerStatements
         SELECT r.host_key, h.name, r.verdict, r.family
         FROM dbo.results AS r JOIN dbo.run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
         WHERE r.run_id = @runId
-          AND EXISTS (SELECT 1 FROM dbo.keywords AS k WHERE k.run_id = r.run_id AND k.host_key = r.host_key AND k.phase = N'pre-tls')
-          AND NOT EXISTS (SELECT 1 FROM dbo.keywords AS k WHERE k.run_id = r.run_id AND k.host_key = r.host_key AND k.phase = N'pre-tls' AND k.name = @keyword)
+          AND r.keywords_pre_tls IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM dbo.keyword_sets AS k WHERE k.set_id = r.keywords_pre_tls AND k.name = @keyword)
         ORDER BY r.host_key;
         """;
 
@@ -66,7 +66,10 @@ internal static class SqlServerStatements
         ORDER BY h.line_number;
         """;
 
-    public const string KeywordsOfRun = "SELECT host_key, name FROM dbo.keywords WHERE run_id = @runId AND phase = N'pre-tls' ORDER BY host_key, position;";
+    public const string KeywordsOfRun = """
+        SELECT r.host_key, k.name FROM dbo.results AS r JOIN dbo.keyword_sets AS k ON k.set_id = r.keywords_pre_tls
+        WHERE r.run_id = @runId ORDER BY r.host_key, k.position;
+        """;
 
     public const string EvidenceOfRun = """
         SELECT r.host_key, r.family_evidence, r.version, r.greeting, r.unexpected, r.tls, r.address, r.attempts, r.connect_ms, r.banner_ms,
@@ -91,7 +94,10 @@ internal static class SqlServerStatements
     public const string CountRunsBefore = "SELECT COUNT(*) FROM dbo.runs WHERE started_at < @before;";
 
     public const string PruneRuns = """
-        DELETE FROM dbo.keywords WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
+        DELETE FROM dbo.keyword_sets WHERE set_id IN (
+            SELECT keywords_pre_tls FROM dbo.results WHERE keywords_pre_tls LIKE N'm:%' AND run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before)
+            UNION ALL
+            SELECT keywords_post_tls FROM dbo.results WHERE keywords_post_tls LIKE N'm:%' AND run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before));
         DELETE FROM dbo.findings WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
         DELETE FROM dbo.results WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
         DELETE FROM dbo.run_hosts WHERE run_id IN (SELECT run_id FROM dbo.runs WHERE started_at < @before);
@@ -127,29 +133,39 @@ internal static class SqlServerStatements
             greeting NVARCHAR(MAX) NULL, missing NVARCHAR(MAX) NOT NULL, unexpected NVARCHAR(MAX) NOT NULL, detail NVARCHAR(MAX) NULL,
             tls NVARCHAR(MAX) NULL, address NVARCHAR(64) NULL, attempts INT NOT NULL, connect_ms FLOAT NULL, banner_ms FLOAT NULL,
             ehlo_ms FLOAT NULL, tls_ms FLOAT NULL, total_ms FLOAT NOT NULL, probed_at DATETIME2(7) NOT NULL, transcript NVARCHAR(MAX) NULL,
-            run_started_at DATETIME2(7) NOT NULL, PRIMARY KEY (run_id, host_key));
-        CREATE TABLE #keywords (
-            run_id NVARCHAR(64) NOT NULL, host_key NVARCHAR(300) NOT NULL, phase NVARCHAR(8) NOT NULL, position INT NOT NULL,
-            name NVARCHAR(128) NOT NULL, parameters NVARCHAR(MAX) NOT NULL);
+            run_started_at DATETIME2(7) NOT NULL, keywords_pre_tls NVARCHAR(80) NULL, keywords_post_tls NVARCHAR(80) NULL,
+            PRIMARY KEY (run_id, host_key));
+        CREATE TABLE #keyword_sets (
+            set_id NVARCHAR(80) NOT NULL, position INT NOT NULL, name NVARCHAR(128) NOT NULL, parameters NVARCHAR(MAX) NOT NULL,
+            PRIMARY KEY (set_id, position));
         CREATE TABLE #findings (
             run_id NVARCHAR(64) NOT NULL, host_key NVARCHAR(300) NOT NULL, position INT NOT NULL, code NVARCHAR(40) NOT NULL,
             severity NVARCHAR(16) NOT NULL, arguments NVARCHAR(MAX) NOT NULL, message NVARCHAR(MAX) NOT NULL);
         """;
 
-    /// <summary>One batch, set-based: results merged (a host written again replaces itself), then its keywords and findings replaced.</summary>
+    /// <summary>
+    /// One batch, set-based: the keyword sets it names that are not stored yet added (a set never changes; the lock keeps two
+    /// batches from adding the same set at once), results merged (a host written again replaces itself), then its findings
+    /// replaced.
+    /// </summary>
     public const string MoveStaging = """
+        INSERT INTO dbo.keyword_sets (set_id, position, name, parameters)
+            SELECT s.set_id, s.position, s.name, s.parameters FROM #keyword_sets AS s
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.keyword_sets AS k WITH (UPDLOCK, HOLDLOCK) WHERE k.set_id = s.set_id);
         MERGE dbo.results WITH (HOLDLOCK) AS t
         USING #results AS s ON t.run_id = s.run_id AND t.host_key = s.host_key
         WHEN MATCHED THEN UPDATE SET
             verdict = s.verdict, reason = s.reason, family = s.family, family_evidence = s.family_evidence, version = s.version,
             banner = s.banner, greeting = s.greeting, missing = s.missing, unexpected = s.unexpected, detail = s.detail, tls = s.tls,
             address = s.address, attempts = s.attempts, connect_ms = s.connect_ms, banner_ms = s.banner_ms, ehlo_ms = s.ehlo_ms,
-            tls_ms = s.tls_ms, total_ms = s.total_ms, probed_at = s.probed_at, transcript = s.transcript, run_started_at = s.run_started_at
+            tls_ms = s.tls_ms, total_ms = s.total_ms, probed_at = s.probed_at, transcript = s.transcript, run_started_at = s.run_started_at,
+            keywords_pre_tls = s.keywords_pre_tls, keywords_post_tls = s.keywords_post_tls
         WHEN NOT MATCHED THEN INSERT (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
-                                      detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at)
+                                      detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at,
+                                      keywords_pre_tls, keywords_post_tls)
             VALUES (s.run_id, s.host_key, s.verdict, s.reason, s.family, s.family_evidence, s.version, s.banner, s.greeting, s.missing, s.unexpected,
                     s.detail, s.tls, s.address, s.attempts, s.connect_ms, s.banner_ms, s.ehlo_ms, s.tls_ms, s.total_ms, s.probed_at, s.transcript,
-                    s.run_started_at);
+                    s.run_started_at, s.keywords_pre_tls, s.keywords_post_tls);
         UPDATE r SET
             previous_verdict = p.verdict,
             verdict_since = CASE WHEN p.verdict = r.verdict THEN COALESCE(p.verdict_since, p.run_started_at) ELSE r.run_started_at END
@@ -158,14 +174,11 @@ internal static class SqlServerStatements
         OUTER APPLY (SELECT TOP (1) q.verdict, q.verdict_since, q.run_started_at FROM dbo.results AS q
                      WHERE q.host_key = r.host_key AND q.run_started_at < r.run_started_at
                      ORDER BY q.run_started_at DESC) AS p;
-        DELETE k FROM dbo.keywords AS k JOIN #results AS s ON s.run_id = k.run_id AND s.host_key = k.host_key;
         DELETE f FROM dbo.findings AS f JOIN #results AS s ON s.run_id = f.run_id AND s.host_key = f.host_key;
-        INSERT INTO dbo.keywords (run_id, host_key, phase, position, name, parameters)
-            SELECT run_id, host_key, phase, position, name, parameters FROM #keywords;
         INSERT INTO dbo.findings (run_id, host_key, position, code, severity, arguments, message)
             SELECT run_id, host_key, position, code, severity, arguments, message FROM #findings;
         TRUNCATE TABLE #results;
-        TRUNCATE TABLE #keywords;
+        TRUNCATE TABLE #keyword_sets;
         TRUNCATE TABLE #findings;
         """;
 

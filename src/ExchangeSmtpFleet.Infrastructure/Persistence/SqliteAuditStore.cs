@@ -35,8 +35,8 @@ public sealed class SqliteAuditStore : AuditStoreBase
             SELECT r.host_key, h.name, r.verdict, r.family
             FROM results r JOIN run_hosts h ON h.run_id = r.run_id AND h.host_key = r.host_key
             WHERE r.run_id = @runId
-              AND EXISTS (SELECT 1 FROM keywords k WHERE k.run_id = r.run_id AND k.host_key = r.host_key AND k.phase = 'pre-tls')
-              AND NOT EXISTS (SELECT 1 FROM keywords k WHERE k.run_id = r.run_id AND k.host_key = r.host_key AND k.phase = 'pre-tls' AND k.name = @keyword)
+              AND r.keywords_pre_tls IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM keyword_sets k WHERE k.set_id = r.keywords_pre_tls AND k.name = @keyword)
             ORDER BY r.host_key
             """,
         RunBefore: """
@@ -66,7 +66,10 @@ public sealed class SqliteAuditStore : AuditStoreBase
             ORDER BY h.line_number
             """,
         PruneRuns: """
-            DELETE FROM keywords WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
+            DELETE FROM keyword_sets WHERE set_id IN (
+                SELECT keywords_pre_tls FROM results WHERE keywords_pre_tls LIKE 'm:%' AND run_id IN (SELECT run_id FROM runs WHERE started_at < @before)
+                UNION ALL
+                SELECT keywords_post_tls FROM results WHERE keywords_post_tls LIKE 'm:%' AND run_id IN (SELECT run_id FROM runs WHERE started_at < @before));
             DELETE FROM findings WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
             DELETE FROM results WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
             DELETE FROM run_hosts WHERE run_id IN (SELECT run_id FROM runs WHERE started_at < @before);
@@ -74,7 +77,10 @@ public sealed class SqliteAuditStore : AuditStoreBase
             DELETE FROM runs WHERE started_at < @before;
             """,
         CountRunsBefore: "SELECT COUNT(*) FROM runs WHERE started_at < @before",
-        KeywordsOfRun: "SELECT host_key, name FROM keywords WHERE run_id = @runId AND phase = 'pre-tls' ORDER BY host_key, position",
+        KeywordsOfRun: """
+            SELECT r.host_key, k.name FROM results r JOIN keyword_sets k ON k.set_id = r.keywords_pre_tls
+            WHERE r.run_id = @runId ORDER BY r.host_key, k.position
+            """,
         EvidenceOfRun: """
             SELECT r.host_key, r.family_evidence, r.version, r.greeting, r.unexpected, r.tls, r.address, r.attempts, r.connect_ms, r.banner_ms,
                    r.ehlo_ms, r.tls_ms, r.total_ms, r.transcript, f.code, f.severity, f.message

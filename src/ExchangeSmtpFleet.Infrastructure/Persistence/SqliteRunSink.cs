@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
@@ -10,7 +9,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <summary>
 /// Stores one run in SQLite as its results arrive: one transaction per batch, prepared commands reused for every row
 /// (Dapper's one command per element re-prepares each time; measured in BENCHMARKS.md). A host written again replaces
-/// its result, keywords and findings, so a retried batch never duplicates anything.
+/// its result, keyword sets and findings, so a retried batch never duplicates anything.
 /// </summary>
 /// <remarks>Without an inventory it is a batch sink: it adds results to a run stored before, stores no run and does not close it.</remarks>
 internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult? inventory) : IResultSink, IAsyncDisposable
@@ -89,8 +88,10 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var statements = _statements ??= new Statements(connection);
+            statements.NewBatch();
             // Hosts of the batch with a result already (a batch written again, by this sink or another): only those need their
-            // old keywords and findings deleted. Asked of the database, so nothing is kept between batches.
+            // old findings deleted (their keyword sets are named by the row that replaces theirs). Asked of the database, so
+            // nothing is kept between batches.
             var keys = StoredText.List(batch.Select(o => o.Host.Key));
             var written = statements.Written(_runId, keys);
             foreach (var outcome in batch)
@@ -140,10 +141,10 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             """
             INSERT INTO results (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
                                  detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at,
-                                 previous_verdict, verdict_since)
+                                 keywords_pre_tls, keywords_post_tls, previous_verdict, verdict_since)
             SELECT $run, $key, $verdict, $reason, $family, $evidence, $version, $banner, $greeting, $missing, $unexpected,
                    $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript, $runStarted,
-                   p.verdict, CASE WHEN p.verdict = $verdict THEN COALESCE(p.verdict_since, p.run_started_at) ELSE $runStarted END
+                   $pre, $post, p.verdict, CASE WHEN p.verdict = $verdict THEN COALESCE(p.verdict_since, p.run_started_at) ELSE $runStarted END
             FROM (SELECT NULL) LEFT JOIN (SELECT verdict, verdict_since, run_started_at FROM results
                                           WHERE host_key = $key AND run_started_at < $runStarted
                                           ORDER BY run_started_at DESC LIMIT 1) AS p
@@ -154,20 +155,29 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
                 unexpected = excluded.unexpected, detail = excluded.detail, tls = excluded.tls, address = excluded.address,
                 attempts = excluded.attempts, connect_ms = excluded.connect_ms, banner_ms = excluded.banner_ms, ehlo_ms = excluded.ehlo_ms,
                 tls_ms = excluded.tls_ms, total_ms = excluded.total_ms, probed_at = excluded.probed_at, transcript = excluded.transcript,
-                run_started_at = excluded.run_started_at, previous_verdict = excluded.previous_verdict, verdict_since = excluded.verdict_since
+                run_started_at = excluded.run_started_at, keywords_pre_tls = excluded.keywords_pre_tls, keywords_post_tls = excluded.keywords_post_tls,
+                previous_verdict = excluded.previous_verdict, verdict_since = excluded.verdict_since
             """,
             "$run", "$key", "$verdict", "$reason", "$family", "$evidence", "$version", "$banner", "$greeting", "$missing", "$unexpected",
-            "$detail", "$tls", "$address", "$attempts", "$connect", "$bannerMs", "$ehlo", "$tlsMs", "$total", "$probed", "$transcript", "$runStarted");
+            "$detail", "$tls", "$address", "$attempts", "$connect", "$bannerMs", "$ehlo", "$tlsMs", "$total", "$probed", "$transcript", "$runStarted",
+            "$pre", "$post");
 
-        private readonly SqliteStatement _deleteKeywords = new(connection,
-            "DELETE FROM keywords WHERE run_id = $run AND host_key = $key", "$run", "$key");
-
-        private readonly SqliteStatement _keywordList = new(connection,
+        /// <summary>
+        /// A keyword set (schema version 5), written the first time a batch names it and ignored when it is stored already:
+        /// its id is its content's hash, so the rows of a set never change. The list goes in as one JSON parameter that
+        /// json_each turns into rows.
+        /// </summary>
+        private readonly SqliteStatement _keywordSet = new(connection,
             """
-            INSERT INTO keywords (run_id, host_key, phase, position, name, parameters)
-            SELECT $run, $key, $phase, CAST(j.key AS INTEGER), json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each($list) AS j
+            INSERT OR IGNORE INTO keyword_sets (set_id, position, name, parameters)
+            SELECT $set, CAST(j.key AS INTEGER), json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each($list) AS j
             """,
-            "$run", "$key", "$phase", "$list");
+            "$set", "$list");
+
+        /// <summary>The sets this batch has made sure of (each batch asks again, in its own transaction).</summary>
+        private readonly HashSet<string> _setsOfBatch = new(StringComparer.Ordinal);
+
+        private readonly ArrayBufferWriter<byte> _keywordsJson = new(2048);
 
         private readonly ArrayBufferWriter<byte> _utf8 = new(4096);
 
@@ -180,6 +190,9 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         private readonly SqliteStatement _finding = new(connection,
             "INSERT INTO findings (run_id, host_key, position, code, severity, arguments, message) VALUES ($run, $key, $position, $code, $severity, $arguments, $message)",
             "$run", "$key", "$position", "$code", "$severity", "$arguments", "$message");
+
+        /// <summary>Forgets the keyword sets made sure of: a new batch is a new transaction, which must write what it names.</summary>
+        public void NewBatch() => _setsOfBatch.Clear();
 
         /// <summary>The hosts among <paramref name="keys"/> (a JSON list) that have a result in the run already.</summary>
         public HashSet<string> Written(string runId, string keys)
@@ -194,6 +207,8 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             var key = outcome.Host.Key;
             var c = outcome.Classification;
             var p = outcome.Probe;
+            var pre = KeywordSet(c.Keywords);
+            var post = KeywordSet(c.PostTlsKeywords);
             _utf8.Clear();
             StoredText.WriteTranscript(p, _utf8);
             _result.Text(0, runId).Text(1, key).Text(2, c.Verdict.ToString()).Text(3, c.Reason.ToString()).Text(4, c.Family)
@@ -201,16 +216,12 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
                 .Text(10, StoredText.List(c.Unexpected)).Text(11, c.Detail).Text(12, StoredText.Tls(c.Tls)).Text(13, p.Address)
                 .Integer(14, p.Attempts).Real(15, p.Timings.ConnectMs).Real(16, p.Timings.BannerMs).Real(17, p.Timings.EhloMs)
                 .Real(18, p.Timings.TlsMs).Real(19, p.Timings.TotalMs).Text(20, StoredText.Timestamp(p.StartedAt)).Text(21, _utf8.WrittenSpan)
-                .Text(22, runStarted).Run();
+                .Text(22, runStarted).Text(23, pre).Text(24, post).Run();
 
             if (again)
             {
-                _deleteKeywords.Text(0, runId).Text(1, key).Run();
                 _deleteFindings.Text(0, runId).Text(1, key).Run();
             }
-
-            InsertKeywords(runId, key, "pre-tls", c.Keywords);
-            InsertKeywords(runId, key, "post-tls", c.PostTlsKeywords);
 
             for (var i = 0; i < c.Findings.Length; i++)
             {
@@ -223,41 +234,22 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         public void Dispose()
         {
             _result.Dispose();
-            _deleteKeywords.Dispose();
+            _keywordSet.Dispose();
             _deleteFindings.Dispose();
             _finding.Dispose();
-            _keywordList.Dispose();
             _written.Dispose();
         }
 
-        /// <summary>
-        /// All keywords of a host and phase in one statement: the list goes in as one JSON parameter and SQLite's json_each
-        /// turns it into rows. Binding six parameters per keyword row cost more than the b-tree inserts themselves
-        /// (BENCHMARKS.md: 12,900 results/s with a statement per keyword, 16,600 without the name index, see there).
-        /// </summary>
-        private void InsertKeywords(string runId, string key, string phase, System.Collections.Immutable.ImmutableArray<Core.Protocol.EhloKeyword> keywords)
+        /// <summary>The id of the host's keyword set of one phase (null without keywords), the set written if this batch has not yet.</summary>
+        private string? KeywordSet(System.Collections.Immutable.ImmutableArray<Core.Protocol.EhloKeyword> keywords)
         {
-            if (keywords.IsDefaultOrEmpty)
+            var id = KeywordSets.Write(keywords, _keywordsJson);
+            if (id is not null && _setsOfBatch.Add(id))
             {
-                return;
+                _keywordSet.Text(0, id).Text(1, _keywordsJson.WrittenSpan).Run();
             }
 
-            _utf8.Clear();
-            using (var json = new Utf8JsonWriter(_utf8))
-            {
-                json.WriteStartArray();
-                foreach (var keyword in keywords)
-                {
-                    json.WriteStartArray();
-                    json.WriteStringValue(keyword.Name);
-                    json.WriteStringValue(keyword.Parameters.IsDefaultOrEmpty ? string.Empty : string.Join(' ', keyword.Parameters));
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndArray();
-            }
-
-            _keywordList.Text(0, runId).Text(1, key).Text(2, phase).Text(3, _utf8.WrittenSpan).Run();
+            return id;
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class SchemaScriptTests
     }
 
     [Fact]
-    public async Task Dialects_CreateTheSameTablesWithTheSameColumns()
+    public async Task Dialects_CreateTheSameTablesAndViewsWithTheSameColumns()
     {
         var path = Path.Combine(Path.GetTempPath(), $"esf-schema-{Guid.NewGuid():N}.db");
         await new SqliteAuditStore(path, TimeProvider.System).MigrateAsync(TestContext.Current.CancellationToken);
@@ -57,7 +57,7 @@ public sealed class SchemaScriptTests
         {
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name <> 'schema_versions' ORDER BY m.name, p.cid";
+            command.CommandText = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') AND m.name <> 'schema_versions' ORDER BY m.name, p.cid";
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
             while (await reader.ReadAsync(TestContext.Current.CancellationToken))
             {

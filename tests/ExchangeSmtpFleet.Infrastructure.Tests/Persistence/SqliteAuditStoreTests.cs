@@ -95,7 +95,10 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A database of schema version 1 (before verdict streaks) upgrades in place and keeps every row.</summary>
+    /// <summary>
+    /// A database of schema version 1 (before verdict streaks and keyword sets) upgrades in place and keeps every row: its
+    /// keyword rows become sets of their own, still found by <c>lacking</c> and the <c>keywords</c> view, and deleted with their run.
+    /// </summary>
     [Fact]
     public async Task Migrate_SchemaVersion1_UpgradesWithoutLosingRows()
     {
@@ -115,6 +118,9 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
                 INSERT INTO results (run_id, host_key, verdict, reason, family, family_evidence, missing, unexpected, attempts, total_ms, probed_at)
                 VALUES ('scan-old', 'exch01.corp.example:25', 'MissingSinks', 'ExchangeKeywordsAbsent', 'microsoft-iis', '', '["XEXCH50"]', '[]', 1, 5,
                         '2026-01-01T02:00:01.0000000Z');
+                INSERT INTO keywords VALUES ('scan-old', 'exch01.corp.example:25', 'pre-tls', 0, 'SIZE', '5242880'),
+                                            ('scan-old', 'exch01.corp.example:25', 'pre-tls', 1, 'X-EXPS', 'GSSAPI NTLM'),
+                                            ('scan-old', 'exch01.corp.example:25', 'post-tls', 0, 'AUTH', 'LOGIN');
                 """);
         }
 
@@ -133,6 +139,47 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
         // The old row got its run's start in the upgrade, so the new run sees the streak that began then.
         Assert.Equal(Verdict.MissingSinks, Assert.Single(latest).PreviousVerdict);
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 2, 0, 0, TimeSpan.Zero), latest[0].VerdictSince);
+
+        var lacking = await store.LackingAsync("scan-old", "xexch50", TestContext.Current.CancellationToken);
+        Assert.Equal("exch01.corp.example:25", Assert.Single(lacking).HostKey);
+        Assert.Empty(await store.LackingAsync("scan-old", "X-EXPS", TestContext.Current.CancellationToken));
+        Assert.Equal(
+            ["pre-tls 0 SIZE 5242880", "pre-tls 1 X-EXPS GSSAPI NTLM", "post-tls 0 AUTH LOGIN"],
+            await Texts(path, "SELECT phase || ' ' || position || ' ' || name || ' ' || parameters FROM keywords WHERE run_id = 'scan-old' ORDER BY phase DESC, position"));
+
+        Assert.Equal(1, await store.PruneRunsAsync(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), TestContext.Current.CancellationToken));
+        Assert.Equal(["0"], await Texts(path, "SELECT COUNT(*) FROM keyword_sets WHERE set_id LIKE 'm:%'"));
+    }
+
+    /// <summary>The same keyword list of many hosts, runs and batches is one keyword set; the view still shows every host's rows.</summary>
+    [Fact]
+    public async Task KeywordSets_SameListOfManyHostsAndRuns_IsStoredOnce()
+    {
+        var path = NewPath();
+        var store = new SqliteAuditStore(path, TimeProvider.System);
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy, Verdict.MissingSinks, Verdict.Unreachable], batches: 2);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.Healthy, Verdict.MissingSinks, Verdict.MissingSinks, Verdict.Healthy], batches: 4);
+
+        // Two lists (with and without the Exchange keywords): 16 + 12 rows, not one row per keyword of each of 7 answering hosts.
+        Assert.Equal(["2", "28"], await Texts(path, "SELECT COUNT(DISTINCT set_id) FROM keyword_sets UNION ALL SELECT COUNT(*) FROM keyword_sets"));
+        Assert.Equal(["16", "16", "12"], await Texts(path, "SELECT COUNT(*) FROM keywords WHERE run_id = 'scan-1' AND phase = 'pre-tls' GROUP BY host_key ORDER BY host_key"));
+        Assert.Equal(["7"], await Texts(path, "SELECT COUNT(DISTINCT run_id || host_key) FROM keywords"));
+    }
+
+    private static async Task<List<string>> Texts(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var texts = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            texts.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+
+        return texts;
     }
 
     private static async Task Execute(SqliteConnection connection, string sql)

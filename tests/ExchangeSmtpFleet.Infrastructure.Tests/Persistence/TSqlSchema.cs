@@ -12,7 +12,10 @@ internal static class TSqlSchema
         return (fragment, errors);
     }
 
-    /// <summary>Every table the texts create (CREATE TABLE, then ALTER TABLE ... ADD), with its columns in order, without the schema name.</summary>
+    /// <summary>
+    /// Every table and view the texts leave (CREATE TABLE, ALTER TABLE ... ADD, DROP TABLE, CREATE [OR ALTER] VIEW, in script
+    /// order), with its columns in order, without the schema name.
+    /// </summary>
     public static Dictionary<string, List<string>> Tables(IEnumerable<string> texts)
     {
         var tables = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
@@ -29,6 +32,16 @@ internal static class TSqlSchema
             {
                 tables[table].Add(column);
             }
+
+            foreach (var dropped in collector.Dropped)
+            {
+                tables.Remove(dropped);
+            }
+
+            foreach (var (view, columns) in collector.Views)
+            {
+                tables[view] = columns;
+            }
         }
 
         return tables;
@@ -42,7 +55,28 @@ internal static class TSqlSchema
 
         public override void Visit(CreateTableStatement node) => Tables.Add(node);
 
+        public List<string> Dropped { get; } = [];
+
+        public List<(string View, List<string> Columns)> Views { get; } = [];
+
         public override void Visit(AlterTableAddTableElementStatement node) =>
             Added.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c.ColumnIdentifier.Value)));
+
+        public override void Visit(DropTableStatement node) => Dropped.AddRange(node.Objects.Select(o => o.BaseIdentifier.Value));
+
+        /// <summary>A view's columns: the names of its first SELECT's columns (alias, else the column's own name).</summary>
+        public override void Visit(ViewStatementBody node)
+        {
+            var query = node.SelectStatement.QueryExpression;
+            while (query is BinaryQueryExpression binary)
+            {
+                query = binary.FirstQueryExpression;
+            }
+
+            var columns = ((QuerySpecification)query).SelectElements.OfType<SelectScalarExpression>()
+                .Select(e => e.ColumnName?.Value ?? ((ColumnReferenceExpression)e.Expression).MultiPartIdentifier.Identifiers[^1].Value)
+                .ToList();
+            Views.Add((node.SchemaObjectName.BaseIdentifier.Value, columns));
+        }
     }
 }
