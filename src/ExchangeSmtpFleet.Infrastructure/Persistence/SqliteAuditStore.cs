@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Storage;
@@ -155,6 +154,15 @@ public sealed class SqliteAuditStore : AuditStoreBase
         return new StoreException($"{Description}: cannot {what}: {advice} (SQLite error {code}: {error.Message})", error);
     }
 
+    /// <summary>Runs SQL text (one or more statements) without parameters.</summary>
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     private protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try
@@ -172,9 +180,8 @@ public sealed class SqliteAuditStore : AuditStoreBase
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
             // WAL: readers (history, the report) never wait for the writer. The busy time-out covers a second writer.
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            Execute(connection, null,
+                $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
             return connection;
         }
         catch (SqliteException e)
@@ -188,20 +195,25 @@ public sealed class SqliteAuditStore : AuditStoreBase
     {
         // One write transaction (BEGIN IMMEDIATE) around reading the journal and applying what it lacks: two processes that
         // open a new database at the same moment (serve and a history command) apply each script once, one after the other.
+        // Plain commands, not Dapper: a scan opens the store through here, and Dapper's first use costs a fresh process more
+        // CPU than the schema check itself (BENCHMARKS.md, issue 9).
         var scripts = SchemaScripts.For(SchemaScripts.Sqlite);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)", transaction: transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
-        var applied = (await connection.QueryAsync<string>(new CommandDefinition($"SELECT script FROM {JournalTable}", transaction: transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var sqlite = (SqliteConnection)connection;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        Execute(sqlite, transaction, $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)");
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        using (var journal = new SqliteStatement(sqlite, $"SELECT script FROM {JournalTable}"))
+        {
+            journal.ReadTexts(name => applied.Add(name));
+        }
+
         RefuseNewerSchema(applied, scripts);
         foreach (var (name, text) in scripts.Where(s => !applied.Contains(s.Name)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(text, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"INSERT INTO {JournalTable} (script, applied_at) VALUES (@name, @at)",
-                new { name, at = StoredText.Timestamp(_time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            Execute(sqlite, transaction, text);
+            using var record = new SqliteStatement(sqlite, $"INSERT INTO {JournalTable} (script, applied_at) VALUES ($name, $at)", "$name", "$at");
+            record.Text(0, name).Text(1, StoredText.Timestamp(_time.GetUtcNow())).Run();
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
 using Microsoft.Data.Sqlite;
@@ -38,16 +37,20 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         await store.Guard(async () =>
         {
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await _connection.ExecuteAsync(new CommandDefinition(
+            var row = RunParameters.Of(run, inventory, StoredText.Timestamp(run.StartedAt));
+            using (var insertRun = new SqliteStatement(_connection,
                 """
                 INSERT INTO runs (run_id, kind, started_at, finished_at, status, inventory_path, inventory_hash, host_count, problem_count,
                                   disabled_count, concurrency, probe_options, tool_version)
-                VALUES (@RunId, @Kind, @StartedAt, NULL, @Status, @InventoryPath, @InventoryHash, @HostCount, @ProblemCount,
-                        @DisabledCount, @Concurrency, @ProbeOptions, @ToolVersion)
+                VALUES ($run, $kind, $started, NULL, $status, $path, $hash, $hosts, $problems, $disabled, $concurrency, $options, $version)
                 ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, finished_at = NULL
                 """,
-                RunParameters.Of(run, inventory, StoredText.Timestamp(run.StartedAt)),
-                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                "$run", "$kind", "$started", "$status", "$path", "$hash", "$hosts", "$problems", "$disabled", "$concurrency", "$options", "$version"))
+            {
+                insertRun.Text(0, row.RunId).Text(1, row.Kind).Text(2, (string)row.StartedAt).Text(3, row.Status).Text(4, row.InventoryPath)
+                    .Text(5, row.InventoryHash).Integer(6, row.HostCount).Integer(7, row.ProblemCount).Integer(8, row.DisabledCount)
+                    .Integer(9, row.Concurrency).Text(10, row.ProbeOptions).Text(11, row.ToolVersion).Run();
+            }
 
             // The run's inventory snapshot and problems: one prepared statement each, many rows.
             using (var insertHost = new SqliteStatement(_connection,
@@ -114,10 +117,13 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             return;
         }
 
-        await store.Guard(() => connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE runs SET status = @status, finished_at = @finished WHERE run_id = @run",
-            new { status = run.Status.ToString(), finished = StoredText.Timestamp(run.FinishedAt), run = run.RunId },
-            cancellationToken: cancellationToken)), "close the run").ConfigureAwait(false);
+        await store.Guard(() =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var close = new SqliteStatement(connection, "UPDATE runs SET status = $status, finished_at = $finished WHERE run_id = $run", "$status", "$finished", "$run");
+            close.Text(0, run.Status.ToString()).Text(1, StoredText.Timestamp(run.FinishedAt)).Text(2, run.RunId).Run();
+            return Task.FromResult(true);
+        }, "close the run").ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

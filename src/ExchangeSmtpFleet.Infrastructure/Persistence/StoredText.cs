@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -59,8 +60,7 @@ internal static class StoredText
             }
 
             first = false;
-            line.Elapsed.TotalMilliseconds.TryFormat(span[length..], out var digits, "0.0", CultureInfo.InvariantCulture);
-            length += digits;
+            length += Milliseconds(line.Elapsed, span[length..]);
             span[length++] = (byte)' ';
             var prefix = line.Direction switch
             {
@@ -73,5 +73,25 @@ internal static class StoredText
             length += Encoding.UTF8.GetBytes(text, span[length..]);
             utf8.Advance(length);
         }
+    }
+
+    /// <summary>
+    /// Milliseconds with one decimal, as <c>{TotalMilliseconds:0.0}</c> writes them, from the ticks without a custom number
+    /// format (the transcript has a line of this per line of the session): ticks are exact, so rounding them half away from
+    /// zero to tenths of a millisecond is what the format does with the same value.
+    /// </summary>
+    private static int Milliseconds(TimeSpan elapsed, Span<byte> utf8)
+    {
+        if (elapsed.Ticks < 0)
+        {
+            elapsed.TotalMilliseconds.TryFormat(utf8, out var written, "0.0", CultureInfo.InvariantCulture);
+            return written;
+        }
+
+        var tenths = (elapsed.Ticks + 500) / 1000;
+        Utf8Formatter.TryFormat(tenths / 10, utf8, out var digits);
+        utf8[digits] = (byte)'.';
+        utf8[digits + 1] = (byte)('0' + (tenths % 10));
+        return digits + 2;
     }
 }
