@@ -62,10 +62,13 @@ internal static class ProbeBenchmark
             var nmapCpu = settings.Nmap ? Median([.. Enumerable.Range(0, repeats).Select(_ => RunNmap(inventory, latency, settings.Concurrencies))]) : double.NaN;
             if (latency == 0 && settings.EndToEnd)
             {
-                var endToEnd = Median([.. Enumerable.Range(0, repeats).Select(_ => RunEsfleetScan(inventory, store: false))]);
-                var stored = Median([.. Enumerable.Range(0, repeats).Select(_ => RunEsfleetScan(inventory, store: true))]);
+                // Interleaved (one --no-store, one stored, ...) so that a machine whose load drifts weighs on both alike.
+                var pairs = Enumerable.Range(0, repeats).Select(_ => (Plain: RunEsfleetScan(inventory, store: false), Stored: RunEsfleetScan(inventory, store: true))).ToList();
+                var endToEnd = Median([.. pairs.Select(p => p.Plain)]);
+                var stored = Median([.. pairs.Select(p => p.Stored)]);
+                var ratios = pairs.Select(p => p.Stored / p.Plain).Order().ToList();
                 Console.WriteLine(FormattableString.Invariant(
-                    $"  storing (issue 9): fresh esfleet scan {stored:0.00} CPU-s with the run stored in SQLite against {endToEnd:0.00} with --no-store, {stored / endToEnd:0.00}x"));
+                    $"  storing (issue 9): fresh esfleet scan {stored:0.00} CPU-s with the run stored in SQLite against {endToEnd:0.00} with --no-store, {stored / endToEnd:0.00}x (medians of {repeats}); pairs {string.Join(' ', ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}"));
                 if (probeCpu.TryGetValue(256, out var stage))
                 {
                     Console.WriteLine(FormattableString.Invariant(
