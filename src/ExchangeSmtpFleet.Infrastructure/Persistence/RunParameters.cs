@@ -21,9 +21,31 @@ internal sealed record RunParameters(
         inventory.Problems.Length,
         inventory.DisabledCount,
         run.Concurrency,
-        JsonSerializer.Serialize(
-            new StoredProbeOptions(run.Probe.EhloName, run.Probe.ConnectTimeout.TotalSeconds, run.Probe.GreetingTimeout.TotalSeconds,
-                run.Probe.ReplyTimeout.TotalSeconds, run.Probe.HostDeadline.TotalSeconds, run.Probe.ConnectRetries, run.Probe.StartTls),
-            StoredJson.Default.StoredProbeOptions),
+        ProbeOptionsJson(new StoredProbeOptions(run.Probe.EhloName, run.Probe.ConnectTimeout.TotalSeconds, run.Probe.GreetingTimeout.TotalSeconds,
+            run.Probe.ReplyTimeout.TotalSeconds, run.Probe.HostDeadline.TotalSeconds, run.Probe.ConnectRetries, run.Probe.StartTls)),
         run.ToolVersion);
+
+    /// <summary>
+    /// The probe settings as the serializer writes <see cref="StoredProbeOptions"/> (camelCase; read back with it), written
+    /// by hand: the serializer's metadata is most of what storing a scan would otherwise compile at start.
+    /// </summary>
+    public static string ProbeOptionsJson(StoredProbeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var utf8 = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(utf8))
+        {
+            json.WriteStartObject();
+            json.WriteString("ehloName", options.EhloName);
+            json.WriteNumber("connectTimeoutSeconds", options.ConnectTimeoutSeconds);
+            json.WriteNumber("greetingTimeoutSeconds", options.GreetingTimeoutSeconds);
+            json.WriteNumber("replyTimeoutSeconds", options.ReplyTimeoutSeconds);
+            json.WriteNumber("hostDeadlineSeconds", options.HostDeadlineSeconds);
+            json.WriteNumber("connectRetries", options.ConnectRetries);
+            json.WriteBoolean("startTls", options.StartTls);
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(utf8.WrittenSpan);
+    }
 }

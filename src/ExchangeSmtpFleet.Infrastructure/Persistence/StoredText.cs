@@ -12,6 +12,9 @@ internal static class StoredText
 {
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _listBuffer;
+
     /// <summary>UTC, seven fractional digits: sorts as text, round-trips exactly.</summary>
     public static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
@@ -20,7 +23,35 @@ internal static class StoredText
     public static DateTimeOffset ParseTimestamp(string text) =>
         new(DateTime.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
 
-    public static string List(IEnumerable<string> values) => JsonSerializer.Serialize(values as string[] ?? [.. values], StoredJson.Default.StringArray);
+    /// <summary>
+    /// A list as a JSON array of strings, written as the serializer writes a <c>string[]</c> (same escaping) but without
+    /// its metadata: a stored scan writes two or three lists per host, and the serializer's first use alone cost a fresh
+    /// process about 100 more methods to compile.
+    /// </summary>
+    public static string List(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var enumerator = values.GetEnumerator();
+        if (!enumerator.MoveNext())
+        {
+            return "[]";
+        }
+
+        var utf8 = _listBuffer ??= new ArrayBufferWriter<byte>(256);
+        utf8.Clear();
+        using (var json = new Utf8JsonWriter(utf8))
+        {
+            json.WriteStartArray();
+            do
+            {
+                json.WriteStringValue(enumerator.Current);
+            }
+            while (enumerator.MoveNext());
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(utf8.WrittenSpan);
+    }
 
     public static ImmutableArray<string> ParseList(string? json) =>
         string.IsNullOrEmpty(json) ? [] : [.. JsonSerializer.Deserialize(json, StoredJson.Default.StringArray) ?? []];
