@@ -14,6 +14,9 @@ namespace ExchangeSmtpFleet.Cli;
 /// </summary>
 internal static class ServeCommand
 {
+    private const string WorkerNeedsSqlServer =
+        "--worker: the embedded job storage is for one process only (a second one would run jobs twice): set Database:Provider to sqlserver, which workers share";
+
     public static Command Create(CliContext context)
     {
         var urls = new Option<string?>("--urls") { Description = $"Where the dashboard listens (default {JobHost.DefaultUrls}; loopback only unless you name another address)." };
@@ -33,19 +36,15 @@ internal static class ServeCommand
             var output = parse.InvocationConfiguration.Output;
             var listen = parse.GetValue(urls) ?? JobHost.DefaultUrls;
             var isWorker = parse.GetValue(worker);
+            // A worker refuses the embedded storage before it is made: refusing must not leave its job file behind.
             var app = JobHost.Build(
-                context.Time, db.Overrides(parse), context.SettingsFile, listen, (c, d, t) => JobServices.CreateStorage(c, d, t),
+                context.Time, db.Overrides(parse), context.SettingsFile, listen,
+                (c, d, t) => isWorker && !string.Equals(d.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase)
+                    ? throw new ConfigurationProblemException(WorkerNeedsSqlServer)
+                    : JobServices.CreateStorage(c, d, t),
                 needInventory: !isWorker, logJobs: true, dashboard: !isWorker);
             await using (app.ConfigureAwait(false))
             {
-                var storage = app.Services.GetRequiredService<JobStorage>();
-                if (isWorker && JobServices.IsEmbedded(storage))
-                {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync(
-                        "esfleet serve --worker: the embedded job storage is for one process only (a second one would run jobs twice): set Database:Provider to sqlserver, which workers share").ConfigureAwait(false);
-                    return ExitCodes.Error;
-                }
-
                 if (!isWorker)
                 {
                     JobHost.RegisterNightlyAudit(app.Services);
@@ -74,7 +73,7 @@ internal static class ServeCommand
                     }
 
                     await output.WriteLineAsync($"esfleet serve: {AuditSettings.RecurringJobId} runs at '{settings.Cron}' ({settings.TimeZone}) on {Path.GetFullPath(settings.Inventory!)}, batches of {settings.BatchSize}, {settings.Workers} at a time").ConfigureAwait(false);
-                    await output.WriteLineAsync($"esfleet serve: jobs stored in {(JobServices.IsEmbedded(storage) ? "the embedded SQLite storage (this process only)" : "SQL Server (shared by every server)")}; Ctrl+C stops").ConfigureAwait(false);
+                    await output.WriteLineAsync($"esfleet serve: jobs stored in {(JobServices.IsEmbedded(app.Services.GetRequiredService<JobStorage>()) ? "the embedded SQLite storage (this process only)" : "SQL Server (shared by every server)")}; Ctrl+C stops").ConfigureAwait(false);
                     foreach (var line in await JobHost.ResumeAsync(app.Services, cancellationToken).ConfigureAwait(false))
                     {
                         await output.WriteLineAsync($"esfleet serve: resumed {line}").ConfigureAwait(false);

@@ -171,12 +171,14 @@ public sealed class ServeTests
     [Fact]
     public async Task Worker_OnTheEmbeddedStorage_IsRefused_WithTheReason()
     {
-        var settings = CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, "worker") });
+        var data = Path.Combine(CliRunner.DataDirectory, $"worker-{Guid.NewGuid():N}");
+        var settings = CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = data });
 
         var run = await CliRunner.RunWithSettingsAsync(settings, "serve", "--worker", "--urls", "http://127.0.0.1:0");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("the embedded job storage is for one process only", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data, JobServices.EmbeddedStorageFile)), "refused, yet the embedded job file was made");
     }
 
     [Theory]
