@@ -16,29 +16,26 @@ namespace ExchangeSmtpFleet.Infrastructure.Mail;
 /// </summary>
 public static class ReportMailer
 {
-    private const int ActFirst = 20;
-
     /// <summary>Builds the message (without sending it).</summary>
     /// <param name="options">Sender and recipients.</param>
     /// <param name="run">The run.</param>
-    /// <param name="results">Its results.</param>
+    /// <param name="figures">Its results, counted (<see cref="MailFigures"/>).</param>
     /// <param name="changes">Its changes against the run before.</param>
     /// <param name="workbook">The workbook file.</param>
     /// <param name="language">The language of the texts.</param>
-    public static MimeMessage Compose(MailOptions options, StoredRun run, IReadOnlyList<StoredResult> results, RunChanges changes, string workbook, Language language)
+    public static MimeMessage Compose(MailOptions options, StoredRun run, MailFigures figures, RunChanges changes, string workbook, Language language)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(figures);
         ArgumentNullException.ThrowIfNull(changes);
         var knowledge = KnowledgeBase.BuiltIn;
         string L(Label label) => knowledge.LabelText(label, language);
         string Title(Verdict verdict) => knowledge.VerdictTitle(verdict, language);
         var culture = LanguageCodes.CultureOf(language);
-        var notHealthy = results.Count(r => r.Verdict != Verdict.Healthy);
+        var notHealthy = figures.NotHealthy;
         var newProblems = changes.Changes.Where(c => c.Kind == ChangeKind.NewProblem).ToList();
-        var actFirst = results.Where(r => r.Verdict is Verdict.MissingSinks or Verdict.SuspectedMetabaseCorruption)
-            .OrderBy(r => r.VerdictSince ?? r.ProbedAt).Take(ActFirst).ToList();
+        var actFirst = figures.ActFirst;
 
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(options.From));
@@ -51,8 +48,8 @@ public static class ReportMailer
         var date = run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         message.Subject = options.Subject is { } subject
             ? subject.Replace("{date}", date, StringComparison.Ordinal).Replace("{run}", run.RunId, StringComparison.Ordinal)
-                .Replace("{unhealthy}", notHealthy.ToString(culture), StringComparison.Ordinal).Replace("{hosts}", results.Count.ToString(culture), StringComparison.Ordinal)
-            : string.Create(culture, $"{L(Label.ReportTitle)} {date}: {notHealthy} / {results.Count} {L(Label.ReportNotHealthy)}");
+                .Replace("{unhealthy}", notHealthy.ToString(culture), StringComparison.Ordinal).Replace("{hosts}", figures.Total.ToString(culture), StringComparison.Ordinal)
+            : string.Create(culture, $"{L(Label.ReportTitle)} {date}: {notHealthy} / {figures.Total} {L(Label.ReportNotHealthy)}");
 
         var text = new StringBuilder();
         var html = new StringBuilder("<html><body style=\"font-family:Segoe UI,Arial,sans-serif\">");
@@ -62,7 +59,7 @@ public static class ReportMailer
         html.Append(CultureInfo.InvariantCulture, $"<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\"><tr><th>{Html(L(Label.Verdict))}</th><th>{Html(L(Label.ReportHosts))}</th></tr>");
         foreach (var verdict in Enum.GetValues<Verdict>())
         {
-            var count = results.Count(r => r.Verdict == verdict).ToString(culture);
+            var count = figures.Count(verdict).ToString(culture);
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(Title(verdict))}</td><td align=\"right\">{count}</td></tr>");
             text.AppendLine(CultureInfo.InvariantCulture, $"{Title(verdict),-40} {count,6}");
         }

@@ -32,14 +32,15 @@ public sealed class RunMailer(IAuditStore store, MailOptions? options, TimeProvi
             return new MailOutcome(MailOutcomeKind.AlreadyMailed, mailedAt, string.Empty);
         }
 
-        var results = new List<StoredResult>(run.HostCount);
+        // Streamed: the mail needs counts and 20 hosts, not the run.
+        var figures = new MailFigures();
         await foreach (var result in store.ReadResultsAsync(run.RunId, cancellationToken).ConfigureAwait(false))
         {
-            results.Add(result);
+            figures.Add(result);
         }
 
         var changes = await store.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
-        var message = ReportMailer.Compose(options, run, results, changes, workbook, language);
+        var message = ReportMailer.Compose(options, run, figures, changes, workbook, language);
         try
         {
             await ReportMailer.SendAsync(options, message, cancellationToken).ConfigureAwait(false);
