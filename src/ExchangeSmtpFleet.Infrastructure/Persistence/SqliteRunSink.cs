@@ -139,22 +139,22 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
     private sealed class Statements(SqliteConnection connection) : IDisposable
     {
         /// <summary>
-        /// A host's result, with its verdict in the run before and since when it has had its verdict: two seeks on
-        /// (host_key, run_started_at) in the same statement, so that the row is written once (an UPDATE after the insert
-        /// wrote every row, transcript and all, a second time).
+        /// A host's result, with its verdict in the run before and since when it has had its verdict: two scalar subqueries,
+        /// each one seek on (host_key, run_started_at), in the same statement, so that the row is written once (an UPDATE
+        /// after the insert wrote every row, transcript and all, a second time). Scalar subqueries, not a join: SQLite
+        /// materialised a joined subquery into a temporary table for every row.
         /// </summary>
         private readonly SqliteStatement _result = new(connection,
             """
             INSERT INTO results (run_id, host_key, verdict, reason, family, family_evidence, version, banner, greeting, missing, unexpected,
                                  detail, tls, address, attempts, connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms, probed_at, transcript, run_started_at,
                                  keywords_pre_tls, keywords_post_tls, previous_verdict, verdict_since)
-            SELECT $run, $key, $verdict, $reason, $family, $evidence, $version, $banner, $greeting, $missing, $unexpected,
-                   $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript, $runStarted,
-                   $pre, $post, p.verdict, CASE WHEN p.verdict = $verdict THEN COALESCE(p.verdict_since, p.run_started_at) ELSE $runStarted END
-            FROM (SELECT NULL) LEFT JOIN (SELECT verdict, verdict_since, run_started_at FROM results
-                                          WHERE host_key = $key AND run_started_at < $runStarted
-                                          ORDER BY run_started_at DESC LIMIT 1) AS p
-            WHERE true
+            VALUES ($run, $key, $verdict, $reason, $family, $evidence, $version, $banner, $greeting, $missing, $unexpected,
+                    $detail, $tls, $address, $attempts, $connect, $bannerMs, $ehlo, $tlsMs, $total, $probed, $transcript, $runStarted,
+                    $pre, $post,
+                    (SELECT verdict FROM results WHERE host_key = $key AND run_started_at < $runStarted ORDER BY run_started_at DESC LIMIT 1),
+                    COALESCE((SELECT CASE WHEN verdict = $verdict THEN COALESCE(verdict_since, run_started_at) END FROM results
+                              WHERE host_key = $key AND run_started_at < $runStarted ORDER BY run_started_at DESC LIMIT 1), $runStarted))
             ON CONFLICT (run_id, host_key) DO UPDATE SET
                 verdict = excluded.verdict, reason = excluded.reason, family = excluded.family, family_evidence = excluded.family_evidence,
                 version = excluded.version, banner = excluded.banner, greeting = excluded.greeting, missing = excluded.missing,
