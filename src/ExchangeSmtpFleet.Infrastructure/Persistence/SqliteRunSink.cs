@@ -87,24 +87,34 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
     {
         ArgumentNullException.ThrowIfNull(batch);
         var connection = _connection ?? throw new InvalidOperationException("the sink was not opened");
-        await store.Guard(async () =>
+        await store.Guard(() =>
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            // The batch's transaction by prepared BEGIN/COMMIT statements: a scan hands over a few results at a time, and a
+            // SqliteTransaction prepared and ran two commands through a data reader for every batch.
             var statements = _statements ??= new Statements(connection);
-            statements.NewBatch();
-            // Hosts of the batch with a result already (a batch written again, by this sink or another): only those need their
-            // old findings deleted (their keyword sets are named by the row that replaces theirs). Asked of the database, so
-            // nothing is kept between batches.
-            var keys = StoredText.List(batch.Select(o => o.Host.Key));
-            var written = statements.Written(_runId, keys);
-            foreach (var outcome in batch)
+            statements.Begin();
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                statements.Write(_runId, _runStarted, outcome, written.Contains(outcome.Host.Key));
+                // Hosts of the batch with a result already (a batch written again, by this sink or another): only those need
+                // their old findings deleted (their keyword sets are named by the row that replaces theirs). Asked of the
+                // database, so nothing is kept between batches.
+                var keys = StoredText.List(batch.Select(o => o.Host.Key));
+                var written = statements.Written(_runId, keys);
+                foreach (var outcome in batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    statements.Write(_runId, _runStarted, outcome, written.Contains(outcome.Host.Key));
+                }
+
+                statements.Commit();
+            }
+            catch
+            {
+                statements.RollBack();
+                throw;
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return Task.FromResult(true);
         }, "store results").ConfigureAwait(false);
     }
 
@@ -180,6 +190,12 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             """,
             "$set", "$list");
 
+        private readonly SqliteStatement _begin = new(connection, "BEGIN IMMEDIATE");
+
+        private readonly SqliteStatement _commit = new(connection, "COMMIT");
+
+        private readonly SqliteStatement _rollBack = new(connection, "ROLLBACK");
+
         /// <summary>The sets this batch has made sure of (each batch asks again, in its own transaction).</summary>
         private readonly HashSet<string> _setsOfBatch = new(StringComparer.Ordinal);
 
@@ -197,8 +213,33 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             "INSERT INTO findings (run_id, host_key, position, code, severity, arguments, message) VALUES ($run, $key, $position, $code, $severity, $arguments, $message)",
             "$run", "$key", "$position", "$code", "$severity", "$arguments", "$message");
 
-        /// <summary>Forgets the keyword sets made sure of: a new batch is a new transaction, which must write what it names.</summary>
-        public void NewBatch() => _setsOfBatch.Clear();
+        /// <summary>Starts a batch's write transaction; the keyword sets made sure of are forgotten (a new transaction must write what it names).</summary>
+        public void Begin()
+        {
+            _setsOfBatch.Clear();
+            _begin.Run();
+        }
+
+        public void Commit() => _commit.Run();
+
+        /// <summary>
+        /// Undoes a failed batch, if its transaction is still open (SQLite rolls some errors back itself); a rollback that
+        /// fails too must not hide the batch's own error, which the caller rethrows.
+        /// </summary>
+        public void RollBack()
+        {
+            try
+            {
+                if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
+                {
+                    _rollBack.Run();
+                }
+            }
+            catch (SqliteException)
+            {
+                // The batch's error is the one to report; the sink is detached after it.
+            }
+        }
 
         /// <summary>The hosts among <paramref name="keys"/> (a JSON list) that have a result in the run already.</summary>
         public HashSet<string> Written(string runId, string keys)
@@ -241,6 +282,9 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         {
             _result.Dispose();
             _keywordSet.Dispose();
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollBack.Dispose();
             _deleteFindings.Dispose();
             _finding.Dispose();
             _written.Dispose();
