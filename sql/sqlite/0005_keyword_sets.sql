@@ -38,3 +38,11 @@ CREATE VIEW IF NOT EXISTS keywords AS
 -- The history of a host reads ix_results_host_time (host_key, run_started_at); this older index said the same thing and
 -- cost every result one more b-tree insert.
 DROP INDEX IF EXISTS ix_results_host;
+
+-- A host written again in the same run (a retried batch) replaces its result row through the sink's upsert, which sets
+-- probed_at; its old findings go with the old row, so that the sink need not ask which hosts of a batch were written
+-- before. No other statement updates probed_at (`db prune` clears transcripts only).
+CREATE TRIGGER IF NOT EXISTS results_rewritten AFTER UPDATE OF probed_at ON results
+BEGIN
+    DELETE FROM findings WHERE run_id = NEW.run_id AND host_key = NEW.host_key;
+END;

@@ -95,15 +95,10 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             statements.Begin();
             try
             {
-                // Hosts of the batch with a result already (a batch written again, by this sink or another): only those need
-                // their old findings deleted (their keyword sets are named by the row that replaces theirs). Asked of the
-                // database, so nothing is kept between batches.
-                var keys = StoredText.List(batch.Select(o => o.Host.Key));
-                var written = statements.Written(_runId, keys);
                 foreach (var outcome in batch)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    statements.Write(_runId, _runStarted, outcome, written.Contains(outcome.Host.Key));
+                    statements.Write(_runId, _runStarted, outcome);
                 }
 
                 statements.Commit();
@@ -190,24 +185,26 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             """,
             "$set", "$list");
 
+        private const int MaxRememberedSets = 10_000;
+
         private readonly SqliteStatement _begin = new(connection, "BEGIN IMMEDIATE");
 
         private readonly SqliteStatement _commit = new(connection, "COMMIT");
 
         private readonly SqliteStatement _rollBack = new(connection, "ROLLBACK");
 
-        /// <summary>The sets this batch has made sure of (each batch asks again, in its own transaction).</summary>
+        /// <summary>
+        /// Keyword sets this sink has seen committed: a set is never changed or deleted once stored (ids are content hashes;
+        /// <c>db prune</c> deletes only the per-host sets of upgraded runs), so each is written once per sink, not per batch.
+        /// </summary>
+        private readonly HashSet<string> _committedSets = new(StringComparer.Ordinal);
+
+        /// <summary>Sets the open batch has written (committed with it, forgotten if it is rolled back).</summary>
         private readonly HashSet<string> _setsOfBatch = new(StringComparer.Ordinal);
 
         private readonly ArrayBufferWriter<byte> _keywordsJson = new(2048);
 
         private readonly ArrayBufferWriter<byte> _utf8 = new(4096);
-
-        private readonly SqliteStatement _written = new(connection,
-            "SELECT host_key FROM results WHERE run_id = $run AND host_key IN (SELECT value FROM json_each($keys))", "$run", "$keys");
-
-        private readonly SqliteStatement _deleteFindings = new(connection,
-            "DELETE FROM findings WHERE run_id = $run AND host_key = $key", "$run", "$key");
 
         private readonly SqliteStatement _finding = new(connection,
             "INSERT INTO findings (run_id, host_key, position, code, severity, arguments, message) VALUES ($run, $key, $position, $code, $severity, $arguments, $message)",
@@ -220,7 +217,18 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             _begin.Run();
         }
 
-        public void Commit() => _commit.Run();
+        public void Commit()
+        {
+            _commit.Run();
+            if (_committedSets.Count > MaxRememberedSets)
+            {
+                // A fleet of as many keyword lists as hosts: forgetting only costs an INSERT OR IGNORE per set again.
+                _committedSets.Clear();
+            }
+
+            _committedSets.UnionWith(_setsOfBatch);
+            _setsOfBatch.Clear();
+        }
 
         /// <summary>
         /// Undoes a failed batch, if its transaction is still open (SQLite rolls some errors back itself); a rollback that
@@ -228,6 +236,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         /// </summary>
         public void RollBack()
         {
+            _setsOfBatch.Clear();
             try
             {
                 if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
@@ -241,15 +250,11 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             }
         }
 
-        /// <summary>The hosts among <paramref name="keys"/> (a JSON list) that have a result in the run already.</summary>
-        public HashSet<string> Written(string runId, string keys)
-        {
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            _written.Text(0, runId).Text(1, keys).ReadTexts(key => written.Add(key));
-            return written;
-        }
-
-        public void Write(string runId, string runStarted, HostOutcome outcome, bool again)
+        /// <summary>
+        /// A host's result, keyword sets and findings. A host written again (a retried batch) replaces its row, and the
+        /// trigger <c>results_rewritten</c> (schema 5) deletes its old findings before the new ones go in.
+        /// </summary>
+        public void Write(string runId, string runStarted, HostOutcome outcome)
         {
             var key = outcome.Host.Key;
             var c = outcome.Classification;
@@ -265,10 +270,6 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
                 .Real(18, p.Timings.TlsMs).Real(19, p.Timings.TotalMs).Text(20, StoredText.Timestamp(p.StartedAt)).Text(21, _utf8.WrittenSpan)
                 .Text(22, runStarted).Text(23, pre).Text(24, post).Run();
 
-            if (again)
-            {
-                _deleteFindings.Text(0, runId).Text(1, key).Run();
-            }
 
             for (var i = 0; i < c.Findings.Length; i++)
             {
@@ -285,17 +286,16 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             _begin.Dispose();
             _commit.Dispose();
             _rollBack.Dispose();
-            _deleteFindings.Dispose();
             _finding.Dispose();
-            _written.Dispose();
         }
 
         /// <summary>The id of the host's keyword set of one phase (null without keywords), the set written if this batch has not yet.</summary>
         private string? KeywordSet(System.Collections.Immutable.ImmutableArray<Core.Protocol.EhloKeyword> keywords)
         {
             var id = KeywordSets.Write(keywords, _keywordsJson);
-            if (id is not null && _setsOfBatch.Add(id))
+            if (id is not null && !_committedSets.Contains(id) && !_setsOfBatch.Contains(id))
             {
+                _setsOfBatch.Add(id);
                 _keywordSet.Text(0, id).Text(1, _keywordsJson.WrittenSpan).Run();
             }
 

@@ -75,6 +75,36 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
+    public async Task Write_AHostAgain_ReplacesItsFindings_WithFewerOrMore()
+    {
+        var store = NewStore();
+        var inventory = Fleet(1);
+        var plain = Outcome(inventory.Hosts[0], Verdict.Healthy, Night);
+        Finding[] two = [new(FindingCode.UnexpectedKeywords, FindingSeverity.Info, ["exchange-2003", "X-ONE"]), new(FindingCode.KeywordAnomaly, FindingSeverity.Warning, ["X-TWO", "odd"])];
+        HostOutcome With(params Finding[] findings) => plain with { Classification = plain.Classification with { Findings = [.. findings] } };
+        var sink = store.CreateSink(inventory);
+        var seen = new List<int>();
+        try
+        {
+            await sink.OpenAsync(Run("scan-findings", Night, 1), Token);
+            foreach (var findings in new[] { two, [], two, two[..1] })
+            {
+                await sink.WriteAsync([With(findings)], Token);
+                await foreach (var evidence in store.ReadEvidenceAsync("scan-findings", Token))
+                {
+                    seen.Add(evidence.Findings.Length);
+                }
+            }
+        }
+        finally
+        {
+            await ((IAsyncDisposable)sink).DisposeAsync();
+        }
+
+        Assert.Equal([2, 0, 2, 1], seen);
+    }
+
+    [Fact]
     public async Task Write_ABatchThatFailsHalfway_LeavesNothingOfIt_AndTheNextBatchIsWritten()
     {
         var store = NewStore();
