@@ -105,33 +105,6 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
-    public async Task Write_ABatchThatFailsHalfway_LeavesNothingOfIt_AndTheNextBatchIsWritten()
-    {
-        var store = NewStore();
-        var inventory = Fleet(3);
-        var run = Run("scan-atomic", Night, 3);
-        var good = inventory.Hosts.Select(h => Outcome(h, Verdict.Healthy, Night)).ToList();
-        var broken = good[1] with { Classification = good[1].Classification with { Family = null! } };
-        var sink = store.CreateSink(inventory);
-        try
-        {
-            await sink.OpenAsync(run, Token);
-
-            await Assert.ThrowsAsync<StoreException>(() => sink.WriteAsync([good[0], broken, good[2]], Token));
-            Assert.Equal(3, (await store.HostsWithoutResultAsync("scan-atomic", Token)).Count);
-
-            await sink.WriteAsync(good, Token);
-        }
-        finally
-        {
-            await ((IAsyncDisposable)sink).DisposeAsync();
-        }
-
-        Assert.Empty(await store.HostsWithoutResultAsync("scan-atomic", Token));
-        Assert.Equal(3, (await store.FindRunAsync("scan-atomic", Token))!.Results);
-    }
-
-    [Fact]
     public async Task Write_ABatchAgainByASecondSink_KeepsOneResultPerHostWithItsNewKeywordsOnce()
     {
         // A retried job writes its batch through a sink of its own (another process): nothing of the first write may stay twice.

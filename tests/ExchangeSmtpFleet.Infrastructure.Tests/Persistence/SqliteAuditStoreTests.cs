@@ -182,6 +182,37 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
         return texts;
     }
 
+    /// <summary>
+    /// The sink's own BEGIN/COMMIT: a batch that fails on its second host (NOT NULL) is rolled back whole, and the sink's
+    /// next batch starts a transaction of its own. (SQL Server's bulk copy refuses such a row before the server sees it.)
+    /// </summary>
+    [Fact]
+    public async Task Write_ABatchThatFailsHalfway_LeavesNothingOfIt_AndTheNextBatchIsWritten()
+    {
+        var store = NewStore();
+        var inventory = Fleet(3);
+        var run = Run("scan-atomic", Night, 3);
+        var good = inventory.Hosts.Select(h => Outcome(h, Verdict.Healthy, Night)).ToList();
+        var broken = good[1] with { Classification = good[1].Classification with { Family = null! } };
+        var sink = store.CreateSink(inventory);
+        try
+        {
+            await sink.OpenAsync(run, TestContext.Current.CancellationToken);
+
+            await Assert.ThrowsAsync<StoreException>(() => sink.WriteAsync([good[0], broken, good[2]], TestContext.Current.CancellationToken));
+            Assert.Equal(3, (await store.HostsWithoutResultAsync("scan-atomic", TestContext.Current.CancellationToken)).Count);
+
+            await sink.WriteAsync(good, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await ((IAsyncDisposable)sink).DisposeAsync();
+        }
+
+        Assert.Empty(await store.HostsWithoutResultAsync("scan-atomic", TestContext.Current.CancellationToken));
+        Assert.Equal(3, (await store.FindRunAsync("scan-atomic", TestContext.Current.CancellationToken))!.Results);
+    }
+
     private static async Task Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
