@@ -6,9 +6,10 @@ using Microsoft.Data.Sqlite;
 namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 
 /// <summary>
-/// Stores one run in SQLite as its results arrive: one transaction per batch, prepared commands reused for every row
-/// (Dapper's one command per element re-prepares each time; measured in BENCHMARKS.md). A host written again replaces
-/// its result, keyword sets and findings, so a retried batch never duplicates anything.
+/// Stores one run in SQLite as its results arrive: one transaction per batch, statements prepared once on the connection's
+/// handle and reused for every row (<see cref="SqliteStatement"/>; what each step saved is in BENCHMARKS.md). A host
+/// written again replaces its result (which names its keyword sets) and its findings, so a retried batch never duplicates
+/// anything.
 /// </summary>
 /// <remarks>Without an inventory it is a batch sink: it adds results to a run stored before, stores no run and does not close it.</remarks>
 internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult? inventory) : IResultSink, IAsyncDisposable
