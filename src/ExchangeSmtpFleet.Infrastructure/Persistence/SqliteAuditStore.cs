@@ -154,20 +154,6 @@ public sealed class SqliteAuditStore : AuditStoreBase
         return new StoreException($"{Description}: cannot {what}: {advice} (SQLite error {code}: {error.Message})", error);
     }
 
-    /// <summary>
-    /// Runs SQL text (one or more statements, no parameters) on the connection's handle, inside its transaction if one is
-    /// open: the schema scripts and PRAGMAs need none of a command's machinery, and a scan would compile it only for them.
-    /// </summary>
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        var database = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
-        var result = SQLitePCL.raw.sqlite3_exec(database, sql);
-        if (result != SQLitePCL.raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(result, database);
-        }
-    }
-
     private protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try
@@ -186,7 +172,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
 
             // WAL: readers (history, the report) never wait for the writer. The busy time-out covers a second writer.
             // The busy time-out first: switching a new database to WAL may meet another process's lock.
-            Execute(connection,
+            SqliteStatement.Execute(connection,
                 $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
             return connection;
         }
@@ -206,7 +192,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
         var scripts = SchemaScripts.For(SchemaScripts.Sqlite);
         var sqlite = (SqliteConnection)connection;
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        Execute(sqlite, $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)");
+        SqliteStatement.Execute(sqlite, $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)");
         var applied = new HashSet<string>(StringComparer.Ordinal);
         using (var journal = new SqliteStatement(sqlite, $"SELECT script FROM {JournalTable}"))
         {
@@ -217,7 +203,7 @@ public sealed class SqliteAuditStore : AuditStoreBase
         foreach (var (name, text) in scripts.Where(s => !applied.Contains(s.Name)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Execute(sqlite, text);
+            SqliteStatement.Execute(sqlite, text);
             using var record = new SqliteStatement(sqlite, $"INSERT INTO {JournalTable} (script, applied_at) VALUES ($name, $at)", "$name", "$at");
             record.Text(0, name).Text(1, StoredText.Timestamp(_time.GetUtcNow())).Run();
         }

@@ -122,13 +122,26 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs SQL text (one or more statements, no parameters) on the connection's handle, inside its transaction if one is
+    /// open: the schema scripts and PRAGMAs need none of a command's machinery, and a scan would compile it only for them.
+    /// </summary>
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var database = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+        Check(raw.sqlite3_exec(database, sql), database);
+    }
+
     public void Dispose() => _statement.Dispose();
 
-    private void Check(int result)
+    private static void Check(int result, sqlite3 database)
     {
         if (result != raw.SQLITE_OK)
         {
-            SqliteException.ThrowExceptionForRC(result, _database);
+            SqliteException.ThrowExceptionForRC(result, database);
         }
     }
+
+    private void Check(int result) => Check(result, _database);
 }
