@@ -39,7 +39,7 @@ internal static class ServeCommand
             // A worker refuses the embedded storage before it is made: refusing must not leave its job file behind.
             var app = JobHost.Build(
                 context.Time, db.Overrides(parse), context.SettingsFile, listen,
-                (c, d, t) => isWorker && !string.Equals(d.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase)
+                (c, d, t) => isWorker && !d.IsSqlServer
                     ? throw new ConfigurationProblemException(WorkerNeedsSqlServer)
                     : JobServices.CreateStorage(c, d, t),
                 needInventory: !isWorker, logJobs: true, dashboard: !isWorker);

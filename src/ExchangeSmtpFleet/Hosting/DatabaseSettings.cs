@@ -30,6 +30,9 @@ internal sealed class DatabaseSettings
     /// <summary><c>sqlite</c> (the embedded default) or <c>sqlserver</c> (with <c>ConnectionStrings:Fleet</c>).</summary>
     public string Provider { get; set; } = Sqlite;
 
+    /// <summary>Whether <see cref="Provider"/> names SQL Server (any case).</summary>
+    public bool IsSqlServer => string.Equals(Provider, SqlServer, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The SQLite file; empty for <c>esfleet.db</c> in the data folder.</summary>
     public string? Path { get; set; }
 

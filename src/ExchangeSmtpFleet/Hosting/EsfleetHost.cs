@@ -155,7 +155,7 @@ internal static class EsfleetHost
     /// <summary>The store the settings name: SQLite in the data folder, or SQL Server with <c>ConnectionStrings:Fleet</c>.</summary>
     private static IAuditStore Store(DatabaseSettings settings, IConfiguration configuration, TimeProvider time)
     {
-        if (!string.Equals(settings.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
+        if (!settings.IsSqlServer)
         {
             return new SqliteAuditStore(settings.DatabasePath(configuration[DatabaseSettings.DataDirectoryKey]), time);
         }

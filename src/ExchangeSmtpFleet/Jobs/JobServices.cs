@@ -72,7 +72,7 @@ internal static class JobServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(database);
-        if (string.Equals(database.Provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
+        if (database.IsSqlServer)
         {
             var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
             if (string.IsNullOrWhiteSpace(connectionString))
