@@ -106,22 +106,8 @@ public abstract partial class AuditStoreBase
         row.run_id, Timestamp(row.started_at), Enum.Parse<AuditRunStatus>(row.status), (int)row.host_count, (int)row.batch_count, (int)row.batch_size);
 
 #pragma warning disable IDE1006, SA1300, CA1812 // Dapper fills these by the schema's column names.
-    private sealed class HostRow
+    private sealed class HostRow : InventoryColumns
     {
-        public string host_key { get; set; } = string.Empty;
-
-        public string host { get; set; } = string.Empty;
-
-        public long port { get; set; }
-
-        public string? name { get; set; }
-
-        public string? site { get; set; }
-
-        public string? owner { get; set; }
-
-        public string profile { get; set; } = string.Empty;
-
         public string ignore_verbs { get; set; } = string.Empty;
 
         public long line_number { get; set; }

@@ -405,7 +405,8 @@ public abstract partial class AuditStoreBase : IAuditStore, IRunLedger
         public string family { get; set; } = string.Empty;
     }
 
-    private sealed class ResultRow
+    /// <summary>A host's inventory columns (run_hosts), which the rows of results and of pending hosts both read.</summary>
+    private abstract class InventoryColumns
     {
         public string host_key { get; set; } = string.Empty;
 
@@ -420,7 +421,10 @@ public abstract partial class AuditStoreBase : IAuditStore, IRunLedger
         public string? owner { get; set; }
 
         public string profile { get; set; } = string.Empty;
+    }
 
+    private sealed class ResultRow : InventoryColumns
+    {
         public string verdict { get; set; } = string.Empty;
 
         public string reason { get; set; } = string.Empty;
