@@ -200,7 +200,7 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         /// </summary>
         private readonly HashSet<string> _committedSets = new(StringComparer.Ordinal);
 
-        /// <summary>Sets the open batch has written (committed with it, forgotten if it is rolled back).</summary>
+        /// <summary>Sets the open batch has written (remembered when it commits; the next batch starts without them).</summary>
         private readonly HashSet<string> _setsOfBatch = new(StringComparer.Ordinal);
 
         private readonly ArrayBufferWriter<byte> _keywordsJson = new(2048);
@@ -228,7 +228,6 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
             }
 
             _committedSets.UnionWith(_setsOfBatch);
-            _setsOfBatch.Clear();
         }
 
         /// <summary>
@@ -237,7 +236,6 @@ internal sealed class SqliteRunSink(SqliteAuditStore store, InventoryReadResult?
         /// </summary>
         public void RollBack()
         {
-            _setsOfBatch.Clear();
             try
             {
                 if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
