@@ -34,8 +34,8 @@ internal static class HistoryBenchmark
         };
 
         var path = keep ?? Path.Combine(Path.GetTempPath(), $"esf-bench-history-{Guid.NewGuid():N}", "esfleet.db");
-        var store = new SqliteAuditStore(path, TimeProvider.System);
-        var existing = File.Exists(path) ? (await store.ListRunsAsync(runs, CancellationToken.None)).Count : 0;
+        var store = AuditStorage.Sqlite(path, TimeProvider.System);
+        var existing = File.Exists(path) ? (await store.History.ListRunsAsync(runs, CancellationToken.None)).Count : 0;
         var build = Stopwatch.StartNew();
         var start = new DateTimeOffset(2025, 11, 30, 2, 0, 0, TimeSpan.Zero);
         for (var night = existing; night < runs; night++)
@@ -51,11 +51,10 @@ internal static class HistoryBenchmark
                 Probe = new ProbeOptions { EhloName = "bench.example" },
                 ToolVersion = "bench",
             };
-            var sink = (SqliteRunSink)store.CreateSink(inventory);
-            await using (sink)
+            await store.Writer.BeginRunAsync(run, inventory, null, CancellationToken.None);
+            await using (var sink = store.Writer.OpenResultSink(run.RunId, run.StartedAt))
             {
-                await sink.OpenAsync(run, CancellationToken.None);
-                var batch = new List<HostOutcome>(AuditService.MaxBatchSize);
+                var batch = new List<HostOutcome>(AuditWorkflow.MaxBatchSize);
                 for (var i = 0; i < hosts; i++)
                 {
                     // A host is sick on the nights of its own 30-night cycle that fall in a 10-night window: about a third
@@ -71,16 +70,15 @@ internal static class HistoryBenchmark
                         Timings = new ProbeTimings(1, 2, 3, null, 6),
                     };
                     batch.Add(new HostOutcome(inventory.Hosts[i], probe, verdicts[sickTonight ? 1 : 0]));
-                    if (batch.Count == AuditService.MaxBatchSize || i == hosts - 1)
+                    if (batch.Count == AuditWorkflow.MaxBatchSize || i == hosts - 1)
                     {
                         await sink.WriteAsync(batch, CancellationToken.None);
                         batch.Clear();
                     }
                 }
-
-                await sink.CloseAsync(run with { Status = AuditRunStatus.Completed, FinishedAt = at.AddMinutes(2) },
-                    new RunSummary { Counts = [], Expected = hosts }, CancellationToken.None);
             }
+
+            await store.Writer.FinishRunAsync(run.RunId, AuditRunStatus.Completed, at.AddMinutes(2), CancellationToken.None);
         }
 
         build.Stop();
@@ -88,11 +86,11 @@ internal static class HistoryBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"history: database of {runs} runs x {hosts} hosts ({(long)runs * hosts} results), built in {build.Elapsed.TotalSeconds:0} s ({runs - existing} new runs), {size / 1048576} MiB: {path}"));
 
-        var latest = (await store.FindRunAsync("latest", CancellationToken.None))!;
-        await Time("history of one host (365 lines)", () => store.HistoryAsync(inventory.Hosts[hosts / 2].Key, 400, CancellationToken.None));
-        await Time("lacking XEXCH50 in the latest run", () => store.LackingAsync(latest.RunId, "XEXCH50", CancellationToken.None));
-        await Time("changes of the latest run against the one before", () => store.ChangesAsync(latest.RunId, null, CancellationToken.None));
-        await Time("runs, the newest 20 with counts", () => store.ListRunsAsync(20, CancellationToken.None));
+        var latest = (await store.History.FindRunAsync("latest", CancellationToken.None))!;
+        await Time("history of one host (365 lines)", () => store.History.HistoryAsync(inventory.Hosts[hosts / 2].Key, 400, CancellationToken.None));
+        await Time("lacking XEXCH50 in the latest run", () => store.History.LackingAsync(latest.RunId, "XEXCH50", CancellationToken.None));
+        await Time("changes of the latest run against the one before", () => store.History.ChangesAsync(latest.RunId, null, CancellationToken.None));
+        await Time("runs, the newest 20 with counts", () => store.History.ListRunsAsync(20, CancellationToken.None));
     }
 
     private static async Task Time<T>(string what, Func<Task<T>> read)

@@ -146,7 +146,10 @@ internal static class ProbeBenchmark
             GreetingTimeout = TimeSpan.FromSeconds(20),
             ReplyTimeout = TimeSpan.FromSeconds(20),
         };
-        var prober = new FleetProber(new SmtpProber(options, TimeProvider.System), new Classifier(ProfileCatalog.BuiltIn), TimeProvider.System);
+        var prober = new FleetProber(new SmtpProber(options, TimeProvider.System), TimeProvider.System);
+
+        // Judged in the loop, as the audit workflow does with what the engine hands over.
+        var classifier = new Classifier(ProfileCatalog.BuiltIn);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var process = Process.GetCurrentProcess();
@@ -158,9 +161,10 @@ internal static class ProbeBenchmark
         allocations?.Start();
         var watch = Stopwatch.StartNew();
         var verdicts = new Dictionary<Verdict, int>();
-        await foreach (var outcome in prober.ProbeAsync(inventory, concurrency, null, CancellationToken.None))
+        await foreach (var probed in prober.ProbeAsync(inventory, concurrency, CancellationToken.None))
         {
-            verdicts[outcome.Classification.Verdict] = verdicts.GetValueOrDefault(outcome.Classification.Verdict) + 1;
+            var verdict = classifier.Classify(probed.Probe.Observation, ClassificationContext.Of(probed.Host, TimeProvider.System.GetUtcNow())).Verdict;
+            verdicts[verdict] = verdicts.GetValueOrDefault(verdict) + 1;
         }
 
         watch.Stop();

@@ -12,7 +12,7 @@ namespace ExchangeSmtpFleet.Benchmarks;
 
 /// <summary>
 /// Writes N results of the real Exchange 2003 capture (16 keywords, a 17-line transcript each) into a new SQLite database
-/// through the store's sink, in batches of <see cref="AuditService.MaxBatchSize"/> as the audit service hands them over,
+/// through the store's sink, in batches of <see cref="AuditWorkflow.MaxBatchSize"/> as the audit service hands them over,
 /// and prints results per second and peak memory. Outcomes are made on the fly, so memory shows the store, not the input.
 /// </summary>
 internal static class StoreBenchmark
@@ -32,8 +32,8 @@ internal static class StoreBenchmark
         var inventory = new InventoryReadResult { Hosts = [.. hosts] };
 
         var folder = Path.Combine(Path.GetTempPath(), $"esf-bench-store-{Guid.NewGuid():N}");
-        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
-        await store.MigrateAsync(CancellationToken.None);
+        var store = AuditStorage.Sqlite(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        await store.Maintenance.MigrateAsync(CancellationToken.None);
         var run = new AuditRun
         {
             RunId = $"bench-{results}",
@@ -50,11 +50,10 @@ internal static class StoreBenchmark
         var peak = 0L;
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var sink = (SqliteRunSink)store.CreateSink(inventory);
-        await using (sink)
+        await store.Writer.BeginRunAsync(run, inventory, null, CancellationToken.None);
+        await using (var sink = store.Writer.OpenResultSink(run.RunId, run.StartedAt))
         {
-            await sink.OpenAsync(run, CancellationToken.None);
-            var batch = new List<HostOutcome>(AuditService.MaxBatchSize);
+            var batch = new List<HostOutcome>(AuditWorkflow.MaxBatchSize);
             foreach (var host in hosts)
             {
                 var probe = new ProbeResult
@@ -68,7 +67,7 @@ internal static class StoreBenchmark
                     Transcript = [.. transcript],
                 };
                 batch.Add(new HostOutcome(host, probe, classification));
-                if (batch.Count == AuditService.MaxBatchSize)
+                if (batch.Count == AuditWorkflow.MaxBatchSize)
                 {
                     await sink.WriteAsync(batch, CancellationToken.None);
                     batch.Clear();
@@ -95,7 +94,7 @@ internal static class StoreBenchmark
         var readPeak = 0L;
         var read = 0;
         var readWatch = Stopwatch.StartNew();
-        await foreach (var result in store.ReadResultsAsync(run.RunId, CancellationToken.None))
+        await foreach (var result in store.History.ReadResultsAsync(run.RunId, CancellationToken.None))
         {
             if (++read % 10_000 == 0)
             {

@@ -1,16 +1,32 @@
+using ExchangeSmtpFleet.Core.Storage;
+
 namespace ExchangeSmtpFleet.Core.Auditing;
 
-/// <summary>Writes and mails a stored run's report (the Excel workbook and the mail of Infrastructure).</summary>
+/// <summary>Writes a stored run's workbook and sends its mail (the Excel report and MailKit of Infrastructure).</summary>
 public interface IReportPublisher
 {
-    /// <summary>Writes the run's workbook where reports go (again: it is replaced).</summary>
+    /// <summary>Whether a relay and recipients are configured.</summary>
+    bool CanMail { get; }
+
+    /// <summary>Where the workbook of a run goes unless told otherwise: <c>&lt;run id&gt;.xlsx</c> in the reports folder (full path).</summary>
     /// <param name="runId">The run.</param>
+    string DefaultPath(string runId);
+
+    /// <summary>
+    /// Writes the run's workbook to <paramref name="path"/> (<see cref="DefaultPath"/> when null): to a temporary file beside
+    /// it first, then moved into place, so that no half-written workbook is ever at the path.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="path">The file, or null.</param>
     /// <param name="cancellationToken">Stops the writing.</param>
     /// <returns>The workbook's full path.</returns>
-    Task<string> WriteReportAsync(string runId, CancellationToken cancellationToken);
+    /// <exception cref="AuditException">The file cannot be written; the message names it.</exception>
+    Task<string> WriteReportAsync(string runId, string? path, CancellationToken cancellationToken);
 
-    /// <summary>Mails the run's workbook unless it was mailed before.</summary>
-    /// <param name="runId">The run.</param>
+    /// <summary>Composes the mail of <paramref name="run"/> with its <paramref name="workbook"/> and sends it through the relay.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="workbook">Its workbook.</param>
     /// <param name="cancellationToken">Cancels the dialogue with the relay.</param>
-    Task<MailOutcome> MailReportAsync(string runId, CancellationToken cancellationToken);
+    /// <returns>Whether the relay took it, with the recipients and relay or the relay's answer.</returns>
+    Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, CancellationToken cancellationToken);
 }

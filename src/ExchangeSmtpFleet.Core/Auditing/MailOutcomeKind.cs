@@ -3,15 +3,18 @@ namespace ExchangeSmtpFleet.Core.Auditing;
 /// <summary>What became of a request to mail a run's report.</summary>
 public enum MailOutcomeKind
 {
-    /// <summary>Sent and recorded.</summary>
+    /// <summary>Sent now.</summary>
     Sent = 0,
 
-    /// <summary>Mailed before (a retried job): nothing sent.</summary>
+    /// <summary>Mailed before; nothing sent.</summary>
     AlreadyMailed = 1,
 
-    /// <summary>No relay is configured.</summary>
+    /// <summary>No relay is configured; nothing sent.</summary>
     NotConfigured = 2,
 
-    /// <summary>The relay could not be reached or refused; not recorded, so the next attempt sends it.</summary>
+    /// <summary>The relay could not be reached or refused; nothing recorded, the next attempt sends.</summary>
     Failed = 3,
+
+    /// <summary>Another job or command holds the run's mail step and is sending it; nothing sent.</summary>
+    Busy = 4,
 }

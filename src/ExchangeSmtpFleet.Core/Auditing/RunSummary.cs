@@ -30,14 +30,6 @@ public sealed record RunSummary
     /// <summary>True when every inventory row was audited and found healthy.</summary>
     public bool AllHealthy => Total == Expected && Count(Verdict.Healthy) == Total && InventoryProblems == 0;
 
-    /// <summary>SPEC 9: 0 when every host is healthy and the inventory clean, 1 for findings; an interrupted or failed run is 2.</summary>
-    /// <param name="status">How the run ended.</param>
-    public int ExitCode(AuditRunStatus status) => status switch
-    {
-        AuditRunStatus.Completed => AllHealthy ? ExitCodes.Ok : ExitCodes.Findings,
-        _ => ExitCodes.Error,
-    };
-
     /// <summary>A summary of <paramref name="counts"/> indexed by the verdict's value.</summary>
     internal static ImmutableArray<KeyValuePair<Verdict, int>> CountsFrom(int[] counts) =>
         [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts[(int)v]))];

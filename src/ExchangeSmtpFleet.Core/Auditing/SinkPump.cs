@@ -15,13 +15,15 @@ internal sealed class SinkPump
     private readonly Task _task;
 
     /// <param name="sink">The sink.</param>
+    /// <param name="policy">What the sink's failure does to the run.</param>
     /// <param name="capacity">Outcomes that may wait before the probing waits for the sink.</param>
     /// <param name="maxBatch">Most outcomes per <see cref="IResultSink.WriteAsync"/>.</param>
     /// <param name="failed">Called once when the sink throws, to stop the run.</param>
     /// <param name="failToken">Cancelled when the run fails (by this sink or another).</param>
-    public SinkPump(IResultSink sink, int capacity, int maxBatch, Action failed, CancellationToken failToken)
+    public SinkPump(IResultSink sink, SinkFailurePolicy policy, int capacity, int maxBatch, Action failed, CancellationToken failToken)
     {
         _sink = sink;
+        Policy = policy;
         _failed = failed;
         _failToken = failToken;
         _queue = Channel.CreateBounded<HostOutcome>(new BoundedChannelOptions(capacity)
@@ -37,8 +39,11 @@ internal sealed class SinkPump
 
     public IResultSink Sink => _sink;
 
+    /// <summary>What the sink's failure does to the run.</summary>
+    public SinkFailurePolicy Policy { get; }
+
     /// <summary>The sink's exception, once it threw.</summary>
-    public Exception? Failure { get; private set; }
+    public Exception? Failure { get; set; }
 
     /// <summary>Queues an outcome; waits (asynchronously) only while the queue is full. A failed sink takes nothing more.</summary>
     /// <returns>False when the sink has failed and takes nothing more.</returns>

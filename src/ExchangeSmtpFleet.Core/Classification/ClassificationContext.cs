@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Profiles;
 
 namespace ExchangeSmtpFleet.Core.Classification;
@@ -17,4 +18,13 @@ public sealed record ClassificationContext(
     /// <summary>The default profile, nothing ignored, no expected name.</summary>
     public static ClassificationContext Default(DateTimeOffset now) =>
         new(ProfileCatalog.DefaultProfileId, [], null, now);
+
+    /// <summary>What the inventory row <paramref name="host"/> expects.</summary>
+    /// <param name="host">The inventory row.</param>
+    /// <param name="now">The clock reading for certificate findings.</param>
+    public static ClassificationContext Of(InventoryHost host, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new ClassificationContext(host.Profile, host.IgnoreVerbs, host.Name, now);
+    }
 }

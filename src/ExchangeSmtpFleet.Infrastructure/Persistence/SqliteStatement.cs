@@ -122,6 +122,40 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs a query that returns at most one row of interest and hands the statement to <paramref name="row"/> while it stands on that row.</summary>
+    /// <returns>False when the query returned no row.</returns>
+    public bool ReadRow(Action<SqliteStatement> row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            var result = raw.sqlite3_step(_statement);
+            if (result == raw.SQLITE_ROW)
+            {
+                row(this);
+                return true;
+            }
+
+            if (result != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(result, _database);
+            }
+
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>A column of the row <see cref="ReadRow"/> stands on, as text (null for NULL).</summary>
+    public string? ColumnText(int column) =>
+        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    /// <summary>A column of the row <see cref="ReadRow"/> stands on, as an integer (0 for NULL).</summary>
+    public long ColumnInteger(int column) => raw.sqlite3_column_int64(_statement, column);
+
     /// <summary>
     /// Runs SQL text (one or more statements, no parameters) on the connection's handle, inside its transaction if one is
     /// open: the schema scripts and PRAGMAs need none of a command's machinery, and a scan would compile it only for them.

@@ -7,52 +7,86 @@ using ExchangeSmtpFleet.Infrastructure.Reporting;
 namespace ExchangeSmtpFleet.Infrastructure.Publishing;
 
 /// <summary>
-/// The report and mail steps of the job pipeline: the workbook <c>&lt;run id&gt;.xlsx</c> in the reports folder, written
-/// beside it first and then moved into place (a crash never leaves half a workbook under the run's name, and two writers
-/// never write into one file), and the mail once per run.
+/// Writes a run's workbook and sends its mail (<see cref="IReportPublisher"/>): the workbook is written beside its path
+/// first and then moved into place, so that a crash or a full disk never leaves half a workbook under the run's name and
+/// two writers never write into one file.
 /// </summary>
-/// <param name="store">The runs.</param>
-/// <param name="mailer">Mails once per run.</param>
-/// <param name="reportDirectory">Where workbooks go.</param>
+/// <param name="history">The runs.</param>
+/// <param name="mail">The relay and recipients; null when mail is not configured.</param>
+/// <param name="reportDirectory">Where workbooks go by default.</param>
 /// <param name="language">The language of workbook and mail.</param>
-public sealed class RunPublisher(IAuditStore store, RunMailer mailer, string reportDirectory, Language language) : IReportPublisher
+public sealed class RunPublisher(IAuditHistory history, MailOptions? mail, string reportDirectory, Language language) : IReportPublisher
 {
-    /// <summary>Where the workbook of a run is.</summary>
-    /// <param name="runId">The run.</param>
-    public string PathOf(string runId) => Path.GetFullPath(Path.Combine(reportDirectory, $"{runId}.xlsx"));
+    /// <inheritdoc/>
+    public bool CanMail => mail is not null;
 
     /// <inheritdoc/>
-    public async Task<string> WriteReportAsync(string runId, CancellationToken cancellationToken)
+    public string DefaultPath(string runId) => Path.GetFullPath(Path.Combine(reportDirectory, $"{runId}.xlsx"));
+
+    /// <inheritdoc/>
+    public async Task<string> WriteReportAsync(string runId, string? path, CancellationToken cancellationToken)
     {
-        var path = PathOf(runId);
-        var partial = Path.Combine(Path.GetDirectoryName(path)!, $".{runId}.{Guid.NewGuid():N}.xlsx");
+        var target = Path.GetFullPath(path ?? DefaultPath(runId));
+        var directory = Path.GetDirectoryName(target)!;
+        var partial = Path.Combine(directory, $".{Path.GetFileNameWithoutExtension(target)}.{Guid.NewGuid():N}.xlsx");
         try
         {
-            await ExcelReport.WriteAsync(store, runId, partial, language, cancellationToken).ConfigureAwait(false);
-            File.Move(partial, path, overwrite: true);
-            return path;
+            Directory.CreateDirectory(directory);
+            await ExcelReport.WriteAsync(history, runId, partial, language, cancellationToken).ConfigureAwait(false);
+            File.Move(partial, target, overwrite: true);
+            return target;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new AuditPipelineException($"cannot write {path}: {e.Message}", e);
+            throw new AuditException($"cannot write {target}: {e.Message}", e);
         }
         finally
         {
-            File.Delete(partial);
+            DeleteQuietly(partial);
         }
     }
 
     /// <inheritdoc/>
-    public async Task<MailOutcome> MailReportAsync(string runId, CancellationToken cancellationToken)
+    public async Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, CancellationToken cancellationToken)
     {
-        var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new AuditPipelineException($"run {runId} is not in {store.Description}");
-        var path = PathOf(runId);
-        if (!File.Exists(path))
+        ArgumentNullException.ThrowIfNull(run);
+        var options = mail ?? throw new InvalidOperationException("mail is not configured");
+        if (!File.Exists(workbook))
         {
-            throw new AuditPipelineException($"the workbook of {runId} is not at {path}: write the report first (esfleet report --run {runId})");
+            throw new AuditException($"the workbook of {run.RunId} is not at {workbook}: write the report first (esfleet report --run {run.RunId})");
         }
 
-        return await mailer.MailOnceAsync(run, path, language, resend: false, cancellationToken).ConfigureAwait(false);
+        // Streamed: the mail needs counts and 20 hosts, not the run.
+        var figures = new MailFigures();
+        await foreach (var result in history.ReadResultsAsync(run.RunId, cancellationToken).ConfigureAwait(false))
+        {
+            figures.Add(result);
+        }
+
+        var changes = await history.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
+        var message = ReportMailer.Compose(options, run, figures, changes, workbook, language);
+        try
+        {
+            await ReportMailer.SendAsync(options, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailException e)
+        {
+            return new MailDelivery(false, string.Empty, e.Message);
+        }
+
+        return new MailDelivery(true, string.Join(", ", options.To), $"{options.Host}:{options.Port}");
+    }
+
+    /// <summary>Removes a partial workbook; a failure here (the folder gone with the disk) must not hide the writing's own error.</summary>
+    private static void DeleteQuietly(string partial)
+    {
+        try
+        {
+            File.Delete(partial);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The error that made the writing fail is the one to report.
+        }
     }
 }

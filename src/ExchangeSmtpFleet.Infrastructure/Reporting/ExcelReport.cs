@@ -35,7 +35,7 @@ public static class ExcelReport
     /// <returns>The run the workbook shows.</returns>
     /// <exception cref="StoreException">The run cannot be read.</exception>
     /// <exception cref="KeyNotFoundException">No such run.</exception>
-    public static async Task<StoredRun> WriteAsync(IAuditStore store, string runId, string path, Language language, CancellationToken cancellationToken)
+    public static async Task<StoredRun> WriteAsync(IAuditHistory store, string runId, string path, Language language, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var run = await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)

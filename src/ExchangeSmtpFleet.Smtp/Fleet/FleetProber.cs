@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using ExchangeSmtpFleet.Core.Auditing;
-using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Smtp.Probing;
@@ -9,11 +7,11 @@ using ExchangeSmtpFleet.Smtp.Probing;
 namespace ExchangeSmtpFleet.Smtp.Fleet;
 
 /// <summary>
-/// Probes a fleet with a hard bound on concurrent sessions and streams each outcome as soon as it is
-/// classified. Memory does not grow with the fleet: at most <c>concurrency</c> probes run and at most
-/// <c>concurrency</c> finished outcomes wait for the consumer (back-pressure beyond that).
+/// Probes a fleet with a hard bound on concurrent sessions and streams what each probe saw as soon as it is done (the
+/// caller judges it). Memory does not grow with the fleet: at most <c>concurrency</c> probes run and at most
+/// <c>concurrency</c> finished probes wait for the consumer (back-pressure beyond that).
 /// </summary>
-public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeProvider time) : IFleetProber
+public sealed class FleetProber(IHostProber prober, TimeProvider time) : IFleetProber
 {
     /// <summary>The default bound on concurrent sessions (SPEC 5).</summary>
     public const int DefaultConcurrency = 64;
@@ -24,15 +22,14 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
     private static readonly TimeSpan OutOfSocketsPause = TimeSpan.FromMilliseconds(100);
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<HostOutcome> ProbeAsync(
+    public async IAsyncEnumerable<ProbedHost> ProbeAsync(
         IReadOnlyList<InventoryHost> hosts,
         int concurrency,
-        IProgress<FleetProgress>? progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var channel = Channel.CreateBounded<HostOutcome>(new BoundedChannelOptions(concurrency)
+        var channel = Channel.CreateBounded<ProbedHost>(new BoundedChannelOptions(concurrency)
         {
             SingleReader = true,
 
@@ -44,7 +41,7 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var next = -1;
-        int completed = 0, inFlight = 0, notHealthy = 0;
+        var inFlight = 0;
 
         async Task WorkerAsync()
         {
@@ -58,25 +55,17 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
 
                 var host = hosts[index];
                 Interlocked.Increment(ref inFlight);
-                HostOutcome outcome;
+                ProbeResult probe;
                 try
                 {
-                    var probe = await ProbeWithBackPressureAsync(host, stop.Token).ConfigureAwait(false);
-                    outcome = new HostOutcome(host, probe, classifier.Classify(probe.Observation, AuditService.ContextFor(host, time.GetUtcNow())));
+                    probe = await ProbeWithBackPressureAsync(host, stop.Token).ConfigureAwait(false);
                 }
                 finally
                 {
                     Interlocked.Decrement(ref inFlight);
                 }
 
-                if (outcome.Classification.Verdict != Verdict.Healthy)
-                {
-                    Interlocked.Increment(ref notHealthy);
-                }
-
-                await channel.Writer.WriteAsync(outcome, stop.Token).ConfigureAwait(false);
-                var done = Interlocked.Increment(ref completed);
-                progress?.Report(new FleetProgress(done, hosts.Count, Volatile.Read(ref inFlight), Volatile.Read(ref notHealthy)));
+                await channel.Writer.WriteAsync(new ProbedHost(host, probe, Volatile.Read(ref inFlight)), stop.Token).ConfigureAwait(false);
             }
         }
 
@@ -96,6 +85,11 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
                     await Task.Delay(OutOfSocketsPause, time, token).ConfigureAwait(false);
                     waited += OutOfSocketsPause;
                 }
+                catch (OutOfSocketsException e)
+                {
+                    throw new OutOfSocketsException(
+                        $"this machine had no socket to spare for {OutOfSocketsPatience.TotalMinutes:0} minutes ({e.Message}): lower the concurrency or raise the file descriptor limit (ulimit -n)", e);
+                }
             }
         }
 
@@ -106,9 +100,9 @@ public sealed class FleetProber(IHostProber prober, Classifier classifier, TimeP
 
         try
         {
-            await foreach (var outcome in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var probed in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return outcome;
+                yield return probed;
             }
         }
         finally

@@ -40,6 +40,32 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary><c>--lang en|de</c> for a report: no default, so that <c>Report:Language</c> decides when it is not given.</summary>
+    public static Option<string?> ReportLanguage() => new("--lang")
+    {
+        Description = "en or de (default: Report:Language, en).",
+        Validators =
+        {
+            r =>
+            {
+                var value = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (!LanguageCodes.TryParse(value, out _))
+                {
+                    r.AddError($"--lang must be en or de, not '{value}'");
+                }
+            },
+        },
+    };
+
+    /// <summary>Puts the value of a report's <c>--lang</c>, when given, over <c>Report:Language</c>.</summary>
+    public static void AddReportLanguage(ParseResult parse, Option<string?> option, IDictionary<string, string?> overrides)
+    {
+        if (parse.GetValue(option) is { } language)
+        {
+            overrides[$"{Hosting.ReportSettings.Section}:{nameof(Hosting.ReportSettings.Language)}"] = language;
+        }
+    }
+
     public static Language LanguageOf(ParseResult parse, Option<string> option)
     {
         // The option's validator has already rejected anything but en and de.

@@ -1,36 +1,38 @@
 using System.CommandLine;
 using System.Reflection;
+using ExchangeSmtpFleet.Cli.Commands;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 
 namespace ExchangeSmtpFleet.Cli;
 
-/// <summary>The <c>esfleet</c> command line: builds the command tree and runs it against given writers.</summary>
+/// <summary>The <c>esfleet</c> command line: builds the command tree, runs it against given writers, and turns every failure into its line and exit code.</summary>
 internal static class EsfleetCli
 {
-    public static RootCommand BuildRootCommand(CliContext context)
-    {
-        var root = new RootCommand(
-            "ExchangeSmtpFleet: audits the SMTP service of Exchange servers by the ESMTP keywords they advertise to EHLO.");
-        root.Subcommands.Add(ClassifyCommand.Create(context));
-        root.Subcommands.Add(InventoryCommand.Create(context));
-        root.Subcommands.Add(ProbeCommand.Create(context));
-        root.Subcommands.Add(ScanCommand.Create(context));
-        root.Subcommands.Add(ScanCommand.CreateAudit(context));
-        root.Subcommands.Add(SimulateCommand.Create(context));
-        root.Subcommands.Add(ReportCommand.Create(context));
-        root.Subcommands.Add(ServeCommand.Create(context));
-        root.Subcommands.Add(DemoCommand.Create(context));
-        root.Subcommands.Add(DashboardCommand.Create(context));
-        foreach (var command in HistoryCommands.Create(context))
-        {
-            root.Subcommands.Add(command);
-        }
-        return root;
-    }
+    public static string Version =>
+        typeof(EsfleetCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    /// <summary>Parses and runs; every failure is an exit code, never an unhandled exception.</summary>
+    public static RootCommand BuildRootCommand(CliContext context) =>
+    [
+        new ClassifyCommandDefinition(context),
+        new InventoryCommandDefinition(context),
+        new ProbeCommandDefinition(context),
+        new ScanCommandDefinition(context),
+        new AuditCommandDefinition(context),
+        new SimulateCommandDefinition(context),
+        new ReportCommandDefinition(context),
+        new ServeCommandDefinition(context),
+        new DemoCommandDefinition(context),
+        new DashboardCommandDefinition(),
+        new RunsCommandDefinition(context),
+        new HistoryCommandDefinition(context),
+        new LackingCommandDefinition(context),
+        new ChangesCommandDefinition(context),
+        new DbCommandDefinition(context),
+    ];
+
+    /// <summary>Parses and runs; every failure is a line on <paramref name="error"/> and an exit code, never an unhandled exception.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
@@ -38,7 +40,9 @@ internal static class EsfleetCli
     /// <param name="settingsFile">The appsettings file; null for <c>appsettings.json</c> beside the executable.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, string? settingsFile = null)
     {
+        ArgumentNullException.ThrowIfNull(error);
         var root = BuildRootCommand(new CliContext(time, settingsFile));
+        root.Description = "ExchangeSmtpFleet: audits the SMTP service of Exchange servers by the ESMTP keywords they advertise to EHLO.";
         var parse = root.Parse(args);
 
         // The default handler would exit with 1, which SPEC 9 reserves for findings.
@@ -51,24 +55,36 @@ internal static class EsfleetCli
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
         };
-        int code;
+        var name = CommandPath(parse);
         try
         {
-            code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            var code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+
+            // System.CommandLine returns 1 for parse errors; SPEC 9 reserves 1 for findings.
+            return parse.Errors.Count > 0 ? ExitCodes.Error : code;
         }
-        catch (StoreException e)
+        catch (CommandException e)
         {
-            await error.WriteLineAsync($"esfleet: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync(Line(name, e.Message)).ConfigureAwait(false);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is StoreException or AuditException)
+        {
+            await error.WriteLineAsync(Line(name, e.Message)).ConfigureAwait(false);
             return ExitCodes.Error;
         }
         catch (ConfigurationProblemException e)
         {
-            await error.WriteLineAsync($"esfleet: configuration: {e.Message}").ConfigureAwait(false);
+            foreach (var problem in e.Problems)
+            {
+                await error.WriteLineAsync(Line("esfleet: configuration", problem)).ConfigureAwait(false);
+            }
+
             return ExitCodes.Error;
         }
         catch (OperationCanceledException)
         {
-            await error.WriteLineAsync("esfleet: cancelled").ConfigureAwait(false);
+            await error.WriteLineAsync($"{name}: cancelled").ConfigureAwait(false);
             return ExitCodes.Error;
         }
         catch (Exception e)
@@ -76,11 +92,21 @@ internal static class EsfleetCli
             await error.WriteLineAsync($"esfleet: internal error, please report it: {e}").ConfigureAwait(false);
             return ExitCodes.Error;
         }
-
-        // System.CommandLine returns 1 for parse errors; SPEC 9 reserves 1 for findings.
-        return parse.Errors.Count > 0 ? ExitCodes.Error : code;
     }
 
-    public static string Version =>
-        typeof(EsfleetCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+    /// <summary>"esfleet db migrate": the command that ran, for the first word of its error lines.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? "esfleet" : result.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    /// <summary>One line, escaped for the terminal: messages may quote a server, a file or a database.</summary>
+    private static string Line(string name, string message) => Core.Probing.TranscriptText.ForTerminal($"{name}: {message}");
 }

@@ -9,15 +9,14 @@ namespace ExchangeSmtpFleet.Cli;
 /// <summary>
 /// Writes one JSON object per host and line (JSON Lines), each batch handed to its destination as soon as it arrives:
 /// whoever tails the file sees each result as it arrives, and a crash loses none. A file gets one unbuffered write per
-/// batch; standard output gets the lines and a flush. Runs on the audit service's sink task, never on a probing thread.
+/// batch; standard output gets the lines and a flush. Runs on the workflow's sink task, never on a probing thread.
 /// </summary>
-internal sealed class JsonLinesSink : IResultSink, IDisposable
+internal sealed class JsonLinesSink : IResultSink
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(8192);
     private readonly Utf8JsonWriter _json;
     private readonly FileStream? _file;
     private readonly TextWriter? _text;
-    private string _runId = string.Empty;
 
     private JsonLinesSink(string name, FileStream? file, TextWriter? text)
     {
@@ -28,6 +27,9 @@ internal sealed class JsonLinesSink : IResultSink, IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The run every line names (set once the run has its id; the file is opened before, to fail before anything is probed).</summary>
+    public string RunId { get; set; } = string.Empty;
 
     /// <summary>Creates (or truncates) <paramref name="path"/> and its folder; others may read it while the scan runs.</summary>
     public static JsonLinesSink ToFile(string path)
@@ -47,19 +49,12 @@ internal sealed class JsonLinesSink : IResultSink, IDisposable
     /// <summary>Writes to a text writer (standard output); the writer stays open.</summary>
     public static JsonLinesSink ToText(TextWriter text) => new("JSON Lines to standard output", null, text);
 
-    public Task OpenAsync(AuditRun run, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        _runId = run.RunId;
-        return Task.CompletedTask;
-    }
-
     public async Task WriteAsync(IReadOnlyList<HostOutcome> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         foreach (var outcome in batch)
         {
-            ResultJson.Write(_json, outcome, _runId);
+            ResultJson.Write(_json, outcome, RunId);
             _json.Flush();
             _buffer.Write("\n"u8);
             _json.Reset(_buffer);
@@ -79,12 +74,15 @@ internal sealed class JsonLinesSink : IResultSink, IDisposable
         _json.Reset(_buffer);
     }
 
-    public Task CloseAsync(AuditRun run, RunSummary summary, CancellationToken cancellationToken) =>
+    public Task CompleteAsync(CancellationToken cancellationToken) =>
         _file is null ? Task.CompletedTask : _file.FlushAsync(cancellationToken);
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _json.Dispose();
-        _file?.Dispose();
+        await _json.DisposeAsync().ConfigureAwait(false);
+        if (_file is not null)
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -27,8 +27,11 @@ internal sealed class AuditSettings
     /// <summary>Hosts per batch job.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>Most hosts one batch probes at the same time; default Scan:Concurrency.</summary>
+    /// <summary>Most hosts one batch probes at the same time, and most probes one process runs for all its batches; default Scan:Concurrency (filled in when bound).</summary>
     public int? Concurrency { get; set; }
+
+    /// <summary>The concurrency of a batch: <see cref="Concurrency"/> as bound (Scan:Concurrency when not set).</summary>
+    public int EffectiveConcurrency => Concurrency ?? throw new InvalidOperationException($"{Section}:{nameof(Concurrency)} was not resolved when the settings were bound");
 
     /// <summary>
     /// Batch jobs one process runs at the same time (Hangfire workers). They share <see cref="Concurrency"/>: a batch
@@ -48,9 +51,8 @@ internal sealed class AuditSettings
 
     /// <summary>The job time-out of the embedded storage: <see cref="JobTimeoutMinutes"/>, else a batch's worst case plus ten minutes.</summary>
     /// <param name="probe">The probe settings.</param>
-    /// <param name="scanConcurrency">Scan:Concurrency, the default of <see cref="Concurrency"/>.</param>
-    public TimeSpan JobTimeout(ProbeSettings probe, int scanConcurrency) =>
-        JobTimeoutMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : WorstBatch(probe, ConcurrencyOr(scanConcurrency)) + TimeSpan.FromMinutes(10);
+    public TimeSpan JobTimeout(ProbeSettings probe) =>
+        JobTimeoutMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : WorstBatch(probe) + TimeSpan.FromMinutes(10);
 
     /// <summary>The time zone, found (validated by <see cref="Problems"/>).</summary>
     public TimeZoneInfo FindTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
@@ -59,24 +61,13 @@ internal sealed class AuditSettings
     /// The worst case of one batch: every host of every batch running side by side at its deadline, sharing the
     /// process's concurrency: batch size x workers / concurrency rounds of the deadline.
     /// </summary>
-    public TimeSpan WorstBatch(ProbeSettings probe, int concurrency) =>
-        TimeSpan.FromSeconds(Math.Ceiling(BatchSize * (double)Workers / Math.Max(1, concurrency)) * probe.HostDeadlineSeconds);
+    public TimeSpan WorstBatch(ProbeSettings probe) =>
+        TimeSpan.FromSeconds(Math.Ceiling(BatchSize * (double)Workers / Math.Max(1, EffectiveConcurrency)) * probe.HostDeadlineSeconds);
 
     /// <summary>What is wrong with the values, one line each, naming the setting.</summary>
-    /// <param name="needInventory">Whether the inventory must be given and exist (<c>serve</c>).</param>
-    /// <param name="probe">The probe settings (for the batch's worst case).</param>
-    /// <param name="scanConcurrency">Scan:Concurrency, the default of <see cref="Concurrency"/>.</param>
-    public IEnumerable<string> Problems(bool needInventory, ProbeSettings probe, int scanConcurrency)
+    /// <param name="probe">The probe settings (for the batch's worst case); null while they have problems of their own.</param>
+    public IEnumerable<string> Problems(ProbeSettings? probe)
     {
-        if (needInventory && string.IsNullOrWhiteSpace(Inventory))
-        {
-            yield return $"{Section}:{nameof(Inventory)} is not set: name the inventory CSV the nightly audit reads (appsettings.json or ESF_Audit__Inventory)";
-        }
-        else if (needInventory && !File.Exists(Inventory))
-        {
-            yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory!)}: file not found";
-        }
-
         if (!TryTimeZone(out var zoneProblem))
         {
             yield return zoneProblem;
@@ -106,14 +97,31 @@ internal sealed class AuditSettings
         {
             yield return $"{Section}:{nameof(JobTimeoutMinutes)} must be 1-1440, not {JobTimeoutMinutes}";
         }
-        else if (JobTimeoutMinutes is { } minutes && BatchSize >= 1 && WorstBatch(probe, ConcurrencyOr(scanConcurrency)) is var worst && worst >= TimeSpan.FromMinutes(minutes))
+        else if (JobTimeoutMinutes is { } minutes && probe is not null && BatchSize >= 1 && Concurrency is >= 1 && WorstBatch(probe) is var worst && worst >= TimeSpan.FromMinutes(minutes))
         {
-            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {ConcurrencyOr(scanConcurrency)} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
+            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {Concurrency} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
         }
     }
 
-    /// <summary>The concurrency of a batch.</summary>
-    public int ConcurrencyOr(int scanConcurrency) => Concurrency ?? scanConcurrency;
+    /// <summary>What the nightly audit of a job host also needs: its inventory, and a relay when it mails.</summary>
+    /// <param name="mail">The mail settings.</param>
+    public IEnumerable<string> NightlyProblems(MailSettings mail)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        if (string.IsNullOrWhiteSpace(Inventory))
+        {
+            yield return $"{Section}:{nameof(Inventory)} is not set: name the inventory CSV the nightly audit reads (appsettings.json or ESF_Audit__Inventory)";
+        }
+        else if (!File.Exists(Inventory))
+        {
+            yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory)}: file not found";
+        }
+
+        if (Email && !mail.Configured)
+        {
+            yield return $"{Section}:{nameof(Email)} is true but {MailSettings.Section}:{nameof(MailSettings.Host)} is not set: the report could not be mailed";
+        }
+    }
 
     private bool TryTimeZone(out string problem)
     {

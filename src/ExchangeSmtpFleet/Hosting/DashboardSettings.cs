@@ -5,7 +5,7 @@ namespace ExchangeSmtpFleet.Hosting;
 /// answers local requests only; with users every request needs one of them (HTTP Basic), and a request from another
 /// machine must come over HTTPS.
 /// </summary>
-internal sealed class DashboardSettings
+internal sealed class DashboardSettings : ISettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Dashboard";

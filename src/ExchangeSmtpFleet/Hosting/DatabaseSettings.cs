@@ -4,7 +4,7 @@ namespace ExchangeSmtpFleet.Hosting;
 /// Where runs are stored: configuration section <c>Database</c>; <c>--db PATH</c> on a command overrides the path. The
 /// embedded default is the SQLite file <c>esfleet.db</c> in the data folder (<c>ESF_DATA_DIR</c>, default <c>./data</c>).
 /// </summary>
-internal sealed class DatabaseSettings
+internal sealed class DatabaseSettings : ISettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Database";

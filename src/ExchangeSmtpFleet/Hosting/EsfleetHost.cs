@@ -1,21 +1,9 @@
-using ExchangeSmtpFleet.Cli;
-using ExchangeSmtpFleet.Core.Auditing;
-using ExchangeSmtpFleet.Core.Classification;
-using ExchangeSmtpFleet.Core.Inventory;
-using ExchangeSmtpFleet.Core.Knowledge;
-using ExchangeSmtpFleet.Core.Probing;
-using ExchangeSmtpFleet.Core.Profiles;
-using ExchangeSmtpFleet.Core.Storage;
-using ExchangeSmtpFleet.Infrastructure.Inventory;
-using ExchangeSmtpFleet.Infrastructure.Mail;
-using ExchangeSmtpFleet.Infrastructure.Persistence;
-using ExchangeSmtpFleet.Smtp.Fleet;
-using ExchangeSmtpFleet.Smtp.Probing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace ExchangeSmtpFleet.Hosting;
 
@@ -101,90 +89,38 @@ internal static class EsfleetHost
         }
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-        var services = builder.Services;
-        services.AddSingleton(time);
-        services.AddSingleton(ProfileCatalog.BuiltIn);
-        services.AddSingleton(KnowledgeBase.BuiltIn);
-        services.AddSingleton<Classifier>();
-        services.AddSingleton<IInventoryReader, CsvInventoryReader>();
-        services.AddSingleton(sp => Settings<ProbeSettings>(sp, ProbeSettings.Section, s => s.Problems()));
-        services.AddSingleton(sp => Settings<ScanSettings>(sp, ScanSettings.Section, s => s.Problems()));
-        services.AddSingleton(sp => Settings<DatabaseSettings>(sp, DatabaseSettings.Section, s => s.Problems()));
-        services.AddSingleton(sp => Settings<ReportSettings>(sp, ReportSettings.Section, s => s.Problems()));
-        services.AddSingleton(sp => Settings<MailSettings>(sp, MailSettings.Section, s => s.Problems()));
-        services.AddSingleton(sp => Settings<DashboardSettings>(sp, DashboardSettings.Section, s => s.Problems()));
-        services.AddSingleton(sp => new RunMailer(
-            sp.GetRequiredService<IAuditStore>(),
-            sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions() : null,
-            time));
-        services.AddSingleton<IAuditStore>(sp => Store(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<IConfiguration>(), time));
-        services.AddSingleton(sp => new SmtpProber(sp.GetRequiredService<ProbeSettings>().ToProbeOptions(), time));
-        services.AddSingleton<IHostProber>(sp => sp.GetRequiredService<SmtpProber>());
-        services.AddSingleton<IFleetProber, FleetProber>();
-        services.AddSingleton(sp => new AuditService(
-            sp.GetRequiredService<IInventoryReader>(),
-            sp.GetRequiredService<IFleetProber>(),
-            sp.GetRequiredService<IHostProber>(),
-            sp.GetRequiredService<Classifier>(),
-            time,
-            EsfleetCli.Version));
+        builder.Services.AddEsfleetCore(time).AddAuditStore();
     }
 
     /// <summary>
-    /// Validates the settings at start, whatever the command uses: a bad setting is found the first time, not in the night it matters.
+    /// Validates every settings section at start, whatever the command uses: a bad setting is found the first time, not in
+    /// the night it matters, and every problem of every section is listed at once.
     /// </summary>
-    /// <exception cref="ConfigurationProblemException">The first setting that is wrong.</exception>
+    /// <exception cref="ConfigurationProblemException">The problems found.</exception>
     public static void Validate(IServiceProvider services)
     {
-        _ = services.GetRequiredService<ProbeSettings>();
-        _ = services.GetRequiredService<ScanSettings>();
-        _ = services.GetRequiredService<DatabaseSettings>();
-        _ = services.GetRequiredService<ReportSettings>();
-        _ = services.GetRequiredService<MailSettings>();
-        _ = services.GetRequiredService<DashboardSettings>();
-    }
-
-    /// <summary>Binds and validates the <c>Audit</c> section (the jobs of <c>serve</c> and <c>demo</c>).</summary>
-    /// <param name="services">The services.</param>
-    /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file.</param>
-    /// <exception cref="ConfigurationProblemException">The first setting that is wrong.</exception>
-    public static AuditSettings AuditSettings(IServiceProvider services, bool needInventory) =>
-        Settings<AuditSettings>(services, Hosting.AuditSettings.Section, s => s.Problems(
-            needInventory, services.GetRequiredService<ProbeSettings>(), services.GetRequiredService<ScanSettings>().Concurrency));
-
-    /// <summary>The store the settings name: SQLite in the data folder, or SQL Server with <c>ConnectionStrings:Fleet</c>.</summary>
-    private static IAuditStore Store(DatabaseSettings settings, IConfiguration configuration, TimeProvider time)
-    {
-        if (!settings.IsSqlServer)
+        ArgumentNullException.ThrowIfNull(services);
+        var problems = new List<string>();
+        foreach (var check in services.GetServices<SettingsCheck>())
         {
-            return new SqliteAuditStore(settings.DatabasePath(configuration[DatabaseSettings.DataDirectoryKey]), time);
+            try
+            {
+                _ = check.Resolve(services);
+            }
+            catch (OptionsValidationException e)
+            {
+                problems.AddRange(e.Failures);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The binder says "Failed to convert configuration value '5s' at 'Probe:ReplyTimeoutSeconds' to type ...".
+                problems.Add(e.Message);
+            }
         }
 
-        var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? throw new ConfigurationProblemException(
-                $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is sqlserver but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty (set ESF_ConnectionStrings__Fleet or --db)")
-            : new SqlServerAuditStore(connectionString, time);
-    }
-
-    /// <summary>Binds and validates one settings section.</summary>
-    /// <exception cref="ConfigurationProblemException">A value cannot be read or is out of range; the message names it.</exception>
-    private static T Settings<T>(IServiceProvider services, string section, Func<T, IEnumerable<string>> problems)
-        where T : new()
-    {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var settings = new T();
-        try
+        if (problems.Count > 0)
         {
-            configuration.GetSection(section).Bind(settings);
+            throw new ConfigurationProblemException([.. problems.Distinct(StringComparer.Ordinal)]);
         }
-        catch (InvalidOperationException e)
-        {
-            // The binder says "Failed to convert configuration value '5s' at 'Probe:ReplyTimeoutSeconds' to type ...".
-            throw new ConfigurationProblemException(e.Message, e);
-        }
-
-        var first = problems(settings).FirstOrDefault();
-        return first is null ? settings : throw new ConfigurationProblemException(first);
     }
 }

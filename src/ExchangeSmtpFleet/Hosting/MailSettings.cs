@@ -8,7 +8,7 @@ namespace ExchangeSmtpFleet.Hosting;
 /// Where <c>esfleet report --email</c> sends the workbook: configuration section <c>Mail</c>. The password comes from the
 /// environment (<c>ESF_Mail__Password</c>) or user secrets, never from a file that is checked in, and is never printed.
 /// </summary>
-internal sealed class MailSettings
+internal sealed class MailSettings : ISettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Mail";

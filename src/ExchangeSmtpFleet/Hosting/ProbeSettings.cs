@@ -7,7 +7,7 @@ namespace ExchangeSmtpFleet.Hosting;
 /// How each host is probed: configuration section <c>Probe</c> (<c>ESF_Probe__ReplyTimeoutSeconds=5</c>), overridden by
 /// the options of <c>probe</c> and <c>scan</c>. Times are seconds. The defaults suit a nightly LAN audit (SPEC 5).
 /// </summary>
-internal sealed class ProbeSettings
+internal sealed class ProbeSettings : ISettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Probe";

@@ -3,7 +3,7 @@ using ExchangeSmtpFleet.Core.Knowledge;
 namespace ExchangeSmtpFleet.Hosting;
 
 /// <summary>The Excel report: configuration section <c>Report</c>, overridden by <c>esfleet report --lang</c>.</summary>
-internal sealed class ReportSettings
+internal sealed class ReportSettings : ISettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Report";

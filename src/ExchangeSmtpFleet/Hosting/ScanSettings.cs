@@ -3,7 +3,7 @@ using ExchangeSmtpFleet.Smtp.Fleet;
 namespace ExchangeSmtpFleet.Hosting;
 
 /// <summary>How a fleet is scanned: configuration section <c>Scan</c>, overridden by <c>scan --concurrency</c>.</summary>
-internal sealed class ScanSettings
+internal sealed class ScanSettings : ISettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Scan";

@@ -4,7 +4,6 @@ using System.Text;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
-using ExchangeSmtpFleet.Infrastructure.Publishing;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
@@ -43,7 +42,7 @@ internal static class AuditDashboard
             // On the home page: how many hosts of the latest run are not healthy (red when any).
             var unhealthy = new DashboardMetric("esfleet-unhealthy", "Audit: hosts not healthy (latest run)", page =>
             {
-                var store = page.Context.GetHttpContext().RequestServices.GetRequiredService<IAuditStore>();
+                var store = page.Context.GetHttpContext().RequestServices.GetRequiredService<IAuditHistory>();
                 var run = store.FindRunAsync("latest", CancellationToken.None).GetAwaiter().GetResult();
                 var sick = run?.Counts.Where(c => c.Key != Core.Classification.Verdict.Healthy).Sum(c => c.Value) ?? 0;
                 return new Metric(run is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{sick} / {run.Results}"))
@@ -60,9 +59,9 @@ internal static class AuditDashboard
     /// <summary>The page's HTML body for the latest run (the services of the request).</summary>
     internal static async Task<string> BodyAsync(IServiceProvider services, Func<string, string> url, CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<IAuditStore>();
+        var store = services.GetRequiredService<IAuditHistory>();
         var settings = services.GetRequiredService<AuditSettings>();
-        var publisher = services.GetRequiredService<RunPublisher>();
+        var workflow = services.GetRequiredService<AuditWorkflow>();
         var html = new StringBuilder();
         html.Append("<h1 class=\"page-header\">Audit</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p>Nightly audit <code>{AuditSettings.RecurringJobId}</code>: cron <code>{E(settings.Cron)}</code>, time zone <code>{E(settings.TimeZone)}</code>, inventory <code>{E(settings.Inventory ?? "(not set)")}</code>, batches of {settings.BatchSize}{(settings.Email ? ", report mailed" : string.Empty)}.</p>");
@@ -80,7 +79,7 @@ internal static class AuditDashboard
         html.Append(CultureInfo.InvariantCulture, $"; {run.Results} of {run.HostCount} hosts have a result.</p>");
         if (run.Status == AuditRunStatus.Running)
         {
-            var progress = await services.GetRequiredService<AuditPipeline>().ProgressOfAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            var progress = await workflow.ProgressOfAsync(run.RunId, cancellationToken).ConfigureAwait(false);
             html.Append(CultureInfo.InvariantCulture, $"<p>In progress: {E(progress)}.</p>");
         }
 
@@ -92,7 +91,7 @@ internal static class AuditDashboard
 
         html.Append(CultureInfo.InvariantCulture, $"<tr><td><strong>Total</strong></td><td><strong>{run.Results}</strong></td></tr></tbody></table>");
 
-        var path = publisher.PathOf(run.RunId);
+        var path = workflow.ReportPathOf(run.RunId);
         html.Append(File.Exists(path)
             ? $"<p><a class=\"btn btn-primary\" id=\"report-link\" href=\"{E(url($"{PagePath}/report/{run.RunId}"))}\">Download the report ({E(Path.GetFileName(path))})</a></p>"
             : "<p>The report of this run is not written yet.</p>");
@@ -141,7 +140,7 @@ internal static class AuditDashboard
         {
             var runId = context.UriMatch.Groups["run"].Value;
             var http = context.GetHttpContext();
-            var path = http.RequestServices.GetRequiredService<RunPublisher>().PathOf(runId);
+            var path = http.RequestServices.GetRequiredService<AuditWorkflow>().ReportPathOf(runId);
             if (!File.Exists(path))
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -7,41 +7,31 @@ using Microsoft.Extensions.Logging;
 namespace ExchangeSmtpFleet.Jobs;
 
 /// <summary>
-/// The Hangfire jobs of the nightly audit. Thin on purpose: each passes its job id and the cancellation token to
-/// <see cref="AuditPipeline"/>, logs its one line and returns it (the dashboard shows it as the job's result). Renaming
-/// this class or a method breaks jobs stored by an older build: add new methods instead.
+/// The Hangfire jobs of the nightly audit. Thin on purpose: each builds its request, calls one step of
+/// <see cref="AuditWorkflow"/> with its job id as the step's owner, logs its one line and returns it (the dashboard shows it
+/// as the job's result). Renaming this class or a method breaks jobs stored by an older build: add new methods instead.
 /// </summary>
 /// <remarks>
 /// Retries: three, after one, five and fifteen minutes (Hangfire's default is ten spread over days). A batch stopped
 /// by a shutdown is handed back at once and probes only what it had not stored.
 /// </remarks>
 [AutomaticRetry(Attempts = 3, DelaysInSeconds = [60, 300, 900], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-internal sealed class AuditJobs
+internal sealed class AuditJobs(AuditWorkflow workflow, AuditSettings settings, ILogger<AuditJobs> log)
 {
-    private readonly AuditPipeline _pipeline;
-    private readonly AuditSettings _settings;
-    private readonly int _concurrency;
-    private readonly ILogger<AuditJobs> _log;
-
-    public AuditJobs(AuditPipeline pipeline, AuditSettings settings, ScanSettings scan, ILogger<AuditJobs> log)
-    {
-        _pipeline = pipeline;
-        _settings = settings;
-        _concurrency = settings.ConcurrencyOr(scan.Concurrency);
-        _log = log;
-    }
-
-    /// <summary>The recurring job <c>nightly-audit</c>: starts a run and queues its batches, or says why it is skipped.</summary>
+    /// <summary>The recurring job <c>nightly-audit</c>: begins a run and queues its batches, or says why it is skipped.</summary>
     [JobDisplayName("Audit: start")]
     public async Task<string> StartAsync(PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var job = context.BackgroundJob;
-        var plan = new AuditPlan(
-            Path.GetFullPath(_settings.Inventory!), _settings.BatchSize, _concurrency, _settings.Email, TimeSpan.FromHours(_settings.StaleAfterHours));
-        var line = await _pipeline.StartAsync(job.Id, Utc(job.CreatedAt), plan, cancellationToken)
-            .ConfigureAwait(false);
-        return Log(line);
+        var request = new RunRequest(RunKind.Audit, Path.GetFullPath(settings.Inventory!), settings.EffectiveConcurrency)
+        {
+            RunId = AuditWorkflow.RunIdFor(job.Id, Utc(job.CreatedAt)),
+            BatchSize = settings.BatchSize,
+            Owner = job.Id,
+        };
+        var start = await workflow.BeginRunAsync(request, cancellationToken).ConfigureAwait(false);
+        return Log(start.Began ? start.Line : $"skipped: {start.Line}; this audit is not queued");
     }
 
     /// <summary>One batch of a run.</summary>
@@ -49,17 +39,15 @@ internal sealed class AuditJobs
     public async Task<string> BatchAsync(string label, string runId, int number, int of, int first, int size, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var line = await _pipeline.ProbeBatchAsync(new AuditBatch(runId, label, number, of, first, size), context.BackgroundJob.Id, _concurrency, cancellationToken)
-            .ConfigureAwait(false);
-        return Log(line);
+        return Log(await workflow.ProbeBatchAsync(new AuditBatch(runId, label, number, of, first, size), context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The report of a run whose batches are done; queues the mail when <c>Audit:Email</c> is on.</summary>
+    /// <summary>The report of a finished run; queues the mail when <c>Audit:Email</c> is on.</summary>
     [JobDisplayName("Audit {0} report")]
     public async Task<string> ReportAsync(string label, string runId, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Log(await _pipeline.ReportAsync(runId, label, context.BackgroundJob.Id, _settings.Email, cancellationToken).ConfigureAwait(false));
+        return Log(await workflow.WriteRunReportAsync(runId, label, context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The mail of a run's report.</summary>
@@ -67,7 +55,7 @@ internal sealed class AuditJobs
     public async Task<string> MailAsync(string label, string runId, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Log(await _pipeline.MailAsync(runId, context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
+        return Log(await workflow.MailRunReportAsync(runId, context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The run that the start job <paramref name="jobId"/> makes (or made), from the job's creation time in the storage.</summary>
@@ -75,7 +63,7 @@ internal sealed class AuditJobs
     {
         ArgumentNullException.ThrowIfNull(storage);
         using var connection = storage.GetConnection();
-        return AuditPipeline.RunIdFor(jobId, Utc(connection.GetJobData(jobId).CreatedAt));
+        return AuditWorkflow.RunIdFor(jobId, Utc(connection.GetJobData(jobId).CreatedAt));
     }
 
     /// <summary>Hangfire keeps times as UTC <see cref="DateTime"/>s of unspecified kind.</summary>
@@ -85,9 +73,9 @@ internal sealed class AuditJobs
     private string Log(string line)
     {
         var level = line.StartsWith("skipped", StringComparison.Ordinal) ? LogLevel.Warning : LogLevel.Information;
-        if (_log.IsEnabled(level))
+        if (log.IsEnabled(level))
         {
-            _log.Log(level, "{Line}", line);
+            log.Log(level, "{Line}", line);
         }
 
         return line;

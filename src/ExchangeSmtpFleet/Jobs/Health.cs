@@ -19,7 +19,7 @@ internal static class Health
     private static async Task WriteAsync(HttpContext http)
     {
         var services = http.RequestServices;
-        var store = services.GetRequiredService<IAuditStore>();
+        var store = services.GetRequiredService<IAuditHistory>();
         var time = services.GetRequiredService<TimeProvider>();
         string? databaseError = null;
         StoredRun? completed = null;

@@ -2,7 +2,6 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Hosting;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,29 +19,23 @@ internal static class JobHost
     /// <summary>Where <c>serve</c> listens unless <c>--urls</c> says otherwise: loopback only.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    /// <summary>Builds the host; the settings (Audit:* included) are validated here.</summary>
+    /// <summary>Builds the host; every setting (Audit:* included) is validated here.</summary>
     /// <param name="time">The clock.</param>
     /// <param name="overrides">Settings from the command line.</param>
     /// <param name="settingsFile">The appsettings file, or null.</param>
     /// <param name="urls">Where Kestrel listens.</param>
     /// <param name="storage">The Hangfire storage for the configuration, the database settings and the job time-out; tests pass their own.</param>
-    /// <param name="needInventory">Whether Audit:Inventory must name a file.</param>
-    /// <param name="dashboard">Whether the dashboard is served (not by <c>serve --worker</c>).</param>
-    /// <param name="logJobs">Whether each job's line is logged (serve) unless Logging:LogLevel:ExchangeSmtpFleet says otherwise.</param>
-    /// <exception cref="ConfigurationProblemException">A setting is wrong; the message names it.</exception>
+    /// <param name="role">What the host is: serve, a worker or the demo.</param>
+    /// <exception cref="ConfigurationProblemException">Settings are wrong; the problems name them.</exception>
     public static WebApplication Build(
         TimeProvider time, IReadOnlyDictionary<string, string?> overrides, string? settingsFile, string urls,
-        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, bool needInventory, bool logJobs = false, bool dashboard = true)
+        Func<IConfiguration, DatabaseSettings, TimeSpan, JobStorage> storage, JobHostRole role)
     {
         // The batches probe many hosts at once: the descriptor limit as high as this process may set it (as for scan).
         _ = FileDescriptors.RaiseSoftLimit();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esfleet" });
         builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().UseUrls(urls)
             .ConfigureKestrel((context, kestrel) => kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false));
-        builder.Services.AddAntiforgery();
-        builder.Services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSettings.DataDirectory(builder.Configuration), "dataprotection-keys")))
-            .SetApplicationName("esfleet");
 
         // Under systemd (Type=notify) or the Windows service manager: ready and stopping are told to them, a stop request
         // stops the host as Ctrl+C does. Elsewhere both do nothing.
@@ -51,19 +44,20 @@ internal static class JobHost
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
 
         // A server's log says what each job did (one line per job) unless the configuration sets esfleet's level itself.
-        if (logJobs && builder.Configuration["Logging:LogLevel:ExchangeSmtpFleet"] is null)
+        if (role != JobHostRole.Demo && builder.Configuration["Logging:LogLevel:ExchangeSmtpFleet"] is null)
         {
             builder.Logging.AddFilter("ExchangeSmtpFleet", LogLevel.Information);
         }
 
         // The storage is made from the validated settings when first asked for (after the checks below).
-        JobServices.Add(
-            builder.Services,
-            sp => storage(
-                sp.GetRequiredService<IConfiguration>(),
-                sp.GetRequiredService<DatabaseSettings>(),
-                sp.GetRequiredService<AuditSettings>().JobTimeout(sp.GetRequiredService<ProbeSettings>(), sp.GetRequiredService<ScanSettings>().Concurrency)),
-            needInventory);
+        builder.Services.AddAuditJobs(role, sp => storage(
+            sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<DatabaseSettings>(),
+            sp.GetRequiredService<AuditSettings>().JobTimeout(sp.GetRequiredService<ProbeSettings>())));
+        if (role != JobHostRole.Worker)
+        {
+            builder.Services.AddAuditDashboard(builder.Configuration);
+        }
 
         // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
         builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
@@ -73,57 +67,36 @@ internal static class JobHost
 
             // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
             // and the relay, which the main server has.
-            options.Queues = dashboard ? [AuditQueues.Control, AuditQueues.Batches] : [AuditQueues.Batches];
+            options.Queues = role == JobHostRole.Worker ? [AuditQueues.Batches] : [AuditQueues.Control, AuditQueues.Batches];
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            options.ServerName = $"esfleet{(dashboard ? string.Empty : "-worker")}:{Environment.MachineName}:{Environment.ProcessId}";
+            options.ServerName = $"esfleet{(role == JobHostRole.Worker ? "-worker" : string.Empty)}:{Environment.MachineName}:{Environment.ProcessId}";
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
         });
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         var app = builder.Build();
         EsfleetHost.Validate(app.Services);
-        if (app.Services.GetRequiredService<AuditSettings>().Email && !app.Services.GetRequiredService<MailSettings>().Configured)
+        if (role != JobHostRole.Worker)
         {
-            throw new ConfigurationProblemException($"{AuditSettings.Section}:{nameof(AuditSettings.Email)} is true but {MailSettings.Section}:{nameof(MailSettings.Host)} is not set: the report could not be mailed");
-        }
-
-        var jobStorage = app.Services.GetRequiredService<JobStorage>();
-        if (dashboard)
-        {
-            var access = new DashboardAccess(app.Services.GetRequiredService<DashboardSettings>(), time);
-            AuditDashboard.Register();
-            app.UseHangfireDashboard("/hangfire", new DashboardOptions
-            {
-                Authorization = [],
-                AsyncAuthorization = [access],
-                IsReadOnlyFunc = DashboardAccess.IsReadOnly,
-                DisplayStorageConnectionString = false,
-                DashboardTitle = $"esfleet {Cli.EsfleetCli.Version.Split('+')[0]}",
-                AppPath = null,
-            }, jobStorage);
+            app.MapAuditDashboard(time);
         }
 
         Health.Map(app);
         return app;
     }
 
-    /// <summary>
-    /// Starts the host; false, with one line on <paramref name="error"/>, when Kestrel cannot listen (the address is taken,
-    /// the certificate is missing or its password wrong).
-    /// </summary>
-    public static async Task<bool> TryStartAsync(WebApplication app, TextWriter error, string name, string urls, CancellationToken cancellationToken)
+    /// <summary>Starts the host.</summary>
+    /// <exception cref="Cli.CommandException">Kestrel cannot listen (the address is taken, the certificate is missing or its password wrong).</exception>
+    public static async Task StartAsync(WebApplication app, string urls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        ArgumentNullException.ThrowIfNull(error);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return true;
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"{name}: cannot listen on {urls}: {e.Message.Split('\n')[0].Trim()}").ConfigureAwait(false);
-            return false;
+            throw new Cli.CommandException($"cannot listen on {urls}: {e.Message.Split('\n')[0].Trim()}", e);
         }
     }
 
@@ -150,6 +123,6 @@ internal static class JobHost
     /// <summary>On the embedded storage (one process): queues again what unfinished runs need, since their jobs died with the last process.</summary>
     public static async Task<IReadOnlyList<string>> ResumeAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         JobServices.IsEmbedded(services.GetRequiredService<JobStorage>())
-            ? await services.GetRequiredService<AuditPipeline>().ResumeAsync(cancellationToken).ConfigureAwait(false)
+            ? await services.GetRequiredService<AuditWorkflow>().ResumeAsync(cancellationToken).ConfigureAwait(false)
             : [];
 }

@@ -1,20 +1,19 @@
 using ExchangeSmtpFleet.Core.Auditing;
-using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
-using ExchangeSmtpFleet.Infrastructure.Mail;
-using ExchangeSmtpFleet.Infrastructure.Publishing;
 using ExchangeSmtpFleet.Smtp.Probing;
 using Hangfire;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ExchangeSmtpFleet.Jobs;
 
-/// <summary>The services of the job pipeline and the choice of Hangfire storage (SPEC 7).</summary>
+/// <summary>The registrations of the audit's jobs and the choice of Hangfire storage (SPEC 7).</summary>
 internal static class JobServices
 {
     /// <summary>The embedded job storage's file in the data folder.</summary>
@@ -24,38 +23,29 @@ internal static class JobServices
     private static bool _configured;
 
     /// <summary>
-    /// Registers the pipeline over <paramref name="storage"/>: the job client, <see cref="AuditPipeline"/>, the report
-    /// publisher, <see cref="AuditSettings"/> (validated when first resolved) and the job class.
+    /// The audit's jobs over <paramref name="storage"/>: the job client and recurring-job manager, the job queue the workflow
+    /// queues into, one probe limit for the whole process, the nightly audit's own checks (serve, demo) and the job class.
     /// </summary>
     /// <param name="services">The services of the host.</param>
-    /// <param name="storage">The Hangfire storage the jobs go to.</param>
-    /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file (<c>serve</c>; <c>demo</c> brings its own).</param>
-    public static void Add(IServiceCollection services, JobStorage storage, bool needInventory) => Add(services, _ => storage, needInventory);
-
-    /// <summary>As <see cref="Add(IServiceCollection, JobStorage, bool)"/>, the storage made when first asked for.</summary>
-    /// <param name="services">The services of the host.</param>
-    /// <param name="storage">Makes the Hangfire storage from the host's services.</param>
-    /// <param name="needInventory">Whether <c>Audit:Inventory</c> must name a file.</param>
-    public static void Add(IServiceCollection services, Func<IServiceProvider, JobStorage> storage, bool needInventory)
+    /// <param name="role">What the host is.</param>
+    /// <param name="storage">Makes the Hangfire storage from the host's services when first asked for.</param>
+    public static IServiceCollection AddAuditJobs(this IServiceCollection services, JobHostRole role, Func<IServiceProvider, JobStorage> storage)
     {
         ConfigureHangfireOnce();
         services.AddSingleton(storage);
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
-        services.AddSingleton<IAuditJobs, HangfireAuditJobs>();
-        services.AddSingleton(sp => EsfleetHost.AuditSettings(sp, needInventory));
-        services.AddSingleton(sp => (IRunLedger)sp.GetRequiredService<IAuditStore>());
-        services.AddSingleton(sp => new RunPublisher(
-            sp.GetRequiredService<IAuditStore>(),
-            sp.GetRequiredService<RunMailer>(),
-            DatabaseSettings.ReportsDirectory(sp.GetRequiredService<IConfiguration>()),
-            LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English));
-        services.AddSingleton<IReportPublisher>(sp => sp.GetRequiredService<RunPublisher>());
+        services.AddSingleton<IAuditJobQueue, HangfireJobQueue>();
+        if (role != JobHostRole.Worker)
+        {
+            services.AddSingleton<IValidateOptions<AuditSettings>, NightlyAuditValidator>();
+        }
+
         // One probe limit for the process: batches running side by side share Audit:Concurrency sockets.
-        services.AddSingleton<IHostProber>(sp => new SharedProbeLimit(
-            sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditSettings>().ConcurrencyOr(sp.GetRequiredService<ScanSettings>().Concurrency)));
-        services.AddSingleton<AuditPipeline>();
+        services.Replace(ServiceDescriptor.Singleton<IHostProber>(sp => new SharedProbeLimit(
+            sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditSettings>().EffectiveConcurrency)));
         services.AddTransient<AuditJobs>();
+        return services;
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
-using ExchangeSmtpFleet.Infrastructure.Persistence;
 using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
 
 namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
@@ -23,7 +22,7 @@ public sealed class LargeRunMemoryTests
     {
         var token = TestContext.Current.CancellationToken;
         var path = Path.Combine(Path.GetTempPath(), "esf-store-tests", $"{Guid.NewGuid():N}", "esfleet.db");
-        var store = new SqliteAuditStore(path, TimeProvider.System);
+        var store = SqliteStorages.At(path);
         var inventory = Fleet(Hosts);
         var run = Run("scan-large", Night, Hosts);
         var healthy = Outcome(inventory.Hosts[0], Verdict.Healthy, Night);
@@ -31,10 +30,8 @@ public sealed class LargeRunMemoryTests
 
         // Writing: outcomes are made as the probes would deliver them, in batches of 500, and dropped after the write.
         var written = new List<long>();
-        var sink = store.CreateSink(inventory);
-        await using (sink as IAsyncDisposable)
+        await using (var sink = await BeginAsync(store, run, inventory))
         {
-            await sink.OpenAsync(run, token);
             for (var start = 0; start < Hosts; start += 500)
             {
                 var batch = inventory.Hosts.Skip(start).Take(500)
@@ -46,20 +43,15 @@ public sealed class LargeRunMemoryTests
                     written.Add(GC.GetTotalMemory(forceFullCollection: true));
                 }
             }
-
-            var missingCount = Hosts / 7;
-            await sink.CloseAsync(run with { Status = AuditRunStatus.Completed, FinishedAt = Night.AddMinutes(30) }, new RunSummary
-            {
-                Counts = [KeyValuePair.Create(Verdict.Healthy, Hosts - missingCount), KeyValuePair.Create(Verdict.MissingSinks, missingCount)],
-                Expected = Hosts,
-            }, token);
         }
+
+        await store.Writer.FinishRunAsync(run.RunId, AuditRunStatus.Completed, Night.AddMinutes(30), token);
 
         // Reading back, streamed: each result is looked at and let go.
         var read = new List<long>();
         var count = 0;
         var missingRead = 0;
-        await foreach (var result in store.ReadResultsAsync("scan-large", token))
+        await foreach (var result in store.History.ReadResultsAsync("scan-large", token))
         {
             count++;
             missingRead += result.Verdict == Verdict.MissingSinks ? 1 : 0;

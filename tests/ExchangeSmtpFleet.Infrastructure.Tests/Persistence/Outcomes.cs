@@ -5,6 +5,7 @@ using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Protocol;
 using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
 
 namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
 
@@ -46,42 +47,33 @@ internal static class Outcomes
         ToolVersion = "9.9.9-test",
     };
 
-    /// <summary>Stores a run of <paramref name="verdicts"/> (host n gets verdicts[n-1]) through the store's sink.</summary>
+    /// <summary>Begins <paramref name="run"/> with its inventory and opens a result sink for it.</summary>
+    public static async Task<IResultSink> BeginAsync(AuditStorage storage, AuditRun run, InventoryReadResult inventory, RunBatches? batches = null)
+    {
+        await storage.Writer.BeginRunAsync(run, inventory, batches, TestContext.Current.CancellationToken);
+        return storage.Writer.OpenResultSink(run.RunId, run.StartedAt);
+    }
+
+    /// <summary>Stores a run of <paramref name="verdicts"/> (host n gets verdicts[n-1]): begun, written in batches, finished with <paramref name="status"/> 5 minutes after its start.</summary>
     public static async Task StoreRunAsync(
-        IAuditStore store, string runId, DateTimeOffset started, Verdict[] verdicts, int batches = 1, AuditRunStatus status = AuditRunStatus.Completed,
+        AuditStorage storage, string runId, DateTimeOffset started, Verdict[] verdicts, int batches = 1, AuditRunStatus status = AuditRunStatus.Completed,
         Func<InventoryHost, InventoryHost>? rename = null)
     {
         var inventory = Fleet(verdicts.Length);
         inventory = rename is null ? inventory : inventory with { Hosts = [.. inventory.Hosts.Select(rename)] };
         var run = Run(runId, started, verdicts.Length);
-        var sink = store.CreateSink(inventory);
-        try
+        await using (var sink = await BeginAsync(storage, run, inventory))
         {
-            await sink.OpenAsync(run, TestContext.Current.CancellationToken);
             var outcomes = verdicts.Select((v, i) => Outcome(inventory.Hosts[i], v, started)).ToList();
             foreach (var chunk in outcomes.Chunk(Math.Max(1, outcomes.Count / batches)))
             {
                 await sink.WriteAsync(chunk, TestContext.Current.CancellationToken);
             }
-
-            var counts = new int[7];
-            foreach (var v in verdicts)
-            {
-                counts[(int)v]++;
-            }
-
-            await sink.CloseAsync(run with { Status = status, FinishedAt = started.AddMinutes(5) }, new RunSummary
-            {
-                Counts = [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts[(int)v]))],
-                Expected = verdicts.Length,
-            }, TestContext.Current.CancellationToken);
         }
-        finally
+
+        if (status != AuditRunStatus.Running)
         {
-            if (sink is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
+            await storage.Writer.FinishRunAsync(runId, status, started.AddMinutes(5), TestContext.Current.CancellationToken);
         }
     }
 
@@ -106,7 +98,7 @@ internal static class Outcomes
             Timings = new ProbeTimings(1.5, 2.5, 3.5, null, 12.25),
             Transcript = [new TranscriptLine(TranscriptDirection.Client, "EHLO auditor.corp.example", TimeSpan.FromMilliseconds(4))],
         };
-        var result = new Classifier(ProfileCatalog.BuiltIn).Classify(observation, AuditService.ContextFor(host, at));
+        var result = new Classifier(ProfileCatalog.BuiltIn).Classify(observation, ClassificationContext.Of(host, at));
         Assert.Equal(verdict, result.Verdict);
         return new HostOutcome(host, probe, result);
     }

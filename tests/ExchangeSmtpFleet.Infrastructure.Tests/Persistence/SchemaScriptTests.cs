@@ -51,7 +51,7 @@ public sealed class SchemaScriptTests
     public async Task Dialects_CreateTheSameTablesAndViewsWithTheSameColumns()
     {
         var path = Path.Combine(Path.GetTempPath(), $"esf-schema-{Guid.NewGuid():N}.db");
-        await new SqliteAuditStore(path, TimeProvider.System).MigrateAsync(TestContext.Current.CancellationToken);
+        await SqliteStorages.At(path).Maintenance.MigrateAsync(TestContext.Current.CancellationToken);
         var sqlite = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {

@@ -10,7 +10,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
 /// </summary>
 public sealed class SqlServerStatementTests
 {
-    public static TheoryData<string> Statements() => [.. SqlServerStatements.All().Select(s => s.Name)];
+    public static TheoryData<string> Statements() => [.. SqlServerDatabase.Statements().Select(s => s.Name)];
 
     [Theory]
     [MemberData(nameof(Statements))]
@@ -44,13 +44,13 @@ public sealed class SqlServerStatementTests
     [Fact]
     public void Statements_AreAllChecked()
     {
-        Assert.True(SqlServerStatements.All().Count() >= 15, "the reflection over SqlServerStatements found too few statements");
+        Assert.True(SqlServerDatabase.Statements().Count() >= 15, "the reflection over the SQL Server roles found too few statements");
     }
 
     [Fact]
     public void Batches_SplitAtGoLinesOnly()
     {
-        var batches = SqlServerAuditStore.Batches("CREATE TABLE a (x INT);\nGO\nSELECT 'GO' AS go_text;\n  go  \nSELECT 1;\n").ToList();
+        var batches = SqlServerDatabase.Batches("CREATE TABLE a (x INT);\nGO\nSELECT 'GO' AS go_text;\n  go  \nSELECT 1;\n").ToList();
 
         Assert.Equal(3, batches.Count);
         Assert.Contains("'GO'", batches[1], StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class SqlServerStatementTests
     [Fact]
     public void Description_NamesServerAndDatabaseButNeverThePassword()
     {
-        var store = new SqlServerAuditStore("Server=db1.corp.example,1433;Database=esfleet;User Id=esf;Password=Secr3t!word;TrustServerCertificate=true", TimeProvider.System);
+        var store = AuditStorage.SqlServer("Server=db1.corp.example,1433;Database=esfleet;User Id=esf;Password=Secr3t!word;TrustServerCertificate=true", TimeProvider.System);
 
         Assert.Equal("SQL Server database esfleet on db1.corp.example,1433", store.Description);
         Assert.DoesNotContain("Secr3t", store.Description, StringComparison.Ordinal);
@@ -68,18 +68,18 @@ public sealed class SqlServerStatementTests
     [Fact]
     public void ConnectionString_Unreadable_IsAStoreExceptionWithoutTheString()
     {
-        var error = Assert.Throws<StoreException>(() => new SqlServerAuditStore("Server=db1;Password='Secr3t;Bogus Keyword=1", TimeProvider.System));
+        var error = Assert.Throws<StoreException>(() => AuditStorage.SqlServer("Server=db1;Password='Secr3t;Bogus Keyword=1", TimeProvider.System));
 
         Assert.DoesNotContain("Secr3t", error.Message, StringComparison.Ordinal);
         Assert.Contains("ConnectionStrings:Fleet", error.Message, StringComparison.Ordinal);
     }
 
-    private static string Text(string name) => SqlServerStatements.All().Single(s => s.Name == name).Text;
+    private static string Text(string name) => SqlServerDatabase.Statements().Single(s => s.Name == name).Text;
 
 
     /// <summary>The tables of the schema scripts, the journal and the staging temp tables, with their columns.</summary>
     private static Dictionary<string, List<string>> KnownTables() => TSqlSchema.Tables(SchemaScripts.For(SchemaScripts.SqlServer).Select(s => s.Text)
-        .Append(SqlServerStatements.CreateJournal).Append(SqlServerStatements.CreateStaging));
+        .Append(SqlServerDatabase.CreateJournal).Append(SqlServerResultSink.CreateStaging));
 
 
     /// <summary>Tables, aliases (of tables and of selected values) and columns a statement names.</summary>

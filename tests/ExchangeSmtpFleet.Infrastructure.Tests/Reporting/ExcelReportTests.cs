@@ -18,10 +18,10 @@ public sealed class ExcelReportTests
     private static string NewFolder() => Path.Combine(Path.GetTempPath(), "esf-report-tests", $"{Guid.NewGuid():N}");
 
     /// <summary>Three nights: host 1 loses its sinks on the second night, host 3 recovers on the third, host 4 never answers.</summary>
-    private static async Task<(SqliteAuditStore Store, string Folder)> ThreeNightsAsync(Func<Core.Inventory.InventoryHost, Core.Inventory.InventoryHost>? rename = null)
+    private static async Task<(AuditStorage Store, string Folder)> ThreeNightsAsync(Func<Core.Inventory.InventoryHost, Core.Inventory.InventoryHost>? rename = null)
     {
         var folder = NewFolder();
-        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        var store = AuditStorage.Sqlite(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
         await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy, Verdict.MissingSinks, Verdict.Unreachable], rename: rename);
         await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.MissingSinks, Verdict.Healthy, Verdict.MissingSinks, Verdict.Unreachable], rename: rename);
         await StoreRunAsync(store, "scan-3", Night.AddDays(2), [Verdict.MissingSinks, Verdict.SuspectedMetabaseCorruption, Verdict.Healthy, Verdict.Unreachable], rename: rename);
@@ -37,7 +37,7 @@ public sealed class ExcelReportTests
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
 
-        var run = await ExcelReport.WriteAsync(store, "latest", path, Language.English, Token);
+        var run = await ExcelReport.WriteAsync(store.History, "latest", path, Language.English, Token);
 
         Assert.Equal("scan-3", run.RunId);
         using var workbook = new XLWorkbook(path);
@@ -55,7 +55,7 @@ public sealed class ExcelReportTests
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         var missing = workbook.Worksheet("Missing sinks").Row(2);
@@ -84,7 +84,7 @@ public sealed class ExcelReportTests
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         var summary = workbook.Worksheet("Summary");
@@ -104,7 +104,7 @@ public sealed class ExcelReportTests
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         var matrix = workbook.Worksheet("Keyword matrix");
@@ -132,7 +132,7 @@ public sealed class ExcelReportTests
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         var raw = workbook.Worksheet("Raw results");
@@ -153,7 +153,7 @@ public sealed class ExcelReportTests
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "bericht.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.German, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.German, Token);
 
         using var workbook = new XLWorkbook(path);
         Assert.Equal(["Übersicht", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde", "Verbenmatrix", "Rohdaten", "Inventarprobleme", "Maßnahmen"], workbook.Worksheets.Select(w => w.Name));
@@ -173,7 +173,7 @@ public sealed class ExcelReportTests
         });
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         var row = workbook.Worksheet("Missing sinks").Row(2);
@@ -206,7 +206,7 @@ public sealed class ExcelReportTests
     {
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.English, Token);
 
         using (var document = SpreadsheetDocument.Open(path, false))
         {
@@ -240,24 +240,21 @@ public sealed class ExcelReportTests
     public async Task Report_AHundredThousandCharacterTranscript_IsInertTextCutAtTheCellLimit()
     {
         var folder = NewFolder();
-        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        var store = AuditStorage.Sqlite(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
         var inventory = Fleet(1);
         var run = Run("scan-long", Night, 1);
         var outcome = Outcome(inventory.Hosts[0], Verdict.MissingSinks, Night);
         var endless = "=HYPERLINK(\"http://evil.example\") " + new string('A', 100_000) + "\u0007";
         outcome = outcome with { Probe = outcome.Probe with { Transcript = [new Core.Probing.TranscriptLine(Core.Probing.TranscriptDirection.Server, endless, TimeSpan.Zero)] } };
-        var sink = store.CreateSink(inventory);
-        await sink.OpenAsync(run, Token);
-        await sink.WriteAsync([outcome], Token);
-        await sink.CloseAsync(run with { Status = Core.Auditing.AuditRunStatus.Completed, FinishedAt = Night.AddMinutes(1) }, new Core.Auditing.RunSummary
+        await using (var sink = await BeginAsync(store, run, inventory))
         {
-            Counts = [KeyValuePair.Create(Verdict.MissingSinks, 1)],
-            Expected = 1,
-        }, Token);
-        await ((IAsyncDisposable)sink).DisposeAsync();
+            await sink.WriteAsync([outcome], Token);
+        }
+
+        await store.Writer.FinishRunAsync(run.RunId, Core.Auditing.AuditRunStatus.Completed, Night.AddMinutes(1), Token);
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-long", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-long", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         var raw = workbook.Worksheet("Raw results");
@@ -273,11 +270,11 @@ public sealed class ExcelReportTests
     public async Task Report_AGroupWithoutHosts_SaysNone_AndTheOthersListTheirs()
     {
         var folder = NewFolder();
-        var store = new SqliteAuditStore(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        var store = AuditStorage.Sqlite(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
         await StoreRunAsync(store, "scan-fine", Night, [Verdict.Healthy, Verdict.Healthy]);
         var path = Path.Combine(folder, "report.xlsx");
 
-        await ExcelReport.WriteAsync(store, "scan-fine", path, Language.English, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-fine", path, Language.English, Token);
 
         using var workbook = new XLWorkbook(path);
         Assert.Equal(["(none)"], Column(workbook.Worksheet("Missing sinks"), 1));
@@ -291,7 +288,7 @@ public sealed class ExcelReportTests
     {
         var (store, folder) = await ThreeNightsAsync();
         var path = Path.Combine(folder, "report.xlsx");
-        await ExcelReport.WriteAsync(store, "scan-3", path, Language.German, Token);
+        await ExcelReport.WriteAsync(store.History, "scan-3", path, Language.German, Token);
 
         using var document = SpreadsheetDocument.Open(path, false);
         var errors = new OpenXmlValidator(FileFormatVersions.Office2013).Validate(document, Token).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
@@ -304,7 +301,7 @@ public sealed class ExcelReportTests
     {
         var (store, folder) = await ThreeNightsAsync();
 
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => ExcelReport.WriteAsync(store, "scan-9", Path.Combine(folder, "x.xlsx"), Language.English, Token));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => ExcelReport.WriteAsync(store.History, "scan-9", Path.Combine(folder, "x.xlsx"), Language.English, Token));
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
@@ -20,8 +19,12 @@ public sealed class FleetProberTests
         StartTls = false,
     };
 
-    private static FleetProber Prober() =>
-        new(new SmtpProber(Options, TimeProvider.System), new Classifier(ProfileCatalog.BuiltIn), TimeProvider.System);
+    private static readonly Classifier Judge = new(ProfileCatalog.BuiltIn);
+
+    private static FleetProber Prober() => new(new SmtpProber(Options, TimeProvider.System), TimeProvider.System);
+
+    private static Verdict VerdictOf(ProbedHost probed) =>
+        Judge.Classify(probed.Probe.Observation, ClassificationContext.Of(probed.Host, TimeProvider.System.GetUtcNow())).Verdict;
 
     private static List<InventoryHost> Inventory(SmtpSimulator simulator) =>
         [.. simulator.Endpoints.Select((e, i) => new InventoryHost
@@ -46,14 +49,15 @@ public sealed class FleetProberTests
     {
         await using var simulator = await SmtpSimulator.StartAsync(Fleet(40, latencyMs: 100), TimeProvider.System);
 
-        var outcomes = new List<HostOutcome>();
-        await foreach (var outcome in Prober().ProbeAsync(Inventory(simulator), concurrency: 5, null, TestContext.Current.CancellationToken))
+        var outcomes = new List<ProbedHost>();
+        await foreach (var probed in Prober().ProbeAsync(Inventory(simulator), concurrency: 5, TestContext.Current.CancellationToken))
         {
-            outcomes.Add(outcome);
+            outcomes.Add(probed);
         }
 
         Assert.Equal(40, outcomes.Count);
         Assert.InRange(simulator.Statistics.MaxConcurrentSessions, 2, 5);
+        Assert.All(outcomes, o => Assert.InRange(o.InFlight, 0, 5));
     }
 
     [Fact]
@@ -61,19 +65,17 @@ public sealed class FleetProberTests
     {
         await using var simulator = await SmtpSimulator.StartAsync(Fleet(2000), TimeProvider.System);
         var inventory = Inventory(simulator);
-        var progress = new List<FleetProgress>();
 
         var seen = new List<string>();
-        await foreach (var outcome in Prober().ProbeAsync(inventory, 64, new SynchronousProgress(progress), TestContext.Current.CancellationToken))
+        await foreach (var probed in Prober().ProbeAsync(inventory, 64, TestContext.Current.CancellationToken))
         {
-            seen.Add(outcome.Host.Key);
-            Assert.Equal(Verdict.Healthy, outcome.Classification.Verdict);
+            seen.Add(probed.Host.Key);
+            Assert.Equal(Verdict.Healthy, VerdictOf(probed));
         }
 
         Assert.Equal(2000, seen.Count);
         Assert.Equal(inventory.Select(h => h.Key).Order(), seen.Order());
         Assert.Equal(2000, simulator.Statistics.Sessions);
-        Assert.Contains(progress, p => p.Completed == 2000 && p.Total == 2000);
     }
 
     [Fact]
@@ -85,7 +87,7 @@ public sealed class FleetProberTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 8, null, cancel.Token))
+            await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 8, cancel.Token))
             {
                 if (++received == 10)
                 {
@@ -103,7 +105,7 @@ public sealed class FleetProberTests
     {
         await using var simulator = await SmtpSimulator.StartAsync(Fleet(100), TimeProvider.System);
 
-        await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 4, null, TestContext.Current.CancellationToken))
+        await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 4, TestContext.Current.CancellationToken))
         {
             break;
         }
@@ -121,7 +123,7 @@ public sealed class FleetProberTests
 
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
-            await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 4, null, TestContext.Current.CancellationToken))
+            await foreach (var _ in Prober().ProbeAsync(Inventory(simulator), 4, TestContext.Current.CancellationToken))
             {
                 if (++seen == 3)
                 {
@@ -138,25 +140,15 @@ public sealed class FleetProberTests
     }
 
     [Fact]
-    public async Task Probe_HostsCarryTheirInventoryContext()
+    public async Task Probe_HandsBackTheInventoryRowItProbed()
     {
         await using var simulator = await SmtpSimulator.StartAsync(Fleet(1), TimeProvider.System);
         var host = Inventory(simulator)[0] with { Name = "exch42.corp.example", IgnoreVerbs = ["XEXCH50"] };
 
-        var outcome = await Prober().ProbeAsync([host], 1, null, TestContext.Current.CancellationToken).SingleAsync(TestContext.Current.CancellationToken);
+        var probed = await Prober().ProbeAsync([host], 1, TestContext.Current.CancellationToken).SingleAsync(TestContext.Current.CancellationToken);
 
-        Assert.Contains(outcome.Classification.Findings, f => f.Code == FindingCode.BannerNameMismatch);
-    }
-
-    private sealed class SynchronousProgress(List<FleetProgress> sink) : IProgress<FleetProgress>
-    {
-        public void Report(FleetProgress value)
-        {
-            lock (sink)
-            {
-                sink.Add(value);
-            }
-        }
+        Assert.Same(host, probed.Host);
+        Assert.Equal((host.Host, host.Port), (probed.Probe.Host, probed.Probe.Port));
     }
 
     /// <summary>Issue 7, defect 3: running out of sockets is back-pressure, never a crash or a verdict on the host.</summary>
@@ -165,17 +157,17 @@ public sealed class FleetProberTests
     {
         await using var simulator = await SmtpSimulator.StartAsync(Fleet(50), TimeProvider.System);
         var scarce = new ScarceSockets(new SmtpProber(Options, TimeProvider.System), failuresPerHost: 3);
-        var prober = new FleetProber(scarce, new Classifier(ProfileCatalog.BuiltIn), TimeProvider.System);
+        var prober = new FleetProber(scarce, TimeProvider.System);
 
-        var outcomes = new List<HostOutcome>();
-        await foreach (var outcome in prober.ProbeAsync(Inventory(simulator), 16, null, TestContext.Current.CancellationToken))
+        var outcomes = new List<ProbedHost>();
+        await foreach (var probed in prober.ProbeAsync(Inventory(simulator), 16, TestContext.Current.CancellationToken))
         {
-            outcomes.Add(outcome);
+            outcomes.Add(probed);
         }
 
         Assert.Equal(50, outcomes.Count);
         Assert.Equal(50, outcomes.Select(o => o.Host.Key).Distinct().Count());
-        Assert.All(outcomes, o => Assert.Equal(Verdict.Healthy, o.Classification.Verdict));
+        Assert.All(outcomes, o => Assert.Equal(Verdict.Healthy, VerdictOf(o)));
         Assert.Equal(50 * 3, scarce.Refused);
     }
 

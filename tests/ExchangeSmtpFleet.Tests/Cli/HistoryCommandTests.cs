@@ -82,7 +82,7 @@ public sealed class HistoryCommandTests
         var run = await CliRunner.RunAsync("report", "--db", db);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("esfleet report: no run 'latest'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("esfleet report: no run is stored in SQLite database", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class HistoryCommandTests
         var run = await CliRunner.RunAsync("runs", "--db", notADatabase);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith($"esfleet: SQLite database {notADatabase}: cannot", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"esfleet runs: SQLite database {notADatabase}: cannot", run.Error, StringComparison.Ordinal);
         Assert.Contains("corrupt or not a SQLite database", run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.Trim().Split('\n'));
     }
@@ -144,7 +144,7 @@ public sealed class HistoryCommandTests
         Assert.Single(await File.ReadAllLinesAsync(json, TestContext.Current.CancellationToken));
         Assert.Contains(lines, l => l.StartsWith($"esfleet scan: the run was not stored: SQLite database {db}: cannot store the run: it is read-only", StringComparison.Ordinal)
             && l.EndsWith($"every host was probed and is in {json}", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith($"esfleet: SQLite database {db}: cannot drop old transcripts: it is read-only", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"esfleet db prune: SQLite database {db}: cannot drop old transcripts: it is read-only", StringComparison.Ordinal));
         Assert.Equal(4, lines.Length);
     }
 
@@ -155,7 +155,7 @@ public sealed class HistoryCommandTests
             "Server=127.0.0.1,1;Database=fleet;User Id=esf;Password=Secr3t!word;Connect Timeout=2;TrustServerCertificate=true");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("esfleet: SQL Server database fleet on 127.0.0.1,1: cannot connect: the server cannot be reached", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("esfleet runs: SQL Server database fleet on 127.0.0.1,1: cannot connect: the server cannot be reached", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Secr3t", run.Output + run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.Trim().Split('\n'));
     }

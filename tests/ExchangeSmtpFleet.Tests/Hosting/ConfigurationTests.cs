@@ -65,6 +65,25 @@ public sealed class ConfigurationTests
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 17: every problem of every section at once, one line each, not one per start.</summary>
+    [Fact]
+    public async Task SettingsFile_SeveralBadValuesInSeveralSections_AreAllListedAtOnce()
+    {
+        var settings = CliRunner.TempFile("""
+            { "Probe": { "Retries": 9, "ReplyTimeoutSeconds": 0 }, "Scan": { "Concurrency": 0 }, "Mail": { "Port": 0 }, "Audit": { "Workers": 0 } }
+            """, ".json");
+        var inventory = CliRunner.TempFile("Host\n127.0.0.1\n");
+
+        var run = await CliRunner.RunWithSettingsAsync(settings, "scan", "--inventory", inventory, "--no-store");
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Error.Trim().Split('\n');
+        Assert.All(lines, l => Assert.StartsWith("esfleet: configuration: ", l, StringComparison.Ordinal));
+        Assert.Equal(
+            ["Audit:Workers must be 1-64", "Mail:Port must be between 1 and 65535", "Probe:ReplyTimeoutSeconds must be more than 0 and at most 3600 seconds", "Probe:Retries must be 0-5", "Scan:Concurrency must be 1-4096"],
+            lines.Select(l => l["esfleet: configuration: ".Length..]).Select(l => l[..l.IndexOf(", not", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void ExampleSettings_NameOnlyRealSettings_WithTheirDefaults()
     {
@@ -88,9 +107,9 @@ public sealed class ConfigurationTests
             new MailSettings { Host = string.Empty, User = string.Empty, From = string.Empty, To = string.Empty, Subject = string.Empty, TrustedThumbprint = string.Empty },
             host.Services.GetRequiredService<MailSettings>());
         AssertKnown(document.RootElement.GetProperty(AuditSettings.Section), typeof(AuditSettings));
-        Assert.Equivalent(new AuditSettings { Inventory = string.Empty }, EsfleetHost.AuditSettings(host.Services, needInventory: false));
+        Assert.Equivalent(new AuditSettings { Inventory = string.Empty, Concurrency = new ScanSettings().Concurrency }, host.Services.GetRequiredService<AuditSettings>());
         Assert.Equivalent(
-            typeof(AuditSettings).GetProperties().Select(p => p.Name).Order(),
+            typeof(AuditSettings).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Order(),
             document.RootElement.GetProperty(AuditSettings.Section).EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(DatabaseSettings.DefaultDataDirectory, document.RootElement.GetProperty(DatabaseSettings.DataDirectoryKey).GetString());
         Assert.Equivalent(
@@ -105,7 +124,7 @@ public sealed class ConfigurationTests
         using var host = EsfleetHost.Build(TimeProvider.System, new Dictionary<string, string?>(), sample);
 
         var users = host.Services.GetRequiredService<DashboardSettings>().Users;
-        var audit = EsfleetHost.AuditSettings(host.Services, needInventory: false);
+        var audit = host.Services.GetRequiredService<AuditSettings>();
 
         Assert.Equal([DashboardSettings.Admin, DashboardSettings.Viewer], users.Select(u => u.Role));
         Assert.Equal("Europe/Berlin", audit.TimeZone);

@@ -29,7 +29,7 @@ public sealed class DashboardBrowserTests
         PipelineFixture.AddUser(settings, 0, "ops", AdminPassword, DashboardSettings.Admin);
         PipelineFixture.AddUser(settings, 1, "boss", ViewerPassword, DashboardSettings.Viewer);
         var cancel = TestContext.Current.CancellationToken;
-        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
             JobHost.RegisterNightlyAudit(app.Services);
@@ -125,9 +125,9 @@ public sealed class DashboardBrowserTests
         var storage = services.GetRequiredService<JobStorage>();
         var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
         var runId = AuditJobs.RunIdOf(storage, jobId);
-        var ledger = services.GetRequiredService<IRunLedger>();
+        var ledger = services.GetRequiredService<IJobLedger>();
         await PipelineFixture.WaitForAsync(
-            async () => AuditPipeline.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), AuditPipeline.ReportStep),
+            async () => AuditWorkflow.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), RunSteps.Report),
             TimeSpan.FromSeconds(60), "the report");
         return runId;
     }

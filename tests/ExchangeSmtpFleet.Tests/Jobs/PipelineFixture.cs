@@ -107,7 +107,7 @@ internal sealed class PipelineFixture : IAsyncDisposable
     public static IHost Build(Dictionary<string, string?> settings, JobStorage storage, Action<IServiceCollection>? configure = null) =>
         EsfleetHost.Build(TimeProvider.System, settings, settingsFile: "/nonexistent/appsettings.json", configure: services =>
         {
-            JobServices.Add(services, storage, needInventory: true);
+            services.AddAuditJobs(JobHostRole.Serve, _ => storage);
             configure?.Invoke(services);
         });
 
@@ -126,7 +126,7 @@ internal sealed class PipelineFixture : IAsyncDisposable
     public string[] Workbooks() => Directory.Exists(Reports) ? [.. Directory.GetFiles(Reports, "*.xlsx").Where(f => !Path.GetFileName(f).StartsWith('.'))] : [];
 
     /// <summary>Results stored for a run, straight from the database.</summary>
-    public async Task<int> ResultsAsync(IAuditStore store, string runId) =>
+    public async Task<int> ResultsAsync(IAuditHistory store, string runId) =>
         (await store.FindRunAsync(runId, TestContext.Current.CancellationToken))?.Results ?? 0;
 
     public ValueTask DisposeAsync() => Fleet.DisposeAsync();

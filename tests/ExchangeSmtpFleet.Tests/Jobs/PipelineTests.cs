@@ -36,8 +36,8 @@ public sealed class PipelineTests
             Activator = new AspNetCoreJobActivator(scopes),
         }, storage);
 
-        var store = host.Services.GetRequiredService<IAuditStore>();
-        var ledger = host.Services.GetRequiredService<IRunLedger>();
+        var store = host.Services.GetRequiredService<IAuditHistory>();
+        var ledger = host.Services.GetRequiredService<IJobLedger>();
         string runId;
         // alpha is a serve; beta and gamma are serve --worker: they take batches only.
         using (Server("alpha", AuditQueues.Control, AuditQueues.Batches))
@@ -48,7 +48,7 @@ public sealed class PipelineTests
             runId = AuditJobs.RunIdOf(storage, jobId);
 
             await PipelineFixture.WaitForAsync(
-                async () => AuditPipeline.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), AuditPipeline.MailStep),
+                async () => AuditWorkflow.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), RunSteps.Mail),
                 TimeSpan.FromSeconds(90), "the mail step");
         }
 
@@ -76,7 +76,7 @@ public sealed class PipelineTests
         var storage = new InMemoryStorage();
         using var host = PipelineFixture.Build(fixture.Settings(batchSize: 6, concurrency: 1), storage, services =>
             services.AddSingleton<IHostProber>(sp => new FailsOnce(sp.GetRequiredService<SmtpProber>(), failOnCall: 4)));
-        var store = host.Services.GetRequiredService<IAuditStore>();
+        var store = host.Services.GetRequiredService<IAuditHistory>();
         var client = host.Services.GetRequiredService<IBackgroundJobClient>();
         var monitoring = storage.GetMonitoringApi();
         using var server = new BackgroundJobServer(new BackgroundJobServerOptions
@@ -115,24 +115,23 @@ public sealed class PipelineTests
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 6, latencyMs: 150);
         var jobs = new RecordingJobs();
-        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 3, concurrency: 1), new InMemoryStorage(), s => s.AddSingleton<IAuditJobs>(jobs));
-        var pipeline = host.Services.GetRequiredService<AuditPipeline>();
-        var store = host.Services.GetRequiredService<IAuditStore>();
-        var plan = new AuditPlan(fixture.Inventory, 3, 1, Email: false, TimeSpan.FromHours(20));
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 3, concurrency: 1), new InMemoryStorage(), s => s.AddSingleton<IAuditJobQueue>(jobs));
+        var workflow = host.Services.GetRequiredService<AuditWorkflow>();
+        var store = host.Services.GetRequiredService<IAuditHistory>();
         var cancel = TestContext.Current.CancellationToken;
-        var created = new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+        var runId = AuditWorkflow.RunIdFor("7", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        var request = new RunRequest(RunKind.Audit, fixture.Inventory, 1) { RunId = runId, BatchSize = 3, Owner = "7" };
 
-        var started = await pipeline.StartAsync("7", created, plan, cancel);
-        var runId = AuditPipeline.RunIdFor("7", created);
-        Assert.Contains($"run {runId}: 6 hosts in 2 batches", started, StringComparison.Ordinal);
+        var started = await workflow.BeginRunAsync(request, cancel);
+        Assert.Contains($"run {runId}: 6 hosts in 2 batches", started.Line, StringComparison.Ordinal);
         Assert.Equal(2, jobs.Batches.Count);
-        Assert.Contains("started before", await pipeline.StartAsync("7", created, plan, cancel), StringComparison.Ordinal);
+        Assert.Contains("begun before", (await workflow.BeginRunAsync(request, cancel)).Line, StringComparison.Ordinal);
         Assert.Equal(2, jobs.Batches.Count);
 
         // The first attempt stops after some hosts are stored (a shutdown, a crash of the worker).
         using (var stop = new CancellationTokenSource())
         {
-            var attempt = pipeline.ProbeBatchAsync(jobs.Batches[0], "b1", 1, stop.Token);
+            var attempt = workflow.ProbeBatchAsync(jobs.Batches[0], "b1", stop.Token);
             await PipelineFixture.WaitForAsync(async () => await fixture.ResultsAsync(store, runId) >= 1, TimeSpan.FromSeconds(30), "a first result");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => attempt);
@@ -140,17 +139,17 @@ public sealed class PipelineTests
 
         var before = await fixture.ResultsAsync(store, runId);
         Assert.InRange(before, 1, 2);
-        var again = await pipeline.ProbeBatchAsync(jobs.Batches[0], "b1", 1, cancel);
+        var again = await workflow.ProbeBatchAsync(jobs.Batches[0], "b1", cancel);
         Assert.Contains($"{3 - before} hosts probed, {before} stored by an earlier attempt; 1 of 2 batches done", again, StringComparison.Ordinal);
         Assert.Equal(3, await fixture.ResultsAsync(store, runId));
 
-        Assert.EndsWith("report queued", await pipeline.ProbeBatchAsync(jobs.Batches[1], "b2", 1, cancel), StringComparison.Ordinal);
-        Assert.Contains("the report is queued by job b2", await pipeline.ProbeBatchAsync(jobs.Batches[1], "b2-duplicate", 1, cancel), StringComparison.Ordinal);
+        Assert.EndsWith("run Completed; report queued", await workflow.ProbeBatchAsync(jobs.Batches[1], "b2", cancel), StringComparison.Ordinal);
+        Assert.Contains("is Completed: batch 2 has nothing to do", await workflow.ProbeBatchAsync(jobs.Batches[1], "b2-duplicate", cancel), StringComparison.Ordinal);
         Assert.Equal([runId], jobs.Reports);
 
-        Assert.StartsWith($"report of {runId}: ", await pipeline.ReportAsync(runId, "label", "r1", email: false, cancel), StringComparison.Ordinal);
-        Assert.Contains("written before", await pipeline.ReportAsync(runId, "label", "r2", email: false, cancel), StringComparison.Ordinal);
-        Assert.Contains("is Completed: batch 1 has nothing to do", await pipeline.ProbeBatchAsync(jobs.Batches[0], "late", 1, cancel), StringComparison.Ordinal);
+        Assert.StartsWith($"report of {runId}: ", await workflow.WriteRunReportAsync(runId, "label", "r1", cancel), StringComparison.Ordinal);
+        Assert.Contains("written before", await workflow.WriteRunReportAsync(runId, "label", "r2", cancel), StringComparison.Ordinal);
+        Assert.Contains("is Completed: batch 1 has nothing to do", await workflow.ProbeBatchAsync(jobs.Batches[0], "late", cancel), StringComparison.Ordinal);
         Assert.Equal(6, await fixture.ResultsAsync(store, runId));
         Assert.Single(fixture.Workbooks());
         Assert.Empty(jobs.Mails);
@@ -161,40 +160,43 @@ public sealed class PipelineTests
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
         var jobs = new RecordingJobs();
-        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 5, concurrency: 2), new InMemoryStorage(), s => s.AddSingleton<IAuditJobs>(jobs));
-        var pipeline = host.Services.GetRequiredService<AuditPipeline>();
-        var plan = new AuditPlan(fixture.Inventory, 5, 2, Email: false, TimeSpan.FromHours(20));
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 5, concurrency: 2), new InMemoryStorage(), s => s.AddSingleton<IAuditJobQueue>(jobs));
+        var workflow = host.Services.GetRequiredService<AuditWorkflow>();
         var cancel = TestContext.Current.CancellationToken;
-        var first = AuditPipeline.RunIdFor("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+        RunRequest Start(string job, DateTimeOffset created) =>
+            new(RunKind.Audit, fixture.Inventory, 2) { RunId = AuditWorkflow.RunIdFor(job, created), BatchSize = 5, Owner = job };
+        var first = AuditWorkflow.RunIdFor("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
 
-        await pipeline.StartAsync("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero), plan, cancel);
-        var skipped = await pipeline.StartAsync("2", new DateTimeOffset(2026, 11, 30, 2, 5, 0, TimeSpan.Zero), plan, cancel);
+        await workflow.BeginRunAsync(Start("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero)), cancel);
+        var skipped = await workflow.BeginRunAsync(Start("2", new DateTimeOffset(2026, 11, 30, 2, 5, 0, TimeSpan.Zero)), cancel);
 
-        Assert.StartsWith($"skipped: audit {first} is still running (0 of 1 batches done", skipped, StringComparison.Ordinal);
+        Assert.False(skipped.Began);
+        Assert.StartsWith($"audit {first} is still running (0 of 1 batches done", skipped.Line, StringComparison.Ordinal);
         Assert.Single(jobs.Batches);
 
-        await pipeline.ProbeBatchAsync(jobs.Batches[0], "b", 2, cancel);
-        await pipeline.ReportAsync(first, "label", "r", email: false, cancel);
-        var next = await pipeline.StartAsync("3", new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero), plan, cancel);
-        Assert.StartsWith("run audit-20261201T020000Z-j3: 2 hosts in 1 batches", next, StringComparison.Ordinal);
+        await workflow.ProbeBatchAsync(jobs.Batches[0], "b", cancel);
+        await workflow.WriteRunReportAsync(first, "label", "r", cancel);
+        var next = await workflow.BeginRunAsync(Start("3", new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero)), cancel);
+        Assert.StartsWith("run audit-20261201T020000Z-j3: 2 hosts in 1 batches", next.Line, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Start_WithAnUnusableInventory_FailsTheJob_NamingTheFile()
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
-        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 5, concurrency: 2), new InMemoryStorage(), s => s.AddSingleton<IAuditJobs>(new RecordingJobs()));
-        var pipeline = host.Services.GetRequiredService<AuditPipeline>();
+        using var host = PipelineFixture.Build(fixture.Settings(batchSize: 5, concurrency: 2), new InMemoryStorage(), s => s.AddSingleton<IAuditJobQueue>(new RecordingJobs()));
+        var workflow = host.Services.GetRequiredService<AuditWorkflow>();
         var missing = Path.Combine(fixture.Data, "gone.csv");
 
-        var error = await Assert.ThrowsAsync<AuditPipelineException>(() => pipeline.StartAsync(
-            "1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero), new AuditPlan(missing, 5, 2, false, TimeSpan.FromHours(20)), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<AuditException>(() => workflow.BeginRunAsync(
+            new RunRequest(RunKind.Audit, missing, 2) { RunId = AuditWorkflow.RunIdFor("1", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero)), BatchSize = 5, Owner = "1" },
+            TestContext.Current.CancellationToken));
 
         Assert.StartsWith($"{missing}: unusable inventory: ", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Keeps what the pipeline queues instead of queuing it.</summary>
-    private sealed class RecordingJobs : IAuditJobs
+    private sealed class RecordingJobs : IAuditJobQueue
     {
         public List<AuditBatch> Batches { get; } = [];
 

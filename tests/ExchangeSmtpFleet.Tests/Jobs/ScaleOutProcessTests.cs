@@ -1,4 +1,5 @@
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Infrastructure.Persistence;
 using Microsoft.Data.SqlClient;
 
@@ -34,8 +35,8 @@ public sealed class ScaleOutProcessTests
         environment["ESF_Database__Provider"] = "sqlserver";
         environment["ESF_ConnectionStrings__Fleet"] = connectionString;
         environment["ESF_Logging__LogLevel__ExchangeSmtpFleet"] = "Information";
-        var store = new SqlServerAuditStore(connectionString, TimeProvider.System);
-        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        var store = AuditStorage.SqlServer(connectionString, TimeProvider.System);
+        await store.Maintenance.MigrateAsync(TestContext.Current.CancellationToken);
 
         var processes = new[]
         {
@@ -48,12 +49,12 @@ public sealed class ScaleOutProcessTests
             string? runId = null;
             await PipelineFixture.WaitForAsync(async () =>
             {
-                runId ??= (await store.FindRunAsync("latest", TestContext.Current.CancellationToken))?.RunId;
-                return runId is not null && AuditPipeline.IsDone(await store.StepsAsync(runId, TestContext.Current.CancellationToken), AuditPipeline.ReportStep);
+                runId ??= (await store.History.FindRunAsync("latest", TestContext.Current.CancellationToken))?.RunId;
+                return runId is not null && AuditWorkflow.IsDone(await store.Ledger.StepsAsync(runId, TestContext.Current.CancellationToken), RunSteps.Report);
             }, TimeSpan.FromSeconds(120), "the report");
 
-            Assert.Equal(40, (await store.FindRunAsync(runId!, TestContext.Current.CancellationToken))!.Results);
-            Assert.Empty(await store.HostsWithoutResultAsync(runId!, TestContext.Current.CancellationToken));
+            Assert.Equal(40, (await store.History.FindRunAsync(runId!, TestContext.Current.CancellationToken))!.Results);
+            Assert.Empty(await store.History.HostsWithoutResultAsync(runId!, TestContext.Current.CancellationToken));
             Assert.Single(fixture.Workbooks());
             Assert.True(processes.Count(p => p.Log.ToString().Contains($"batch ", StringComparison.Ordinal)) >= 2, string.Join("\n---\n", processes.Select(p => p.Log)));
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Tests.Cli;
 
@@ -37,16 +38,16 @@ public sealed class ServeProcessTests
             environment["ESF_Logging__Format"] = "json";
         }
 
-        var store = new SqliteAuditStore(fixture.Database, TimeProvider.System);
+        var store = AuditStorage.Sqlite(fixture.Database, TimeProvider.System);
         var cancel = TestContext.Current.CancellationToken;
 
         string runId;
         var first = ServeProcess.Start(environment, notify, "--run-now");
         try
         {
-            await PipelineFixture.WaitForAsync(async () => File.Exists(fixture.Database) && (await store.FindRunAsync("latest", cancel))?.Results >= 3,
+            await PipelineFixture.WaitForAsync(async () => File.Exists(fixture.Database) && (await store.History.FindRunAsync("latest", cancel))?.Results >= 3,
                 TimeSpan.FromSeconds(60), $"the first results ({first.Log})");
-            runId = (await store.FindRunAsync("latest", cancel))!.RunId;
+            runId = (await store.History.FindRunAsync("latest", cancel))!.RunId;
             if (signal == "KILL")
             {
                 first.Process.Kill();
@@ -86,14 +87,14 @@ public sealed class ServeProcessTests
             first.Stop();
         }
 
-        var atStop = (await store.FindRunAsync(runId, cancel))!;
+        var atStop = (await store.History.FindRunAsync(runId, cancel))!;
         Assert.True(atStop.Results < 24, $"the run was complete before the stop: {first.Log}");
         Assert.Equal(AuditRunStatus.Running, atStop.Status);
         var second = ServeProcess.Start(environment, null);
         try
         {
             await PipelineFixture.WaitForAsync(
-                async () => AuditPipeline.IsDone(await store.StepsAsync(runId, cancel), AuditPipeline.MailStep),
+                async () => AuditWorkflow.IsDone(await store.Ledger.StepsAsync(runId, cancel), RunSteps.Mail),
                 TimeSpan.FromSeconds(90), $"the mail after the restart ({second.Log})");
             Assert.Contains($"resumed run {runId}", second.Log.ToString(), StringComparison.Ordinal);
         }
@@ -102,10 +103,10 @@ public sealed class ServeProcessTests
             second.Stop();
         }
 
-        var run = (await store.FindRunAsync(runId, cancel))!;
+        var run = (await store.History.FindRunAsync(runId, cancel))!;
         Assert.Equal(AuditRunStatus.Completed, run.Status);
         Assert.Equal(24, run.Results);
-        Assert.Empty(await store.HostsWithoutResultAsync(runId, cancel));
+        Assert.Empty(await store.History.HostsWithoutResultAsync(runId, cancel));
         Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.xlsx")], fixture.Workbooks());
         Assert.Single(relay.Received);
     }

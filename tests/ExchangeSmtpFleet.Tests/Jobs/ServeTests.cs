@@ -16,7 +16,7 @@ public sealed class ServeTests
         var settings = fixture.Settings(batchSize: 5, concurrency: 2);
         settings["Audit:Cron"] = "30 2 * * 1-5";
         settings["Audit:TimeZone"] = "Europe/Berlin";
-        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
             JobHost.RegisterNightlyAudit(app.Services);
@@ -41,7 +41,7 @@ public sealed class ServeTests
     public async Task Health_SaysDatabaseAndStorageAreReachable_TheLastCompletedRun_AndTheBuild()
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
-        var app = JobHost.Build(TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        var app = JobHost.Build(TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
             await app.StartAsync(TestContext.Current.CancellationToken);
@@ -71,7 +71,7 @@ public sealed class ServeTests
         await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
         var settings = fixture.Settings(batchSize: 5, concurrency: 2);
         var hash = PipelineFixture.AddUser(settings, 0, "ops", "correct-horse-battery", DashboardSettings.Admin);
-        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
             await app.StartAsync(TestContext.Current.CancellationToken);
@@ -117,7 +117,7 @@ public sealed class ServeTests
         PipelineFixture.AddUser(settings, 0, "ops", "correct-horse-battery", DashboardSettings.Admin);
         settings["Kestrel:Certificates:Default:Path"] = pfx;
         settings["Kestrel:Certificates:Default:Password"] = "pfx-Pa55";
-        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), needInventory: true);
+        var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
             await app.StartAsync(TestContext.Current.CancellationToken);

@@ -1,0 +1,172 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Dapper;
+using ExchangeSmtpFleet.Core.Storage;
+
+namespace ExchangeSmtpFleet.Infrastructure.Persistence;
+
+/// <summary>
+/// The small dialect object every storage role of one database works over: how to open a connection with the schema in
+/// place, how a provider's error becomes one line that names the database, how a time is stored. The roles (run writer,
+/// history, ledger, maintenance) hold their own SQL; this holds none but the schema's.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The semaphore never hands out its wait handle, so there is nothing to dispose; the database object lives as long as the process.")]
+internal abstract class StoreDatabase
+{
+    /// <summary>A start that took the audit lock and died before storing its run blocks the next audit this long.</summary>
+    public static readonly TimeSpan OrphanedLock = TimeSpan.FromMinutes(10);
+
+    private readonly SemaphoreSlim _migrating = new(1, 1);
+    private volatile bool _migrated;
+
+    /// <summary>Which database, for messages: provider and file or server, never a password.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>A time as this dialect stores it (parameters).</summary>
+    public abstract object ToDatabase(DateTimeOffset value);
+
+    /// <summary>One line for a provider error: which database, what failed, what to do.</summary>
+    /// <param name="error">The provider's error.</param>
+    /// <param name="what">What was being done (<c>store results</c>).</param>
+    public abstract StoreException Explain(DbException error, string what);
+
+    /// <summary>A time as a provider returns it: text in SQLite, <see cref="DateTime"/> (UTC) in SQL Server.</summary>
+    public static DateTimeOffset Timestamp(object value) => value switch
+    {
+        string text => StoredText.ParseTimestamp(text),
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        DateTimeOffset offset => offset,
+        _ => throw new InvalidCastException(string.Create(CultureInfo.InvariantCulture, $"not a timestamp: {value?.GetType()}")),
+    };
+
+    /// <summary>A nullable time as a provider returns it.</summary>
+    public static DateTimeOffset? NullableTimestamp(object? value) => value is null or DBNull ? null : Timestamp(value);
+
+    /// <summary>Creates or upgrades the schema (again: nothing changes).</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await MigrateOnceAsync(connection, force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An open connection with the schema in place (checked once per process and database).</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await MigrateOnceAsync(connection, force: false, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/>, turning a database error into one line that names the database.</summary>
+    public async Task<T> Guard<T>(Func<Task<T>> action, string what)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw Explain(e, what);
+        }
+    }
+
+    /// <summary>A query (or a few) on a fresh connection, errors explained.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(() => query(connection), "read").ConfigureAwait(false);
+    }
+
+    /// <summary>One statement (or a few) in a transaction of its own on a fresh connection, errors explained.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await Guard(async () =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await write(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, what).ConfigureAwait(false);
+    }
+
+    /// <summary>Streams the rows of a query one at a time (no other command runs on its connection meanwhile), errors explained.</summary>
+    public async IAsyncEnumerable<TRow> StreamAsync<TRow>(string sql, object parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var enumerator = connection.QueryUnbufferedAsync<TRow>(sql, parameters).GetAsyncEnumerator(cancellationToken);
+        await using var rows = enumerator.ConfigureAwait(false);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw Explain(e, "read");
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            yield return enumerator.Current;
+        }
+    }
+
+    /// <summary>Opens a connection (folder, pragmas, retry logic: whatever the dialect needs); errors explained.</summary>
+    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Applies the dialect's schema scripts that the journal does not list yet, refusing a newer schema.</summary>
+    protected abstract Task ApplySchemaAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Refuses a database whose journal names a script this build does not have: a newer esfleet made it.</summary>
+    protected void RefuseNewerSchema(IEnumerable<string> applied, IReadOnlyList<(string Name, string Text)> scripts)
+    {
+        var unknown = applied.Except(scripts.Select(s => s.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (unknown is not null)
+        {
+            throw new StoreException(
+                $"{Description}: its schema is newer than this esfleet (script {unknown} is not known to version {typeof(StoreDatabase).Assembly.GetName().Version}): use the newer esfleet");
+        }
+    }
+
+    /// <summary>The schema check, once per process and database unless forced; serialised within the process.</summary>
+    private async Task MigrateOnceAsync(DbConnection connection, bool force, CancellationToken cancellationToken)
+    {
+        if (_migrated && !force)
+        {
+            return;
+        }
+
+        await _migrating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_migrated || force)
+            {
+                await ApplySchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                _migrated = true;
+            }
+        }
+        finally
+        {
+            _migrating.Release();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ExchangeSmtpFleet.Core.Auditing;
+
+namespace ExchangeSmtpFleet.Cli.Commands;
+
+/// <summary>
+/// <c>esfleet audit</c>: the audit in the foreground, the same steps as the nightly jobs: begin (with the audit lock),
+/// probe (JSON Lines, progress bar), finish, write the report, mail it.
+/// </summary>
+internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResult parse, CliContext context)
+{
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var overrides = definition.Fleet.Overrides(parse);
+        CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
+        await using var session = await FleetSession.OpenAsync(definition.Fleet, parse, context, "esfleet audit", overrides).ConfigureAwait(false);
+        var run = await session.BeginAsync(RunKind.Audit, store: true, cancellationToken).ConfigureAwait(false);
+        var report = await session.ProbeAsync(run, cancellationToken).ConfigureAwait(false);
+        if (!await session.FinishAsync(run, report).ConfigureAwait(false))
+        {
+            throw new CommandException("no report: the run was not stored");
+        }
+
+        var directory = parse.GetValue(definition.ReportDirectory)?.FullName;
+        var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, $"{run.RunId}.xlsx"), cancellationToken)
+            .ConfigureAwait(false);
+        await session.Summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
+        if (parse.GetValue(definition.Email))
+        {
+            var mailed = await ReportMail.SendAsync(session.Workflow, run.RunId, path, resend: false, parse.InvocationConfiguration.Error, "esfleet audit", cancellationToken)
+                .ConfigureAwait(false);
+            if (mailed != ExitCodes.Ok)
+            {
+                return mailed;
+            }
+        }
+
+        return RunExitCode.Of(report);
+    }
+}

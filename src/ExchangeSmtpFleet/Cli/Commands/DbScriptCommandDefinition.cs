@@ -1,0 +1,31 @@
+using System.CommandLine;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
+
+namespace ExchangeSmtpFleet.Cli.Commands;
+
+/// <summary><c>esfleet db script</c>: its options.</summary>
+internal sealed class DbScriptCommandDefinition : Command
+{
+    public DbScriptCommandDefinition()
+        : base("script", "Print the schema scripts, for a DBA who applies them by hand (idempotent, in order).")
+    {
+        Options.Add(Provider);
+        SetAction((parse, cancellationToken) => new DbScriptCommand(this, parse).ExecuteAsync(cancellationToken));
+    }
+
+    public Option<string> Provider { get; } = new("--provider")
+    {
+        Description = "The dialect: sqlite or sqlserver (default sqlite).",
+        DefaultValueFactory = _ => SchemaScripts.Sqlite,
+        Validators =
+        {
+            r =>
+            {
+                if (r.GetValueOrDefault<string>() is not (SchemaScripts.Sqlite or SchemaScripts.SqlServer))
+                {
+                    r.AddError($"--provider must be {SchemaScripts.Sqlite} or {SchemaScripts.SqlServer}, not '{r.GetValueOrDefault<string>()}'");
+                }
+            },
+        },
+    };
+}

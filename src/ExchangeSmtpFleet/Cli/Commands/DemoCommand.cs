@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Globalization;
+using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Jobs;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ExchangeSmtpFleet.Cli.Commands;
+
+/// <summary>
+/// <c>esfleet demo</c>: the simulated lab fleet of <c>samples/</c> on loopback, one audit through the nightly jobs in this
+/// process (a Hangfire server on an embedded storage of its own: start, batch jobs, report job), the summary per verdict
+/// and the workbook's path. <c>--serve</c> keeps the dashboard open afterwards.
+/// </summary>
+internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult parse, CliContext context)
+{
+    /// <summary>The embedded job storage of demos, apart from the one of <c>serve</c> (one process per SQLite storage).</summary>
+    public const string StorageFile = "hangfire-demo.db";
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        var inventoryFile = parse.GetValue(definition.Inventory)?.FullName ?? Sample("inventory-lab.csv");
+        var fleetFile = parse.GetValue(definition.Fleet)?.FullName ?? Sample("lab-fleet.json");
+        foreach (var file in new[] { inventoryFile, fleetFile })
+        {
+            if (!File.Exists(file))
+            {
+                throw new CommandException($"{file}: file not found (run it from the project folder, or name --inventory and --simulate)");
+            }
+        }
+
+        var email = parse.GetValue(definition.Email);
+        await using var simulator = await SimulateCommand.StartAsync(fleetFile, context.Time).ConfigureAwait(false);
+        var keepOpen = parse.GetValue(definition.Serve);
+        var urls = keepOpen ? parse.GetValue(definition.Urls) ?? JobHost.DefaultUrls : "http://127.0.0.1:0";
+        var app = JobHost.Build(
+            context.Time, Overrides(inventoryFile, email), context.SettingsFile, urls,
+            (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile, pollInterval: Poll), JobHostRole.Demo);
+        await using (app.ConfigureAwait(false))
+        {
+            await JobHost.StartAsync(app, urls, cancellationToken).ConfigureAwait(false);
+
+            await FinishEarlierDemoAsync(app.Services, error, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"esfleet demo: {simulator.Endpoints.Count} simulated mail servers listen on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
+            await output.WriteLineAsync($"esfleet demo: auditing {Path.GetFileName(inventoryFile)} through the job pipeline: a start job, one job per batch of {app.Services.GetRequiredService<AuditSettings>().BatchSize} hosts, a report job{(email ? ", a mail job" : string.Empty)}").ConfigureAwait(false);
+            await RunAuditAsync(app.Services, output, error, email, cancellationToken).ConfigureAwait(false);
+            if (!keepOpen)
+            {
+                await output.WriteLineAsync($"the jobs and the run on the dashboard: esfleet demo --serve (then {JobHost.DefaultUrls}/hangfire)").ConfigureAwait(false);
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            var address = app.Urls.First().TrimEnd('/');
+            await output.WriteLineAsync($"dashboard: {address}/hangfire (jobs) and {address}/hangfire{AuditDashboard.PagePath} (the run); Ctrl+C stops").ConfigureAwait(false);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>A demo stopped halfway left a run: it is finished first, or this audit would be skipped as a second one.</summary>
+    private static async Task FinishEarlierDemoAsync(IServiceProvider services, TextWriter error, CancellationToken cancellationToken)
+    {
+        if ((await JobHost.ResumeAsync(services, cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            return;
+        }
+
+        await error.WriteLineAsync("esfleet demo: finishing the run of an earlier demo that was stopped halfway").ConfigureAwait(false);
+        var ledger = services.GetRequiredService<IJobLedger>();
+        var time = services.GetRequiredService<TimeProvider>();
+        while ((await ledger.UnfinishedPipelineRunsAsync(cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues the start job and follows the run until its report (and mail) is done or a job failed; then the summary.</summary>
+    private static async Task RunAuditAsync(IServiceProvider services, TextWriter output, TextWriter error, bool email, CancellationToken cancellationToken)
+    {
+        var storage = services.GetRequiredService<JobStorage>();
+        var ledger = services.GetRequiredService<IJobLedger>();
+        var workflow = services.GetRequiredService<AuditWorkflow>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var started = time.GetTimestamp();
+        var failedBefore = storage.GetMonitoringApi().FailedCount();
+        var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
+        string? runId = null;
+        PipelineRun? pipelineRun = null;
+        var lastLine = string.Empty;
+        while (true)
+        {
+            await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
+            if (storage.GetMonitoringApi().FailedCount() > failedBefore)
+            {
+                throw new CommandException($"a job failed: {FailedJob(storage)}; see the dashboard (esfleet demo --serve) for its retries");
+            }
+
+            if (runId is null)
+            {
+                using var connection = storage.GetConnection();
+                var state = connection.GetStateData(jobId);
+                if (state?.Name != SucceededState.StateName)
+                {
+                    continue;
+                }
+
+                var result = state.Data.TryGetValue("Result", out var text) ? text?.Trim('"') : null;
+                if (result?.StartsWith("skipped", StringComparison.Ordinal) == true)
+                {
+                    throw new CommandException(result);
+                }
+
+                runId = AuditJobs.RunIdOf(storage, jobId);
+                pipelineRun = await ledger.PipelineRunAsync(runId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"run {runId} was started but is not stored");
+            }
+
+            var steps = await ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false);
+            var line = AuditWorkflow.ProgressOf(pipelineRun!, steps);
+            if (line != lastLine)
+            {
+                await error.WriteLineAsync($"  {runId}: {line}").ConfigureAwait(false);
+                lastLine = line;
+            }
+
+            if (AuditWorkflow.IsDone(steps, RunSteps.Report) && (!email || AuditWorkflow.IsDone(steps, RunSteps.Mail)))
+            {
+                break;
+            }
+        }
+
+        var history = services.GetRequiredService<IAuditHistory>();
+        var run = await history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"run {runId} vanished");
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await RunSummaryRenderer.WriteAsync(output, run.Counts, string.Create(CultureInfo.InvariantCulture,
+            $"run {run.RunId} ({run.Status}): {run.Results} of {run.HostCount} hosts in {time.GetElapsedTime(started).TotalSeconds:0.0} s, stored in {history.Description}")).ConfigureAwait(false);
+        await output.WriteLineAsync($"report: {workflow.ReportPathOf(run.RunId)}").ConfigureAwait(false);
+    }
+
+    private static string FailedJob(JobStorage storage)
+    {
+        var failed = storage.GetMonitoringApi().FailedJobs(0, 1).FirstOrDefault();
+        return failed.Value is null ? "(unknown)" : $"{failed.Value.Job?.Method.Name} {failed.Value.ExceptionMessage}";
+    }
+
+    /// <summary>A file of <c>samples/</c>: in the current folder, else beside the executable's project (dotnet run from elsewhere).</summary>
+    private static string Sample(string name)
+    {
+        var here = Path.GetFullPath(Path.Combine("samples", name));
+        if (File.Exists(here))
+        {
+            return here;
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "samples", name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return here;
+    }
+
+    /// <summary>The demo's settings over the configuration: its inventory and batches, short time-outs for the lab, the command line's options.</summary>
+    private Dictionary<string, string?> Overrides(string inventoryFile, bool email)
+    {
+        var overrides = definition.Store.Overrides(parse);
+
+        // The lab's slow hosts answer within seconds: a 5 s time-out keeps the demo short unless --timeout says otherwise.
+        overrides["Probe:GreetingTimeoutSeconds"] = "5";
+        overrides["Probe:ReplyTimeoutSeconds"] = "5";
+        definition.Probe.AddOverrides(parse, overrides);
+        overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Inventory)}"] = inventoryFile;
+        overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.BatchSize)}"] = (parse.GetValue(definition.BatchSize) ?? 8).ToString(CultureInfo.InvariantCulture);
+        overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Email)}"] = email ? "true" : "false";
+        if (parse.GetValue(definition.Concurrency) is { } given)
+        {
+            overrides[$"{AuditSettings.Section}:{nameof(AuditSettings.Concurrency)}"] = given.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return overrides;
+    }
+}

@@ -1,0 +1,9 @@
+using ExchangeSmtpFleet.Infrastructure.Persistence;
+
+namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
+
+/// <summary>The JobLedger contract on SQL Server when ESF_TEST_SQLSERVER names one (each test a database of its own); skipped otherwise.</summary>
+public sealed class SqlServerJobLedgerTests : JobLedgerContract
+{
+    protected override AuditStorage NewStorage() => SqlServerStorages.New();
+}
