@@ -9,8 +9,9 @@
 #   bash .ci/postgres.sh status | stop
 #
 # As root the server runs as the `postgres` user (PostgreSQL refuses to run as root), otherwise as the caller. It listens
-# on every address ('*') because the scale-out tests reach it from network namespaces whose host-side addresses exist
-# only once a test made them; pg_hba.conf admits loopback and the namespaces' block only, with a password.
+# on loopback only: 127.0.0.1 for the tests on the host, and 127.77.0.1, which the scale-out tests' network namespaces
+# reach over a link of their own (tests/ExchangeSmtpFleet.Tests/Jobs/NetworkNamespaces.cs); pg_hba.conf admits loopback
+# and those namespaces' link addresses, with a password.
 set -euo pipefail
 
 checkout=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,8 @@ checkout=$(cd "$(dirname "$0")/.." && pwd)
 role=esf
 password=esf-test
 database=esf_test
-# Where the test network namespaces live (tests/ExchangeSmtpFleet.Tests/Jobs/NetworkNamespaces.cs): their database links.
+# The test network namespaces (NetworkNamespaces.cs): the address they reach the server at, and their own addresses.
+namespace_address=127.77.0.1
 namespaces=10.77.0.0/16
 first_port=55432
 
@@ -86,7 +88,7 @@ EOF
     cat >"$data/postgresql.auto.conf" <<EOF
 # Written by .ci/postgres.sh.
 port = $port
-listen_addresses = '*'
+listen_addresses = '127.0.0.1, $namespace_address'
 unix_socket_directories = '$sockets'
 max_connections = 200
 fsync = off
