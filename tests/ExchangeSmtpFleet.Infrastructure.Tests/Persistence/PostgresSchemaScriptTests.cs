@@ -128,7 +128,7 @@ public sealed class PostgresSchemaScriptTests(PostgresFixture postgres) : IClass
     private static async Task<Dictionary<string, List<string>>> SqliteColumnsAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), $"esf-schema-{Guid.NewGuid():N}.db");
-        await new SqliteAuditStore(path, TimeProvider.System).MigrateAsync(Cancel);
+        await SqliteStorages.At(path).Maintenance.MigrateAsync(Cancel);
         var tables = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync(Cancel);
