@@ -19,6 +19,8 @@ internal sealed partial class SqlServerDatabase : StoreDatabase
 
     private const string ReadJournal = "SELECT script FROM dbo.schema_versions;";
 
+    private const string JournalExists = "SELECT CASE WHEN OBJECT_ID(N'dbo.schema_versions', N'U') IS NULL THEN 0 ELSE 1 END;";
+
     private const string WriteJournal = "INSERT INTO dbo.schema_versions (script, applied_at) VALUES (@script, @appliedAt);";
 
     /// <summary>SqlException numbers worth another try: time-outs, deadlocks, a database or network that is briefly away.</summary>
@@ -60,6 +62,8 @@ internal sealed partial class SqlServerDatabase : StoreDatabase
     }
 
     public override string Description => _description;
+
+    public override IReadOnlyList<(string Name, string Text)> Scripts { get; } = SchemaScripts.For(SchemaScripts.SqlServer);
 
     /// <summary>Pause before a batch is written again after a transient error.</summary>
     internal TimeSpan RetryPause { get; init; } = TimeSpan.FromSeconds(2);
@@ -131,7 +135,8 @@ internal sealed partial class SqlServerDatabase : StoreDatabase
     public async Task<SqlConnection> OpenSqlAsync(CancellationToken cancellationToken) =>
         (SqlConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
 
-    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <remarks>A SQL Server database is made by its DBA: <paramref name="create"/> makes no difference.</remarks>
+    public override async Task<DbConnection> OpenConnectionAsync(bool create, CancellationToken cancellationToken)
     {
         var connection = new SqlConnection(_connectionString) { RetryLogicProvider = _retry };
         try
@@ -146,9 +151,15 @@ internal sealed partial class SqlServerDatabase : StoreDatabase
         }
     }
 
+    public override Task<IReadOnlySet<string>?> AppliedScriptsAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(async () =>
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition(JournalExists, cancellationToken: cancellationToken)).ConfigureAwait(false) == 0
+            ? null
+            : (IReadOnlySet<string>?)(await connection.QueryAsync<string>(new CommandDefinition(ReadJournal, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                .ToHashSet(StringComparer.Ordinal), "read its schema version");
+
     protected override Task ApplySchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(async () =>
     {
-        var scripts = SchemaScripts.For(SchemaScripts.SqlServer);
+        var scripts = Scripts;
         await connection.ExecuteAsync(new CommandDefinition(CreateJournal, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var applied = (await connection.QueryAsync<string>(new CommandDefinition(ReadJournal, cancellationToken: cancellationToken))
             .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);

@@ -84,7 +84,7 @@ internal sealed class SqlServerJobLedger(SqlServerDatabase db) : IJobLedger
 
     public Task<IReadOnlyList<InventoryHost>> PendingHostsAsync(string runId, int first, int count, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<InventoryHost>)[.. (await c.QueryAsync<StoredRows.PendingHost>(new CommandDefinition(
-            PendingHosts, new { runId, first, count }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToInventoryHost)], cancellationToken);
+            PendingHosts, new { runId, first, count }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToInventoryHost)], cancellationToken, create: true);
 
     public Task<StepClaim> ClaimStepAsync(string runId, string stepName, string owner, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) => StoredRows.ToClaim(await c.QuerySingleAsync<StoredRows.Step>(new CommandDefinition(
@@ -104,7 +104,7 @@ internal sealed class SqlServerJobLedger(SqlServerDatabase db) : IJobLedger
 
     public Task<IReadOnlyList<RunStep>> StepsAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<RunStep>)[.. (await c.QueryAsync<StoredRows.Step>(new CommandDefinition(
-            Steps, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToStep)], cancellationToken);
+            Steps, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToStep)], cancellationToken, create: true);
 
     public Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
@@ -113,11 +113,11 @@ internal sealed class SqlServerJobLedger(SqlServerDatabase db) : IJobLedger
 
     public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         await c.QuerySingleOrDefaultAsync<StoredRows.Pipeline>(new CommandDefinition(PipelineRun, new { runId }, cancellationToken: cancellationToken))
-            .ConfigureAwait(false) is { } row ? StoredRows.ToPipelineRun(row) : null, cancellationToken);
+            .ConfigureAwait(false) is { } row ? StoredRows.ToPipelineRun(row) : null, cancellationToken, create: true);
 
     public Task<DateTimeOffset?> MailedAtAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         StoreDatabase.NullableTimestamp(await c.ExecuteScalarAsync<object?>(new CommandDefinition(
-            MailedAt, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)), cancellationToken);
+            MailedAt, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)), cancellationToken, create: true);
 
     public Task RecordMailedAsync(string runId, DateTimeOffset sentAt, string recipients, CancellationToken cancellationToken) =>
         db.WriteAsync((c, t) => c.ExecuteAsync(new CommandDefinition(

@@ -30,6 +30,24 @@ internal sealed class SqlServerMaintenance(SqlServerDatabase db) : IStoreMainten
 
     public Task MigrateAsync(CancellationToken cancellationToken) => db.MigrateAsync(cancellationToken);
 
+    /// <remarks>Connecting and the schema; the server's version, collation, the login's rights and RCSI are issue 21's.</remarks>
+    public async Task<IReadOnlyList<StoreCheck>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<StoreCheck>();
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(create: false, cancellationToken).ConfigureAwait(false);
+            checks.Add(new StoreCheck("connect", CheckOutcome.Pass, $"connected to {db.Description}"));
+            checks.Add(await db.SchemaCheckAsync(connection, cancellationToken).ConfigureAwait(false));
+        }
+        catch (StoreException e)
+        {
+            checks.Add(new StoreCheck("connect", CheckOutcome.Fail, e.Message));
+        }
+
+        return checks;
+    }
+
     public Task<int> PruneTranscriptsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         db.WriteAsync((c, t) => c.ExecuteAsync(new CommandDefinition(
             PruneTranscripts, new { before = db.ToDatabase(before) }, t, cancellationToken: cancellationToken)), "drop old transcripts", cancellationToken);

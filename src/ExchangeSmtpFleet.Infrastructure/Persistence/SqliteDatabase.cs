@@ -16,6 +16,7 @@ internal sealed class SqliteDatabase : StoreDatabase
 
     private readonly string _path;
     private readonly string _connectionString;
+    private readonly string _existingOnly;
     private readonly TimeProvider _time;
     private readonly TimeSpan _busyTimeout;
 
@@ -34,9 +35,15 @@ internal sealed class SqliteDatabase : StoreDatabase
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
+        _existingOnly = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
     }
 
+    /// <summary>The database file (full path).</summary>
+    public string FilePath => _path;
+
     public override string Description => $"SQLite database {_path}";
+
+    public override IReadOnlyList<(string Name, string Text)> Scripts { get; } = SchemaScripts.For(SchemaScripts.Sqlite);
 
     public override object ToDatabase(DateTimeOffset value) => StoredText.Timestamp(value);
 
@@ -56,12 +63,35 @@ internal sealed class SqliteDatabase : StoreDatabase
         return new Core.Storage.StoreException($"{Description}: cannot {what}: {advice} (SQLite error {code}: {error.Message})", error);
     }
 
+    /// <summary>The file opened as it is, for <c>db check</c>: not created, nothing switched (no WAL, no schema); only the busy time-out set.</summary>
+    public async Task<SqliteConnection> OpenAsItIsAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_existingOnly);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            SqliteStatement.Execute(connection, $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};");
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw Explain(e, "open it");
+        }
+    }
+
     /// <summary>An open connection with the schema in place, as the SQLite type (the sink works on its handle).</summary>
     public async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken) =>
         (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
 
-    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    public override async Task<DbConnection> OpenConnectionAsync(bool create, CancellationToken cancellationToken)
     {
+        if (!create && !File.Exists(_path))
+        {
+            throw new Core.Storage.StoreException(
+                $"{Description}: there is no database there; check --db (a scan, an audit or serve creates it, or esfleet db migrate)");
+        }
+
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
@@ -71,7 +101,7 @@ internal sealed class SqliteDatabase : StoreDatabase
             throw new Core.Storage.StoreException($"{Description}: cannot create its folder: {e.Message}", e);
         }
 
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(create ? _connectionString : _existingOnly);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -89,13 +119,36 @@ internal sealed class SqliteDatabase : StoreDatabase
         }
     }
 
+    public override Task<IReadOnlySet<string>?> AppliedScriptsAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(() =>
+    {
+        var sqlite = (SqliteConnection)connection;
+        var exists = false;
+        using (var table = new SqliteStatement(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = @journal", "@journal"))
+        {
+            table.Text(0, JournalTable).ReadTexts(_ => exists = true);
+        }
+
+        if (!exists)
+        {
+            return Task.FromResult<IReadOnlySet<string>?>(null);
+        }
+
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        using (var journal = new SqliteStatement(sqlite, $"SELECT script FROM {JournalTable}"))
+        {
+            journal.ReadTexts(name => applied.Add(name));
+        }
+
+        return Task.FromResult<IReadOnlySet<string>?>(applied);
+    }, "read its schema version");
+
     protected override Task ApplySchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(async () =>
     {
         // One write transaction (BEGIN IMMEDIATE) around reading the journal and applying what it lacks: two processes that
         // open a new database at the same moment (serve and a history command) apply each script once, one after the other.
         // Plain commands, not Dapper: a scan opens the store through here, and Dapper's first use costs a fresh process more
         // CPU than the schema check itself (BENCHMARKS.md, issue 9).
-        var scripts = SchemaScripts.For(SchemaScripts.Sqlite);
+        var scripts = Scripts;
         var sqlite = (SqliteConnection)connection;
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         SqliteStatement.Execute(sqlite, $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)");

@@ -42,7 +42,7 @@ internal sealed class SqliteJobLedger(SqliteDatabase db) : IJobLedger
             FROM (SELECT * FROM run_hosts WHERE run_id = @runId ORDER BY line_number LIMIT @count OFFSET @first) AS h
             WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.run_id = h.run_id AND r.host_key = h.host_key)
             ORDER BY h.line_number
-            """, new { runId, first, count }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToInventoryHost)], cancellationToken);
+            """, new { runId, first, count }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToInventoryHost)], cancellationToken, create: true);
 
     public Task<StepClaim> ClaimStepAsync(string runId, string stepName, string owner, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) => StoredRows.ToClaim(await c.QuerySingleAsync<StoredRows.Step>(new CommandDefinition(
@@ -71,7 +71,7 @@ internal sealed class SqliteJobLedger(SqliteDatabase db) : IJobLedger
     public Task<IReadOnlyList<RunStep>> StepsAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<RunStep>)[.. (await c.QueryAsync<StoredRows.Step>(new CommandDefinition(
             "SELECT step, job_id, done_at FROM run_steps WHERE run_id = @runId ORDER BY step", new { runId }, cancellationToken: cancellationToken))
-            .ConfigureAwait(false)).Select(StoredRows.ToStep)], cancellationToken);
+            .ConfigureAwait(false)).Select(StoredRows.ToStep)], cancellationToken, create: true);
 
     public Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
@@ -80,16 +80,16 @@ internal sealed class SqliteJobLedger(SqliteDatabase db) : IJobLedger
             WHERE batch_count IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = runs.run_id AND s.step = @reportStep AND s.done_at IS NOT NULL)
             ORDER BY started_at
-            """, new { reportStep = RunSteps.Report }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)], cancellationToken);
+            """, new { reportStep = RunSteps.Report }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)], cancellationToken, create: true);
 
     public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         await c.QuerySingleOrDefaultAsync<StoredRows.Pipeline>(new CommandDefinition(
             $"SELECT {PipelineColumns} FROM runs WHERE run_id = @runId AND batch_count IS NOT NULL", new { runId }, cancellationToken: cancellationToken))
-            .ConfigureAwait(false) is { } row ? StoredRows.ToPipelineRun(row) : null, cancellationToken);
+            .ConfigureAwait(false) is { } row ? StoredRows.ToPipelineRun(row) : null, cancellationToken, create: true);
 
     public Task<DateTimeOffset?> MailedAtAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         StoreDatabase.NullableTimestamp(await c.ExecuteScalarAsync<object?>(new CommandDefinition(
-            "SELECT sent_at FROM mails WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)), cancellationToken);
+            "SELECT sent_at FROM mails WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)), cancellationToken, create: true);
 
     public Task RecordMailedAsync(string runId, DateTimeOffset sentAt, string recipients, CancellationToken cancellationToken) =>
         db.WriteAsync((c, t) => c.ExecuteAsync(new CommandDefinition(

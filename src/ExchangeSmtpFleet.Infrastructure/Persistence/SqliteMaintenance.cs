@@ -1,5 +1,7 @@
+using System.Globalization;
 using Dapper;
 using ExchangeSmtpFleet.Core.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 
@@ -9,6 +11,56 @@ internal sealed class SqliteMaintenance(SqliteDatabase db) : IStoreMaintenance
     public string Description => db.Description;
 
     public Task MigrateAsync(CancellationToken cancellationToken) => db.MigrateAsync(cancellationToken);
+
+    /// <remarks>The file (is it there, is it one), opening it without creating it, SQLite's version, WAL, a quick integrity check, the schema.</remarks>
+    public async Task<IReadOnlyList<StoreCheck>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<StoreCheck>();
+        var file = new FileInfo(db.FilePath);
+        if (!file.Exists)
+        {
+            checks.Add(Directory.Exists(db.FilePath)
+                ? new StoreCheck("file", CheckOutcome.Fail, $"{db.FilePath} is a directory, not a database file: name a file with --db or Database:Path")
+                : new StoreCheck("file", CheckOutcome.Warn, $"{db.FilePath} does not exist yet: the first scan, audit or serve creates it (or esfleet db migrate)"));
+            return checks;
+        }
+
+        checks.Add(new StoreCheck("file", CheckOutcome.Pass, string.Create(CultureInfo.InvariantCulture, $"{db.FilePath}, {file.Length / 1048576.0:0.0} MiB")));
+        try
+        {
+            await using var connection = await db.OpenAsItIsAsync(cancellationToken).ConfigureAwait(false);
+            checks.Add(new StoreCheck("open", CheckOutcome.Pass, "opened for reading and writing"));
+            var version = Scalar(connection, "SELECT sqlite_version()");
+            checks.Add(new StoreCheck("sqlite", CheckOutcome.Pass, $"SQLite {version}"));
+            var mode = Scalar(connection, "PRAGMA journal_mode");
+            checks.Add(string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase)
+                ? new StoreCheck("journal mode", CheckOutcome.Pass, "WAL: reports and history read while a scan writes")
+                : new StoreCheck("journal mode", CheckOutcome.Warn, $"{mode}: readers wait for the writer; esfleet switches it to WAL when it writes"));
+            var integrity = Scalar(connection, "PRAGMA quick_check");
+            checks.Add(string.Equals(integrity, "ok", StringComparison.Ordinal)
+                ? new StoreCheck("integrity", CheckOutcome.Pass, "quick_check ok")
+                : new StoreCheck("integrity", CheckOutcome.Fail, $"quick_check: {integrity}; restore a backup or move the file away (a new one is created)"));
+            checks.Add(await db.SchemaCheckAsync(connection, cancellationToken).ConfigureAwait(false));
+        }
+        catch (StoreException e)
+        {
+            checks.Add(new StoreCheck("open", CheckOutcome.Fail, e.Message));
+        }
+        catch (SqliteException e)
+        {
+            checks.Add(new StoreCheck("open", CheckOutcome.Fail, db.Explain(e, "read it").Message));
+        }
+
+        return checks;
+    }
+
+    private static string Scalar(SqliteConnection connection, string sql)
+    {
+        using var statement = new SqliteStatement(connection, sql);
+        var value = string.Empty;
+        statement.ReadTexts(text => value = value.Length == 0 ? text : value);
+        return value;
+    }
 
     public Task<int> PruneTranscriptsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         db.WriteAsync((c, t) => c.ExecuteAsync(new CommandDefinition(

@@ -44,17 +44,20 @@ internal abstract class StoreDatabase
     /// <summary>A nullable time as a provider returns it.</summary>
     public static DateTimeOffset? NullableTimestamp(object? value) => value is null or DBNull ? null : Timestamp(value);
 
+    /// <summary>The dialect's schema scripts in the order they apply.</summary>
+    public abstract IReadOnlyList<(string Name, string Text)> Scripts { get; }
+
     /// <summary>Creates or upgrades the schema (again: nothing changes).</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(create: true, cancellationToken).ConfigureAwait(false);
         await MigrateOnceAsync(connection, force: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An open connection with the schema in place (checked once per process and database).</summary>
+    /// <summary>An open connection for writing, the database created when missing and its schema in place (checked once per process and database).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenConnectionAsync(create: true, cancellationToken).ConfigureAwait(false);
         try
         {
             await MigrateOnceAsync(connection, force: false, cancellationToken).ConfigureAwait(false);
@@ -65,6 +68,58 @@ internal abstract class StoreDatabase
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// An open connection for reading: a database that does not exist is not created, and its schema version is read without
+    /// a write transaction (a reader never waits for a writer's lock); only a schema older than this build is upgraded.
+    /// </summary>
+    public async Task<DbConnection> OpenForReadingAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(create: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_migrated)
+            {
+                var applied = await AppliedScriptsAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (applied is not null)
+                {
+                    RefuseNewerSchema(applied, Scripts);
+                }
+
+                if (applied is null || Scripts.Any(s => !applied.Contains(s.Name)))
+                {
+                    await MigrateOnceAsync(connection, force: false, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    _migrated = true;
+                }
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The scripts the database's journal lists, read without changing anything; null when it has no journal yet. Errors explained.</summary>
+    public abstract Task<IReadOnlySet<string>?> AppliedScriptsAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>How the database's schema compares with this build's: the check of <c>esfleet db check</c>.</summary>
+    public async Task<StoreCheck> SchemaCheckAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = await AppliedScriptsAsync(connection, cancellationToken).ConfigureAwait(false) ?? new HashSet<string>();
+        var newer = applied.Except(Scripts.Select(s => s.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var missing = Scripts.Select(s => s.Name).Where(n => !applied.Contains(n)).ToList();
+        var version = $"{Scripts.Count - missing.Count} of {Scripts.Count} scripts of this build applied";
+        return newer.Count > 0 ? new StoreCheck("schema", CheckOutcome.Fail, $"made by a newer esfleet (script {newer[0]} is unknown to this build): use the newer esfleet")
+            : missing.Count == Scripts.Count ? new StoreCheck("schema", CheckOutcome.Warn, $"empty: the first run creates the schema, or esfleet db migrate ({Scripts[^1].Name} is the newest script)")
+            : missing.Count > 0 ? new StoreCheck("schema", CheckOutcome.Warn, $"{version}: the next run upgrades it, or esfleet db migrate (missing {string.Join(", ", missing)})")
+            : new StoreCheck("schema", CheckOutcome.Pass, $"{version}, up to date ({Scripts[^1].Name})");
     }
 
     /// <summary>Runs <paramref name="action"/>, turning a database error into one line that names the database.</summary>
@@ -81,11 +136,16 @@ internal abstract class StoreDatabase
         }
     }
 
-    /// <summary>A query (or a few) on a fresh connection, errors explained.</summary>
-    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A query (or a few) on a fresh connection, errors explained: for reading (the history: a database that does not exist
+    /// is an error), or with <paramref name="create"/> for a role that writes too (the ledger: the database is made as for a write).
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken, bool create = false)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = create
+            ? await OpenAsync(cancellationToken).ConfigureAwait(false)
+            : await OpenForReadingAsync(cancellationToken).ConfigureAwait(false);
         return await Guard(() => query(connection), "read").ConfigureAwait(false);
     }
 
@@ -106,7 +166,7 @@ internal abstract class StoreDatabase
     /// <summary>Streams the rows of a query one at a time (no other command runs on its connection meanwhile), errors explained.</summary>
     public async IAsyncEnumerable<TRow> StreamAsync<TRow>(string sql, object parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenForReadingAsync(cancellationToken).ConfigureAwait(false);
         var enumerator = connection.QueryUnbufferedAsync<TRow>(sql, parameters).GetAsyncEnumerator(cancellationToken);
         await using var rows = enumerator.ConfigureAwait(false);
         while (true)
@@ -130,8 +190,11 @@ internal abstract class StoreDatabase
         }
     }
 
-    /// <summary>Opens a connection (folder, pragmas, retry logic: whatever the dialect needs); errors explained.</summary>
-    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens a connection (folder, pragmas, retry logic: whatever the dialect needs); errors explained. Without
+    /// <paramref name="create"/> a database that does not exist is an error (what a reading command finds), not made.
+    /// </summary>
+    public abstract Task<DbConnection> OpenConnectionAsync(bool create, CancellationToken cancellationToken);
 
     /// <summary>Applies the dialect's schema scripts that the journal does not list yet, refusing a newer schema.</summary>
     protected abstract Task ApplySchemaAsync(DbConnection connection, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
@@ -85,11 +86,16 @@ internal static class JobHost
         return app;
     }
 
-    /// <summary>Starts the host.</summary>
+    /// <summary>
+    /// Starts the host: the audit database created or upgraded first (a database that cannot be used stops the start with
+    /// its one line, not a failing job hours later), then Kestrel and the Hangfire server.
+    /// </summary>
+    /// <exception cref="StoreException">The audit database cannot be used.</exception>
     /// <exception cref="Cli.CommandException">Kestrel cannot listen (the address is taken, the certificate is missing or its password wrong).</exception>
     public static async Task StartAsync(WebApplication app, string urls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
+        await app.Services.GetRequiredService<IStoreMaintenance>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

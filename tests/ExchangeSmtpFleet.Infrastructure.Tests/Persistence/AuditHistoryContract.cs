@@ -136,6 +136,7 @@ public abstract class AuditHistoryContract : StorageContract
     public async Task LatestCompletedRun_SkipsNewerRunsThatDidNotComplete()
     {
         var store = NewStorage();
+        await store.Maintenance.MigrateAsync(Token);
         Assert.Null(await store.History.LatestCompletedRunAsync(Token));
 
         await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.MissingSinks]);

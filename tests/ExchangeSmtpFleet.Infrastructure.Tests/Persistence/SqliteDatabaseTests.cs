@@ -43,6 +43,34 @@ public sealed class SqliteDatabaseTests
         Assert.Contains("schema is newer than this esfleet", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 18, item 17: a reading command never creates a database (a typo in --db is said, not a new empty file).</summary>
+    [Fact]
+    public async Task Reading_ADatabaseThatDoesNotExist_IsOneLineNamingIt_AndCreatesNothing()
+    {
+        var path = NewPath();
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteStorages.At(path).History.ListRunsAsync(5, TestContext.Current.CancellationToken));
+
+        Assert.Equal($"SQLite database {path}: there is no database there; check --db (a scan, an audit or serve creates it, or esfleet db migrate)", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    /// <summary>Issue 18, item 12: a reader checks the schema without a write transaction, so it reads while a writer holds the lock.</summary>
+    [Fact]
+    public async Task Reading_WhileAnotherProcessHoldsTheWriteLock_DoesNotWait()
+    {
+        var path = NewPath();
+        await StoreRunAsync(SqliteStorages.At(path), "scan-1", Night, [Verdict.Healthy]);
+        await using var other = new SqliteConnection($"Data Source={path};Pooling=False");
+        await other.OpenAsync(TestContext.Current.CancellationToken);
+        await Execute(other, "BEGIN IMMEDIATE; UPDATE runs SET tool_version = 'held' WHERE run_id = 'scan-1';");
+
+        var runs = await SqliteStorages.At(path, TimeSpan.FromSeconds(1)).History.ListRunsAsync(5, TestContext.Current.CancellationToken);
+
+        Assert.Equal("scan-1", Assert.Single(runs).RunId);
+        await Execute(other, "ROLLBACK;");
+    }
+
     [Fact]
     public async Task Open_FolderThatCannotBeCreated_SaysSo()
     {

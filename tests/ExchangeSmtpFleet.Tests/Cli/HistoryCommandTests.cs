@@ -78,6 +78,7 @@ public sealed class HistoryCommandTests
     public async Task Report_NoRunStored_SaysSoAndExits2()
     {
         var db = Path.Combine(CliRunner.DataDirectory, $"empty-{Guid.NewGuid():N}.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("db", "migrate", "--db", db)).ExitCode);
 
         var run = await CliRunner.RunAsync("report", "--db", db);
 
@@ -164,6 +165,7 @@ public sealed class HistoryCommandTests
     public async Task History_UnknownHost_SaysSoAndExits1()
     {
         var db = Path.Combine(CliRunner.DataDirectory, $"empty-{Guid.NewGuid():N}.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("db", "migrate", "--db", db)).ExitCode);
 
         var run = await CliRunner.RunAsync("history", "nowhere.example", "--db", db);
 

@@ -33,7 +33,7 @@ public sealed class DashboardBrowserTests
         await using (app)
         {
             JobHost.RegisterNightlyAudit(app.Services);
-            await app.StartAsync(cancel);
+            await JobHost.StartAsync(app, "http://127.0.0.1:0", cancel);
             var runId = await RunAuditAsync(app.Services);
             var root = app.Urls.First().TrimEnd('/');
             var downloads = Directory.CreateDirectory(Path.Combine(fixture.Data, "downloads")).FullName;

@@ -20,7 +20,7 @@ public sealed class ServeTests
         await using (app)
         {
             JobHost.RegisterNightlyAudit(app.Services);
-            await app.StartAsync(TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
             var home = await http.GetAsync(new Uri("/hangfire", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -44,7 +44,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await app.StartAsync(TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
             var empty = await http.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -74,7 +74,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await app.StartAsync(TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             async Task<HttpResponseMessage> GetAsync(string? credentials)
             {
@@ -120,7 +120,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await app.StartAsync(TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             string? seen = null;
             using var handler = new HttpClientHandler
             {

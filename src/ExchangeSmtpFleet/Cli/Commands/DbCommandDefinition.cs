@@ -11,5 +11,6 @@ internal sealed class DbCommandDefinition : Command
         Subcommands.Add(new DbMigrateCommandDefinition(context));
         Subcommands.Add(new DbPruneCommandDefinition(context));
         Subcommands.Add(new DbScriptCommandDefinition());
+        Subcommands.Add(new DbCheckCommandDefinition(context));
     }
 }
