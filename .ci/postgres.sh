@@ -16,7 +16,8 @@ set -euo pipefail
 
 checkout=$(cd "$(dirname "$0")/.." && pwd)
 
-# The test role: may create databases (each test class makes its own and drops it). A test cluster's password, not a secret.
+# The test role: may create databases (each test class makes its own and drops it) and roles (the tests of db check make a
+# login with fewer rights and drop it). A test cluster's password, not a secret.
 role=esf
 password=esf-test
 database=esf_test
@@ -105,7 +106,7 @@ EOF
   echo "$port" >"$dir/port"
 
   owner "$pg/psql" -h "$sockets" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password'" \
+    -c "CREATE ROLE $role LOGIN CREATEDB CREATEROLE PASSWORD '$password'" \
     -c "CREATE DATABASE $database OWNER $role" >/dev/null
   printf 'PostgreSQL %s started in %.1f s: 127.0.0.1:%s, data in %s\n' \
     "$(cat "$data/PG_VERSION")" "$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" "$port" "$data"
