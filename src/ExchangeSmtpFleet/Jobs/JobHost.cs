@@ -87,8 +87,8 @@ internal static class JobHost
     }
 
     /// <summary>
-    /// Starts the host: the audit database created or upgraded first (a database that cannot be used stops the start with
-    /// its one line, not a failing job hours later), then Kestrel and the Hangfire server.
+    /// Starts the host: the audit database created or upgraded first and the job storage made (a database that cannot be
+    /// used stops the start with its one line, not a failing job hours later), then Kestrel and the Hangfire server.
     /// </summary>
     /// <exception cref="StoreException">The audit database cannot be used.</exception>
     /// <exception cref="Cli.CommandException">Kestrel cannot listen (the address is taken, the certificate is missing or its password wrong).</exception>
@@ -96,6 +96,10 @@ internal static class JobHost
     {
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<IStoreMaintenance>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+
+        // The job storage made (and, on a database server, reached and its schema prepared) now: a bad connection is one
+        // line before the start, not a failing server loop after it.
+        _ = app.Services.GetRequiredService<JobStorage>();
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
