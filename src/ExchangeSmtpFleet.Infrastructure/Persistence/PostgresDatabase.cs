@@ -68,6 +68,7 @@ internal sealed class PostgresDatabase : StoreDatabase
 
         _description = string.Create(CultureInfo.InvariantCulture,
             $"PostgreSQL database {(string.IsNullOrEmpty(builder.Database) ? "(the user's)" : builder.Database)} on {builder.Host}:{builder.Port}");
+        PostgresSessions.AddKeepalives(builder);
         _source = NpgsqlDataSource.Create(builder);
     }
 

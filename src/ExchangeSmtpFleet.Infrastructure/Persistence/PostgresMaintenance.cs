@@ -123,8 +123,8 @@ internal sealed class PostgresMaintenance(PostgresDatabase db) : IStoreMaintenan
                 return check with { Detail = $"{check.Detail}; schema {server.schema}" };
             }).ConfigureAwait(false);
             checks.Add(schema);
-            checks.Add(await CheckAsync("rights to run", () => RunRightsCheckAsync(connection, server.login, cancellationToken)).ConfigureAwait(false));
-            checks.Add(await CheckAsync("rights to migrate", () => MigrateRightsCheckAsync(connection, server, schema, cancellationToken)).ConfigureAwait(false));
+            checks.Add(await CheckAsync("run rights", () => RunRightsCheckAsync(connection, server.login, cancellationToken)).ConfigureAwait(false));
+            checks.Add(await CheckAsync("migrate rights", () => MigrateRightsCheckAsync(connection, server, schema, cancellationToken)).ConfigureAwait(false));
             checks.Add(await CheckAsync("job storage", () => HangfireCheckAsync(connection, server.login, cancellationToken)).ConfigureAwait(false));
         }
 
@@ -185,12 +185,12 @@ internal sealed class PostgresMaintenance(PostgresDatabase db) : IStoreMaintenan
 
         if (missing.Count > 0)
         {
-            return new StoreCheck("rights to run", CheckOutcome.Fail, $"{login} lacks {string.Join("; ", missing)}: GRANT them");
+            return new StoreCheck("run rights", CheckOutcome.Fail, $"{login} lacks {string.Join("; ", missing)}: GRANT them");
         }
 
-        return tables.All(t => t.present)
-            ? new StoreCheck("rights to run", CheckOutcome.Pass, $"{login} may read and write every table and make temp tables")
-            : new StoreCheck("rights to run", CheckOutcome.Pass, $"{login} may make temp tables; the tables are not there yet (see schema)");
+        return tables.Any(t => t.present)
+            ? new StoreCheck("run rights", CheckOutcome.Pass, $"{login} may read and write every table there is and make temp tables")
+            : new StoreCheck("run rights", CheckOutcome.Pass, $"{login} may make temp tables; the tables are not there yet (see schema)");
     }
 
     private static async Task<StoreCheck> MigrateRightsCheckAsync(DbConnection connection, ServerRow server, StoreCheck schema, CancellationToken cancellationToken)
@@ -200,10 +200,10 @@ internal sealed class PostgresMaintenance(PostgresDatabase db) : IStoreMaintenan
         var why = !row.can_create ? $"no CREATE on schema {server.schema}" : $"does not own {row.not_owned}";
         return (able, schema.Outcome) switch
         {
-            (true, _) => new StoreCheck("rights to migrate", CheckOutcome.Pass, $"{server.login} may create and upgrade the schema (serve, scan and db migrate do it)"),
-            (false, CheckOutcome.Pass) => new StoreCheck("rights to migrate", CheckOutcome.Pass,
+            (true, _) => new StoreCheck("migrate rights", CheckOutcome.Pass, $"{server.login} may create and upgrade the schema (serve, scan and db migrate do it)"),
+            (false, CheckOutcome.Pass) => new StoreCheck("migrate rights", CheckOutcome.Pass,
                 $"{server.login} may not ({why}); nothing to do now: a DBA applies the next esfleet's scripts (esfleet db script --provider postgres)"),
-            _ => new StoreCheck("rights to migrate", CheckOutcome.Fail,
+            _ => new StoreCheck("migrate rights", CheckOutcome.Fail,
                 $"{server.login} may not ({why}) and the schema needs it: a DBA applies esfleet db script --provider postgres, or GRANT CREATE and ownership"),
         };
     }

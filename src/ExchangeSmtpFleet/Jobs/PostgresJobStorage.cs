@@ -67,6 +67,8 @@ internal static class PostgresJobStorage
         }
 
         var where = string.Create(CultureInfo.InvariantCulture, $"PostgreSQL database {builder.Database} on {builder.Host}:{builder.Port}");
+        PostgresSessions.AddKeepalives(builder);
+        connectionString = builder.ConnectionString;
         try
         {
             using var installing = new NpgsqlConnection(connectionString);

@@ -199,7 +199,7 @@ public sealed class PostgresDatabaseTests(PostgresFixture postgres) : IClassFixt
         await PostgresSchema.ExecuteAsync(database, "CREATE SCHEMA hangfire; CREATE TABLE hangfire.schema (version integer NOT NULL); INSERT INTO hangfire.schema VALUES (23);", Cancel);
         var after = await store.Maintenance.CheckAsync(Cancel);
 
-        Assert.Equal(["connect", "server", "encoding", "schema", "rights to run", "rights to migrate", "job storage"], before.Select(c => c.Name));
+        Assert.Equal(["connect", "server", "encoding", "schema", "run rights", "migrate rights", "job storage"], before.Select(c => c.Name));
         Assert.Equal(CheckOutcome.Warn, before.Single(c => c.Name == "schema").Outcome);
         Assert.Equal(CheckOutcome.Warn, before.Single(c => c.Name == "job storage").Outcome);
         Assert.All(after, c => Assert.Equal(CheckOutcome.Pass, c.Outcome));
@@ -223,10 +223,10 @@ public sealed class PostgresDatabaseTests(PostgresFixture postgres) : IClassFixt
 
             Assert.Equal(CheckOutcome.Pass, checks.Single(c => c.Name == "connect").Outcome);
             Assert.Equal(CheckOutcome.Pass, checks.Single(c => c.Name == "schema").Outcome);
-            var run = checks.Single(c => c.Name == "rights to run");
+            var run = checks.Single(c => c.Name == "run rights");
             Assert.Equal(CheckOutcome.Fail, run.Outcome);
             Assert.StartsWith($"{login} lacks INSERT, UPDATE, DELETE on runs, run_hosts, results, keyword_sets", run.Detail, StringComparison.Ordinal);
-            var migrate = checks.Single(c => c.Name == "rights to migrate");
+            var migrate = checks.Single(c => c.Name == "migrate rights");
             Assert.Equal(CheckOutcome.Pass, migrate.Outcome);
             Assert.Contains("may not (no CREATE on schema public)", migrate.Detail, StringComparison.Ordinal);
         }
