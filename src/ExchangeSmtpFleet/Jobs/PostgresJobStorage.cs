@@ -71,6 +71,8 @@ internal static class PostgresJobStorage
         connectionString = builder.ConnectionString;
         try
         {
+            // The lock is the session's, and a pooled session outlives Close: it is given back explicitly (and by the
+            // server if this process dies on the way).
             using var installing = new NpgsqlConnection(connectionString);
             installing.Open();
             using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", installing))
@@ -79,8 +81,16 @@ internal static class PostgresJobStorage
                 take.ExecuteNonQuery();
             }
 
-            // The lock is the session's: closing the connection gives it back, whatever happens in between.
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+            try
+            {
+                return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+            }
+            finally
+            {
+                using var give = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", installing);
+                give.Parameters.AddWithValue("key", InstallLockKey);
+                give.ExecuteNonQuery();
+            }
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {

@@ -236,6 +236,7 @@ internal sealed partial class ScaleOutCluster : IAsyncDisposable
             ["Probe:GreetingTimeoutSeconds"] = "5",
             ["Probe:ReplyTimeoutSeconds"] = "5",
             ["Probe:HostDeadlineSeconds"] = "20",
+            ["Probe:Retries"] = "0",
             ["Audit:Inventory"] = Path.Combine(_root, "inventory.csv"),
             ["Audit:BatchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
             ["Audit:Concurrency"] = "10",
