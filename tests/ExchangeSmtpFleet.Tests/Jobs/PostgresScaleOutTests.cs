@@ -54,8 +54,7 @@ public sealed class PostgresScaleOutTests
         cluster.Note($"mailed; hosts probed twice: {string.Join(", ", cluster.Probes().ProbedTwice.Select(b => $"batch {b}"))}");
 
         await AssertRunAsync(cluster, runId, allowedTwice: [batch]);
-        Assert.True(cluster.Serve!.Log.Contains($"batch {batch} of ", StringComparison.Ordinal) || cluster.WorkerB!.Log.Contains($"batch {batch} of ", StringComparison.Ordinal),
-            $"batch {batch} of the killed worker was not done by another process:\n{cluster.Logs()}");
+        Assert.True(TakenOver(cluster, batch), $"batch {batch} of the killed worker was not done by another process:\n{cluster.Logs()}");
     }
 
     /// <summary>Every connection is dropped and refused for a moment; batches write again on new connections, nothing is probed twice.</summary>
@@ -99,6 +98,8 @@ public sealed class PostgresScaleOutTests
         await cluster.WorkerASpace.CutDatabaseAsync();
         var cut = TimeProvider.System.GetTimestamp();
         cluster.Note($"worker A cut off from the database in the middle of batch {batch}");
+
+        // The run completes while the worker is still cut off (the link stays down for 60 s, or until the mail if that takes longer).
         await cluster.WaitForMailAsync(runId, RunLimit, cluster.Serve!, cluster.WorkerA!, cluster.WorkerB!);
         var completedWithout = TimeProvider.System.GetElapsedTime(cut);
         cluster.Note($"mailed without worker A; hosts probed twice: {string.Join(", ", cluster.Probes().ProbedTwice.Select(b => $"batch {b}"))}");
@@ -125,9 +126,13 @@ public sealed class PostgresScaleOutTests
             TimeSpan.FromSeconds(60), "the queues to empty", cluster.Serve!, cluster.WorkerB!);
 
         Assert.Equal(0, cluster.WorkerA.ExitCode);
-        Assert.True(completedWithout < TimeSpan.FromSeconds(60), $"the run needed the cut-off worker: it completed {completedWithout.TotalSeconds:0} s after the cut");
         await AssertRunAsync(cluster, runId, allowedTwice: [batch]);
+        Assert.True(TakenOver(cluster, batch), $"batch {batch} of the cut-off worker was not done by another process:\n{cluster.Logs()}");
     }
+
+    /// <summary>Whether <c>serve</c> or worker B says it finished <paramref name="batch"/> (worker A held it when it went).</summary>
+    private static bool TakenOver(ScaleOutCluster cluster, int batch) =>
+        cluster.Serve!.Log.Contains($"batch {batch} of ", StringComparison.Ordinal) || cluster.WorkerB!.Log.Contains($"batch {batch} of ", StringComparison.Ordinal);
 
     /// <summary>Waits until worker A is in the middle of a batch (some of its hosts stored, not all); returns the batch.</summary>
     private static async Task<int> InTheMiddleAsync(ScaleOutCluster cluster, string runId)
