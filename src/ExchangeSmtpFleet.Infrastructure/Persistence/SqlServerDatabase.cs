@@ -43,6 +43,9 @@ internal sealed partial class SqlServerDatabase : StoreDatabase
         try
         {
             builder = new SqlConnectionStringBuilder(connectionString);
+
+            // The builder keeps keywords it does not know; a connection refuses them ("Keyword not supported").
+            using var refuses = new SqlConnection(builder.ConnectionString);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
         {

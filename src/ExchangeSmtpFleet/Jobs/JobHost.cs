@@ -87,15 +87,24 @@ internal static class JobHost
     }
 
     /// <summary>
-    /// Starts the host: the audit database created or upgraded first (a database that cannot be used stops the start with
-    /// its one line, not a failing job hours later), then Kestrel and the Hangfire server.
+    /// Starts the host, everything that can fail checked before the first job runs, each failure one line: the audit
+    /// database created or upgraded, the job storage opened and asked once (a bad connection string, a server that
+    /// cannot be reached, a garbage or locked job file), the nightly audit registered (serve), then Kestrel and the
+    /// Hangfire server.
     /// </summary>
-    /// <exception cref="StoreException">The audit database cannot be used.</exception>
+    /// <exception cref="StoreException">The audit database or the job storage cannot be used.</exception>
+    /// <exception cref="ConfigurationProblemException">The cron expression is not one.</exception>
     /// <exception cref="Cli.CommandException">Kestrel cannot listen (the address is taken, the certificate is missing or its password wrong).</exception>
-    public static async Task StartAsync(WebApplication app, string urls, CancellationToken cancellationToken)
+    public static async Task StartAsync(WebApplication app, JobHostRole role, string urls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<IStoreMaintenance>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        JobServices.CheckStorage(app.Services);
+        if (role == JobHostRole.Serve)
+        {
+            RegisterNightlyAudit(app.Services);
+        }
+
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -122,7 +131,8 @@ internal static class JobHost
         }
         catch (ArgumentException e)
         {
-            throw new ConfigurationProblemException($"{AuditSettings.Section}:{nameof(AuditSettings.Cron)} '{settings.Cron}' is not a cron expression: {e.Message.Split('\n')[0]}", e);
+            // Hangfire's text ("... Please see the inner exception for details. (Parameter 'cronExpression')") is not for people.
+            throw new ConfigurationProblemException(AuditSettings.CronProblem(settings.Cron), e);
         }
     }
 

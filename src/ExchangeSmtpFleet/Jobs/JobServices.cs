@@ -19,6 +19,9 @@ internal static class JobServices
     /// <summary>The embedded job storage's file in the data folder.</summary>
     public const string EmbeddedStorageFile = "hangfire.db";
 
+    /// <summary>The embedded job storage of demos, apart from the one of <c>serve</c> (one process per SQLite storage).</summary>
+    public const string DemoStorageFile = "hangfire-demo.db";
+
     private static readonly Lock Gate = new();
     private static bool _configured;
 
@@ -32,7 +35,7 @@ internal static class JobServices
     public static IServiceCollection AddAuditJobs(this IServiceCollection services, JobHostRole role, Func<IServiceProvider, JobStorage> storage)
     {
         ConfigureHangfireOnce();
-        services.AddSingleton(storage);
+        services.AddSingleton(sp => Open(sp, storage));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IAuditJobQueue, HangfireJobQueue>();
@@ -89,6 +92,53 @@ internal static class JobServices
             InvisibilityTimeout = jobTimeout,
             QueuePollInterval = pollInterval ?? TimeSpan.FromSeconds(1),
         });
+    }
+
+    /// <summary>
+    /// Opens the job storage and asks it once, so that a storage that cannot be used (a connection string that cannot be
+    /// read, a server that does not answer, a job file that is garbage, a directory or locked) is one line at start, not
+    /// a log line every 15 seconds for ever. Hangfire's SQL Server storage only logs its own start-up errors.
+    /// </summary>
+    /// <exception cref="StoreException">The storage cannot be used; the message names it, never a password.</exception>
+    public static void CheckStorage(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var storage = services.GetRequiredService<JobStorage>();
+        try
+        {
+            using var connection = storage.GetConnection();
+            _ = connection.GetAllItemsFromSet("recurring-jobs");
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ConfigurationProblemException or StoreException))
+        {
+            throw Unusable(services, e);
+        }
+    }
+
+    /// <summary>Makes the storage; whatever its constructor throws (SQLite's, SqlClient's, an argument of a connection string) is one line.</summary>
+    private static JobStorage Open(IServiceProvider services, Func<IServiceProvider, JobStorage> storage)
+    {
+        try
+        {
+            return storage(services);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ConfigurationProblemException or StoreException))
+        {
+            throw Unusable(services, e);
+        }
+    }
+
+    private static StoreException Unusable(IServiceProvider services, Exception error)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var name = services.GetRequiredService<DatabaseSettings>().IsSqlServer
+            ? $"the job storage (schema HangFire of ConnectionStrings:{DatabaseSettings.ConnectionStringName})"
+            : $"the job storage in {Path.GetFullPath(DatabaseSettings.DataDirectory(configuration))} ({EmbeddedStorageFile}, or {DemoStorageFile} for demo)";
+        var message = error is AggregateException { InnerException: { } inner } ? inner.Message : error.Message;
+        var advice = error.GetType().Name.StartsWith("SQLite", StringComparison.Ordinal)
+            ? "; it is not a job storage (move it away: a new one is made) or another process holds it"
+            : string.Empty;
+        return new StoreException($"{name} cannot be used: {message.Split('\n')[0].Trim()}{advice}", error);
     }
 
     /// <summary>Whether a storage is the embedded single-process one (a restart may resume its runs at once).</summary>

@@ -32,8 +32,7 @@ public sealed class DashboardBrowserTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            JobHost.RegisterNightlyAudit(app.Services);
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", cancel);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", cancel);
             var runId = await RunAuditAsync(app.Services);
             var root = app.Urls.First().TrimEnd('/');
             var downloads = Directory.CreateDirectory(Path.Combine(fixture.Data, "downloads")).FullName;

@@ -19,8 +19,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            JobHost.RegisterNightlyAudit(app.Services);
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
             var home = await http.GetAsync(new Uri("/hangfire", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -44,7 +43,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
             var empty = await http.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -74,7 +73,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             async Task<HttpResponseMessage> GetAsync(string? credentials)
             {
@@ -120,7 +119,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             string? seen = null;
             using var handler = new HttpClientHandler
             {
@@ -209,5 +208,44 @@ public sealed class ServeTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"{AuditSettings.Section}:Inventory is not set", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 18, items 3 and 4: a job storage or database that cannot be used is one line and exit 2 at start, never a stack trace or a loop of log lines.</summary>
+    [Theory]
+    [InlineData("garbage", "serve")]
+    [InlineData("directory", "serve")]
+    [InlineData("malformed", "serve")]
+    [InlineData("unreachable", "serve")]
+    [InlineData("unreachable", "worker")]
+    public async Task Serve_WithAStorageThatCannotBeUsed_StopsAtStart_WithOneLine(string storage, string role)
+    {
+        var data = Path.Combine(CliRunner.DataDirectory, $"storage-{storage}-{role}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(data);
+        var settings = new Dictionary<string, object> { ["DATA_DIR"] = data, ["Audit"] = new Dictionary<string, object> { ["Inventory"] = CliRunner.Sample("inventory-lab.csv") } };
+        switch (storage)
+        {
+            case "garbage":
+                await File.WriteAllBytesAsync(Path.Combine(data, JobServices.EmbeddedStorageFile), [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7))], TestContext.Current.CancellationToken);
+                break;
+            case "directory":
+                Directory.CreateDirectory(Path.Combine(data, JobServices.EmbeddedStorageFile));
+                break;
+            default:
+                settings["Database"] = new Dictionary<string, object> { ["Provider"] = "sqlserver" };
+                settings["ConnectionStrings"] = new Dictionary<string, object>
+                {
+                    ["Fleet"] = storage == "malformed" ? "Server=127.0.0.1,1;Password=Secr3t;bogus key=1" : "Server=127.0.0.1,1;Database=esfleet;User Id=esf;Password=Secr3t;Connect Timeout=1",
+                };
+                break;
+        }
+
+        var run = await CliRunner.RunWithSettingsAsync(CliRunner.SettingsFile(settings), role == "worker" ? ["serve", "--worker", "--urls", "http://127.0.0.1:0"] : ["serve", "--urls", "http://127.0.0.1:0"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.StartsWith("esfleet serve: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(storage is "garbage" or "directory" ? "the job storage in" : "cannot", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secr3t", run.Error, StringComparison.Ordinal);
     }
 }

@@ -18,9 +18,6 @@ namespace ExchangeSmtpFleet.Cli.Commands;
 /// </summary>
 internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult parse, CliContext context)
 {
-    /// <summary>The embedded job storage of demos, apart from the one of <c>serve</c> (one process per SQLite storage).</summary>
-    public const string StorageFile = "hangfire-demo.db";
-
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
@@ -43,10 +40,10 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
         var urls = keepOpen ? parse.GetValue(definition.Urls) ?? JobHost.DefaultUrls : "http://127.0.0.1:0";
         var app = JobHost.Build(
             context.Time, Overrides(inventoryFile, email), context.SettingsFile, urls,
-            (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile, pollInterval: Poll), JobHostRole.Demo);
+            (c, d, t) => JobServices.CreateStorage(c, d, t, JobServices.DemoStorageFile, pollInterval: Poll), JobHostRole.Demo);
         await using (app.ConfigureAwait(false))
         {
-            await JobHost.StartAsync(app, urls, cancellationToken).ConfigureAwait(false);
+            await JobHost.StartAsync(app, JobHostRole.Demo, urls, cancellationToken).ConfigureAwait(false);
 
             await FinishEarlierDemoAsync(app.Services, error, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync($"esfleet demo: {simulator.Endpoints.Count} simulated mail servers listen on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
