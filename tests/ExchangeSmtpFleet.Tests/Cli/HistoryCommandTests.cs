@@ -48,13 +48,23 @@ public sealed class HistoryCommandTests
         var history = await CliRunner.RunAsync("history", $"127.44.{block}.1:2525", "--db", db);
         Assert.Equal(0, history.ExitCode);
         var lines = history.Output.Trim().Split('\n');
-        Assert.Equal(2, lines.Length);
-        Assert.Contains("MissingSinks", lines[0], StringComparison.Ordinal);
-        Assert.Contains("Healthy", lines[1], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("Run ", lines[0], StringComparison.Ordinal);
+        Assert.Contains("MissingSinks", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Healthy", lines[2], StringComparison.Ordinal);
+
+        // The inventory's name finds the host too.
+        var byName = await CliRunner.RunAsync("history", "exch01", "--db", db);
+        Assert.Equal(history.Output, byName.Output);
+        Assert.Contains($"exch01 is the inventory name of 127.44.{block}.1:2525", byName.Error, StringComparison.Ordinal);
 
         var lacking = await CliRunner.RunAsync("lacking", "XEXCH50", "--db", db, "--json");
         Assert.Equal(1, lacking.ExitCode);
         Assert.Equal([$"127.44.{block}.1:2525"], lacking.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement.GetProperty("host").GetString()));
+
+        var text = await CliRunner.RunAsync("changes", "--db", db);
+        Assert.Equal(["Change", "New problem", "Recovered"], text.Output.Trim().Split('\n').Select(l => l.Split("  ")[0]));
+        Assert.EndsWith("(the latest completed run before it): 1 new problem, 1 recovered", text.Error.Trim(), StringComparison.Ordinal);
 
         var changes = await CliRunner.RunAsync("changes", "--db", db, "--json");
         Assert.Equal(1, changes.ExitCode);
@@ -196,5 +206,31 @@ public sealed class HistoryCommandTests
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("schema up to date", second.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 20: lacking marks the hosts that skip the keyword on purpose (IgnoreVerbs) and warns about a keyword no profile knows.</summary>
+    [Fact]
+    public async Task Lacking_MarksHostsThatSkipTheKeywordOnPurpose_AndWarnsAboutAnUnknownKeyword()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = Path.Combine(CliRunner.DataDirectory, $"lacking-{block}.db");
+        var inventory = CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture,
+            $"Host,Port,Name,IgnoreVerbs\n127.44.{block}.1,2525,EXCH01,XEXCH50\n127.44.{block}.2,2525,EXCH02,\n"));
+        await using (await FleetAsync(block, "lab-ex2003-no-xexch50.txt", "ex2003-healthy-real.txt"))
+        {
+            Assert.Equal(0, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
+        }
+
+        var lacking = await CliRunner.RunAsync("lacking", "xexch50", "--db", db);
+        var unknown = await CliRunner.RunAsync("lacking", "X-FOO", "--db", db);
+        var empty = await CliRunner.RunAsync("lacking", " ", "--db", db);
+
+        Assert.Equal(0, lacking.ExitCode);
+        Assert.Contains("skipped on purpose (inventory IgnoreVerbs)", Assert.Single(lacking.Output.Trim().Split('\n').Skip(1)), StringComparison.Ordinal);
+        Assert.Contains("1 host answered EHLO without XEXCH50 (1 of them on purpose", lacking.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.StartsWith("esfleet lacking: warning: no profile knows X-FOO", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(2, empty.ExitCode);
+        Assert.StartsWith("esfleet lacking: KEYWORD must be an ESMTP keyword", empty.Error, StringComparison.Ordinal);
     }
 }
