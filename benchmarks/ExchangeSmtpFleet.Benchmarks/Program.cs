@@ -9,6 +9,8 @@ using ExchangeSmtpFleet.Benchmarks;
 //   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--no-end-to-end] [--repeats N] [--memory-passes N] [--allocations]
 //                                          (--allocations samples allocated types; it slows the runs it samples)
 //                                          e.g. probe 10000 0,100 64,256,1024
+//   dns [NAMES] [CONCURRENCY] [TIMEOUT] [--blackhole ADDRESS]
+//                                          names through the system resolver (a dead one: see DnsBenchmark)
 var which = args.Length > 0 ? args[0] : "inventory";
 int Int(int index, int fallback) => args.Length > index && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 int[] List(int index, int[] fallback) => args.Length > index && !args[index].StartsWith('-')
@@ -42,8 +44,11 @@ switch (which)
             Repeats: Math.Max(1, repeats),
             Allocations: args.Contains("--allocations")));
         break;
+    case "dns":
+        await DnsBenchmark.RunAsync(Int(1, 40), Int(2, 40), Int(3, 3), Array.IndexOf(args, "--blackhole") is var b and >= 0 && args.Length > b + 1 ? args[b + 1] : null);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store, history or probe");
+        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store, history, probe or dns");
         return 2;
 }
 

@@ -86,6 +86,12 @@ internal sealed class SqliteDatabase : StoreDatabase
 
     public override async Task<DbConnection> OpenConnectionAsync(bool create, CancellationToken cancellationToken)
     {
+        if (Files.FileKind.Describe(_path) is { } notAFile)
+        {
+            // A FIFO, a device or a directory: SQLite would call it a failing disk.
+            throw new Core.Storage.StoreException($"{Description}: {notAFile}; name a database file with --db or Database:Path");
+        }
+
         if (!create && !File.Exists(_path))
         {
             throw new Core.Storage.StoreException(

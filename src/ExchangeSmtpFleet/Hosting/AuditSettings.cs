@@ -1,3 +1,5 @@
+using ExchangeSmtpFleet.Infrastructure.Files;
+
 namespace ExchangeSmtpFleet.Hosting;
 
 /// <summary>
@@ -117,9 +119,10 @@ internal sealed class AuditSettings
         {
             yield return $"{Section}:{nameof(Inventory)} is not set: name the inventory CSV the nightly audit reads (appsettings.json or ESF_Audit__Inventory)";
         }
-        else if (!File.Exists(Inventory))
+        else if (FileKind.Of(Inventory) is var kind && kind != FileType.Regular)
         {
-            yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory)}: file not found";
+            // Not only "exists": a FIFO or a device (/dev/zero) passes File.Exists and fails every night instead of at start.
+            yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory)}: {(kind == FileType.Missing ? "file not found" : FileKind.Describe(kind) ?? "cannot be examined")}";
         }
 
         if (Email && !mail.Configured)

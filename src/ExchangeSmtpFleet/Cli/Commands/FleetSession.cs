@@ -279,7 +279,7 @@ internal sealed class FleetSession : IAsyncDisposable
             return requested;
         }
 
-        var budget = FileDescriptors.ProbeBudget(limit, FileDescriptors.OpenNow(), descriptorsPerProbe);
+        var budget = FileDescriptors.Budget(limit, FileDescriptors.OpenAtScanStart(), descriptorsPerProbe);
         if (budget >= requested)
         {
             return requested;
