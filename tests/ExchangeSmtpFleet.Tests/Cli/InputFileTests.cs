@@ -27,7 +27,7 @@ public sealed class InputFileTests
             .WaitAsync(Bound, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("/dev/zero: unusable inventory: /dev/zero: is a character device, not a regular file; an inventory is read from a regular file", run.Error.Trim());
+        Assert.Equal("esfleet inventory check: /dev/zero: unusable inventory: /dev/zero: is a character device, not a regular file; an inventory is read from a regular file", run.Error.Trim());
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class InputFileTests
         var run = await CliRunner.RunInChildAsync($"timeout 30 $ESFLEET inventory check '{fifo}'");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"{fifo}: unusable inventory: {fifo}: is a FIFO (named pipe), not a regular file; an inventory is read from a regular file", run.Error.Trim());
+        Assert.Equal($"esfleet inventory check: {fifo}: unusable inventory: {fifo}: is a FIFO (named pipe), not a regular file; an inventory is read from a regular file", run.Error.Trim());
     }
 
     [Fact]
