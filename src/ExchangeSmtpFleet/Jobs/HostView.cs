@@ -137,13 +137,16 @@ internal static class HostView
 
         html.Append("</dl>");
 
-        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text.ProbableCauses)}</h2><ul id=\"causes\">");
-        foreach (var cause in advice.Causes)
+        if (!advice.Causes.IsDefaultOrEmpty)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<li>{E(cause)}</li>");
-        }
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text.ProbableCauses)}</h2><ul id=\"causes\">");
+            foreach (var cause in advice.Causes)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(cause)}</li>");
+            }
 
-        html.Append("</ul>");
+            html.Append("</ul>");
+        }
 
         if (!advice.Procedures.IsDefaultOrEmpty)
         {

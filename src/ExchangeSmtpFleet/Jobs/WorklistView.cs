@@ -234,7 +234,7 @@ internal static class WorklistView
             var hosts = Of(verdict).OrderByDescending(IsNew).ThenBy(r => r.HostKey, StringComparer.Ordinal).ToList();
             VerdictTable(page, html, run, verdict, knowledge.VerdictTitle(verdict, text.Language), hosts,
                 [DashboardText.Host, DashboardText.Name, text.Site, text.Reason, text.InThisState],
-                r => [E(r.Name), E(r.Site), $"{E(knowledge.For(r.Verdict, r.Reason, text.Language).Summary)}<br><span class=\"esf-muted esf-small\"><code>{r.Reason}</code>{(r.Detail is null ? string.Empty : " " + E(r.Detail))}</span>", State(text, r, run)]);
+                r => [E(r.Name), E(r.Site), $"{E(knowledge.For(r.Verdict, r.Reason, text.Language).Summary)}<br><span class=\"esf-muted esf-small\"><code>{r.Reason}</code>{(r.Detail is null ? string.Empty : $" <span class=\"esf-detail\">{E(Shorten(r.Detail))}</span>")}</span>", State(text, r, run)]);
         }
 
         html.Append("</section>");
@@ -283,6 +283,9 @@ internal static class WorklistView
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"esf-muted\">{E(page.Text.More(hosts.Count - MaxRowsPerVerdict, page.Text.SeeWorkbook))}</p>");
         }
     }
+
+    /// <summary>A failure detail cut for the list (a server's garbage can be kilobytes); the host's page has it whole.</summary>
+    private static string Shorten(string detail) => detail.Length <= 160 ? detail : string.Concat(detail.AsSpan(0, 160), "\u2026");
 
     private static string State(DashboardText text, StoredResult result, StoredRun run) =>
         DaysInState(result, run.StartedAt) is { } days
