@@ -64,12 +64,12 @@ internal static class AuditDashboard
         }
     }
 
-    /// <summary>A home-page tile: hosts of the last finished run in <paramref name="group"/>, of all its hosts.</summary>
+    /// <summary>A home-page tile: hosts of the worklist's run in <paramref name="group"/>, of all its hosts (Hangfire renders tiles synchronously).</summary>
     private static Metric GroupMetric(RazorPage page, VerdictGroup group, MetricStyle whenAny)
     {
         var store = page.Context.GetHttpContext().RequestServices.GetRequiredService<IAuditHistory>();
-        var runs = store.ListRunsAsync(10, CancellationToken.None).GetAwaiter().GetResult();
-        var run = runs.FirstOrDefault(r => r.Status != Core.Auditing.AuditRunStatus.Running) ?? (runs.Count > 0 ? runs[0] : null);
+        var newest = store.FindRunAsync("latest", CancellationToken.None).GetAwaiter().GetResult();
+        var run = WorklistView.ShownRunAsync(store, newest, CancellationToken.None).GetAwaiter().GetResult();
         if (run is null)
         {
             return new Metric("-");

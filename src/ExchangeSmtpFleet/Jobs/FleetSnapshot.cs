@@ -8,6 +8,10 @@ namespace ExchangeSmtpFleet.Jobs;
 /// <param name="meter">The meter.</param>
 internal sealed class FleetSnapshot(IAuditHistory store, AuditMeter meter)
 {
+    // The changes of a run against the one before never change: counted once per run, not at every scrape.
+    // A reference, so that two scrapes at once read a whole pair.
+    private volatile Tuple<string, int>? _changes;
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         try
@@ -20,12 +24,19 @@ internal sealed class FleetSnapshot(IAuditHistory store, AuditMeter meter)
                 return;
             }
 
-            var changes = await store.ChangesAsync(completed.RunId, null, cancellationToken).ConfigureAwait(false);
+            var counted = _changes;
+            if (counted is null || counted.Item1 != completed.RunId)
+            {
+                var changes = await store.ChangesAsync(completed.RunId, null, cancellationToken).ConfigureAwait(false);
+                counted = Tuple.Create(completed.RunId, changes.SinceRunId is null ? 0 : changes.Changes.Count(c => c.Kind == ChangeKind.NewProblem));
+                _changes = counted;
+            }
+
             var finished = completed.FinishedAt ?? completed.StartedAt;
             meter.State = new FleetState(
                 true,
                 completed.Counts.ToDictionary(c => c.Key, c => c.Value),
-                changes.SinceRunId is null ? 0 : changes.Changes.Count(c => c.Kind == ChangeKind.NewProblem),
+                counted.Item2,
                 finished,
                 finished - completed.StartedAt,
                 latest?.Status ?? AuditRunStatus.Completed);

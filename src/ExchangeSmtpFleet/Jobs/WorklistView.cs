@@ -33,7 +33,6 @@ internal static class WorklistView
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h1 class=\"page-header\">{E(DashboardText.Audit)}</h1>");
 
-        var runs = await store.ListRunsAsync(10, token).ConfigureAwait(false);
         StoredRun? run;
         if (runId is not null)
         {
@@ -46,11 +45,12 @@ internal static class WorklistView
         }
         else
         {
-            // While an audit runs, its results are partial: the worklist stays on the last finished run and says so.
-            run = runs.FirstOrDefault(r => r.Status != AuditRunStatus.Running) ?? (runs.Count > 0 ? runs[0] : null);
-            if (runs.Count > 0 && runs[0] is { Status: AuditRunStatus.Running } running && !ReferenceEquals(running, run))
+            // While an audit runs, its results are partial: the worklist stays on the last completed run and says so.
+            var newest = await store.FindRunAsync("latest", token).ConfigureAwait(false);
+            run = await ShownRunAsync(store, newest, token).ConfigureAwait(false);
+            if (newest is { Status: AuditRunStatus.Running } && run is not null && run.RunId != newest.RunId)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<div class=\"esf-banner\" id=\"running\">{E(await RunningAsync(page, running).ConfigureAwait(false))}</div>");
+                html.Append(CultureInfo.InvariantCulture, $"<div class=\"esf-banner\" id=\"running\">{E(await RunningAsync(page, newest).ConfigureAwait(false))}</div>");
             }
         }
 
@@ -81,6 +81,15 @@ internal static class WorklistView
         AppendSchedule(page, html);
         return new AuditPageBody(DashboardText.Audit, html.ToString());
     }
+
+    /// <summary>
+    /// The run the worklist and the home tiles show: the newest, unless it is still running, then the newest completed one
+    /// (two cheap queries: the home page asks every few seconds).
+    /// </summary>
+    internal static async Task<StoredRun?> ShownRunAsync(IAuditHistory store, StoredRun? newest, CancellationToken cancellationToken) =>
+        newest is { Status: AuditRunStatus.Running }
+            ? await store.LatestCompletedRunAsync(cancellationToken).ConfigureAwait(false) ?? newest
+            : newest;
 
     /// <summary>One line about a run that is running: batches done of all, or hosts done of all.</summary>
     internal static async Task<string> RunningAsync(AuditPageContext page, StoredRun run)

@@ -99,6 +99,30 @@ public sealed partial class DashboardPagesTests
         }
     }
 
+    [Fact]
+    public async Task Worklist_WhileARunIsRunning_StaysOnTheLastCompletedRun_AndSaysHowFarTheRunningOneIs()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
+        var app = JobHost.Build(
+            TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0",
+            (_, _, _) => new Hangfire.InMemory.InMemoryStorage(), JobHostRole.Serve);
+        await using (app)
+        {
+            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            var completed = await PipelineFixture.RunAuditAsync(app.Services);
+            var running = await app.Services.GetRequiredService<AuditWorkflow>().BeginRunAsync(
+                new RunRequest(RunKind.Scan, fixture.Inventory, 2), TestContext.Current.CancellationToken);
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+            var worklist = await http.GetStringAsync(new Uri("/hangfire/audit", UriKind.Relative), TestContext.Current.CancellationToken);
+            var home = await http.GetStringAsync(new Uri("/hangfire", UriKind.Relative), TestContext.Current.CancellationToken);
+
+            Assert.Contains($"<code id=\"run-id\">{completed}</code>", worklist, StringComparison.Ordinal);
+            Assert.Contains($"id=\"running\">Run {running.RunId} is running: 0 of 2 hosts done, started ", worklist, StringComparison.Ordinal);
+            Assert.Matches(@"data-metric=""esfleet-needs-action"">\s*1 / 2\s*<", home);
+        }
+    }
+
     // The relative time of a state card on Hangfire's job page: "+264ms", "-1m 6.698s" (the bug), or "(+5.314s)".
     [GeneratedRegex(@"data-moment-title=""\d+"">([+-][^<]+)</span>|\(([+-][0-9][^)]*)\)")]
     private static partial Regex StateAge();
