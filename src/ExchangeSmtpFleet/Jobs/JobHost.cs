@@ -60,6 +60,8 @@ internal static class JobHost
             builder.Services.AddAuditDashboard(builder.Configuration);
         }
 
+        builder.Services.AddAuditMonitoring();
+
         // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
         builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddHangfireServer((sp, options) =>
@@ -79,10 +81,10 @@ internal static class JobHost
         EsfleetHost.Validate(app.Services);
         if (role != JobHostRole.Worker)
         {
-            app.MapAuditDashboard(time);
+            app.MapAuditDashboard();
         }
 
-        Health.Map(app);
+        app.MapAuditMonitoring();
         return app;
     }
 

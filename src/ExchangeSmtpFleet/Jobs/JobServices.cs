@@ -44,9 +44,12 @@ internal static class JobServices
             services.AddSingleton<IValidateOptions<AuditSettings>, NightlyAuditValidator>();
         }
 
-        // One probe limit for the process: batches running side by side share Audit:Concurrency sockets.
+        // One probe limit for the process: batches running side by side share Audit:Concurrency sockets. Inside it, each
+        // probe's duration goes to the meter (/metrics) as it finishes.
+        services.TryAddSingleton<AuditMeter>();
         services.Replace(ServiceDescriptor.Singleton<IHostProber>(sp => new SharedProbeLimit(
-            sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditSettings>().EffectiveConcurrency)));
+            new MeasuredProber(sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditMeter>()),
+            sp.GetRequiredService<AuditSettings>().EffectiveConcurrency)));
         services.AddTransient<AuditJobs>();
         return services;
     }

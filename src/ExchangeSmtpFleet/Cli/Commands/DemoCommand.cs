@@ -43,6 +43,8 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             (c, d, t) => JobServices.CreateStorage(c, d, t, JobServices.DemoStorageFile, pollInterval: Poll), JobHostRole.Demo);
         await using (app.ConfigureAwait(false))
         {
+            // A nightly-audit left by an earlier demo --serve must not fire while this demo audits (it would skip this one).
+            app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(AuditSettings.RecurringJobId);
             await JobHost.StartAsync(app, JobHostRole.Demo, urls, cancellationToken).ConfigureAwait(false);
 
             await FinishEarlierDemoAsync(app.Services, error, cancellationToken).ConfigureAwait(false);
@@ -56,6 +58,11 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
                 return ExitCodes.Ok;
             }
 
+            // With the dashboard open, the recurring job is there as under serve, so "Run the audit now" and the Recurring
+            // Jobs page work on the lab fleet; the next demo removes it before it starts.
+            JobHost.RegisterNightlyAudit(app.Services);
+            var audit = app.Services.GetRequiredService<AuditSettings>();
+            await output.WriteLineAsync($"esfleet demo: {AuditSettings.RecurringJobId} registered on the demo's job storage ('{audit.Cron}', {audit.TimeZone}): \"Run the audit now\" on the Audit page audits the lab fleet again").ConfigureAwait(false);
             var address = app.Urls.First().TrimEnd('/');
             await output.WriteLineAsync($"dashboard: {address}/hangfire (jobs) and {address}/hangfire{AuditDashboard.PagePath} (the run); Ctrl+C stops").ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
