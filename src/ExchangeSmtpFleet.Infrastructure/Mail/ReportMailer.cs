@@ -298,6 +298,12 @@ public static class ReportMailer
         try
         {
             await client.DisconnectAsync(quit: true, goodbye.Token).ConfigureAwait(false);
+
+            // MailKit drops the connection without a word when QUIT is cancelled.
+            if (quit.IsCancellationRequested)
+            {
+                sent = sent with { QuitProblem = $"{relay}: the message was accepted; QUIT: no answer within {QuitTimeout.TotalSeconds} s" };
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or MailKit.CommandException or MailKit.ProtocolException or IOException
             or SocketException or TimeoutException or MailKit.ServiceNotConnectedException)
