@@ -11,8 +11,15 @@ public sealed class MailSettingsTests
     {
         var settings = new MailSettings
         {
-            Host = "relay.corp.example", Port = 0, Tls = "Sometimes", When = "Never", DeadlineSeconds = 1, From = "not an address", To = string.Empty,
-            User = "esfleet", MaxAttachmentBytes = -1,
+            Host = "relay.corp.example",
+            Port = 0,
+            Tls = "Sometimes",
+            When = "Never",
+            DeadlineSeconds = 1,
+            From = "not an address",
+            To = string.Empty,
+            User = "esfleet",
+            MaxAttachmentBytes = -1,
         };
 
         var problems = settings.Problems().ToList();
