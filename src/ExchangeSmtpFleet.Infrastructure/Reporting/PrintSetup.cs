@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
 using ClosedXML.Excel;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace ExchangeSmtpFleet.Infrastructure.Reporting;
 
@@ -7,7 +10,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Reporting;
 /// sheet to as many pages wide as it needs, its host column repeated on each), the header row repeated on every page, and
 /// a footer with the run, the sheet and "page N of M".
 /// </summary>
-internal static class PrintSetup
+internal static partial class PrintSetup
 {
     /// <summary>Sets up one sheet.</summary>
     /// <param name="ws">The sheet.</param>
@@ -51,4 +54,25 @@ internal static class PrintSetup
         footer.Center.AddText(XLHFPredefinedText.SheetName, XLHFOccurrence.AllPages);
         footer.Right.AddText(string.Format(formats.Culture, pageOf.Replace("&", "&&", StringComparison.Ordinal), "&P", "&N"), XLHFOccurrence.AllPages);
     }
+
+    /// <summary>
+    /// Writes the saved workbook's print titles as absolute references (<c>'Sheet'!$1:$1</c>): ClosedXML writes <c>1:1</c>,
+    /// which Excel reads but LibreOffice ignores, printing every page after the first without its header row.
+    /// </summary>
+    /// <param name="path">The saved workbook.</param>
+    public static void AbsoluteTitles(string path)
+    {
+        using var document = SpreadsheetDocument.Open(path, isEditable: true);
+        var workbook = document.WorkbookPart!.Workbook;
+        foreach (var name in workbook.DefinedNames?.Elements<DefinedName>().Where(n => n.Name == "_xlnm.Print_Titles") ?? [])
+        {
+            name.Text = RelativeRange().Replace(name.Text, m => $"!${m.Groups[1].Value}:${m.Groups[2].Value}");
+        }
+
+        workbook.Save();
+    }
+
+    /// <summary>A whole-rows or whole-columns range after a sheet name, without <c>$</c>: <c>!1:1</c>, <c>!A:A</c>.</summary>
+    [GeneratedRegex(@"!([0-9]+|[A-Z]+):([0-9]+|[A-Z]+)(?=,|$)")]
+    private static partial Regex RelativeRange();
 }
