@@ -115,7 +115,7 @@ public static class ReportMailer
                 html.Append(CultureInfo.InvariantCulture, $"<div>{Badge(r.Verdict, Title(r.Verdict))}");
                 if (since is not null)
                 {
-                    html.Append(CultureInfo.InvariantCulture, $" <span style=\"color:#595959;font-size:13px\">{Html(L(Label.ReportSince))} {Html(since)}</span>");
+                    html.Append(CultureInfo.InvariantCulture, $" <span style=\"color:#595959;font-size:13px\">{Html(L(Label.ReportSince))} <span style=\"white-space:nowrap\">{Html(since)}</span></span>");
                 }
 
                 html.Append("</div>");

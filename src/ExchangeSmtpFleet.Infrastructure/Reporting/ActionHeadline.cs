@@ -60,6 +60,7 @@ internal static class ActionHeadline
     public static string? Since(ReportFormats formats, DateTimeOffset run, DateTimeOffset? previous) =>
         previous is not { } before ? null
         : before.UtcDateTime.Date == run.UtcDateTime.Date.AddDays(-1) ? Yesterday
+        : before.UtcDateTime.Date == run.UtcDateTime.Date ? formats.DateTime(before)
         : formats.Date(before);
 
     /// <summary>The host counts of the other verdicts, in one quieter line: could not be checked, other servers, healthy.</summary>
