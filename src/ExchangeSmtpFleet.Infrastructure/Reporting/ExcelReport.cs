@@ -132,7 +132,7 @@ public static class ExcelReport
                 .Select(g => g.First())
                 .ToList();
             var anchors = new Dictionary<string, string>(StringComparer.Ordinal);
-            int[] widths = [30, 14, 7, 95];
+            int[] widths = [ProcedureWidth, 14, 7, 95];
             Header(ws, 1, [Text(Label.ReportProcedure), Text(Label.ReportKind), Text(Label.ReportStep), Text(Label.ReportText)]);
             var row = 2;
             foreach (var procedure in procedures)

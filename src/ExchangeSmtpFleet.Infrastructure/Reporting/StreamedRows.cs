@@ -228,11 +228,12 @@ internal static class StreamedRows
     /// <summary>
     /// How many lines <paramref name="text"/> takes wrapped in a column <paramref name="width"/> characters wide: word by word,
     /// as Excel and LibreOffice break lines, a word longer than the column broken where it must. A column's width counts
-    /// its widest digits; average text is narrower, so the count errs on the tall side (a row a little too tall, never a cut line).
+    /// its digits; average text is about a tenth narrower, which is all the estimate allows for (a row may be a little too
+    /// tall, a line is not cut).
     /// </summary>
     internal static int WrapLines(string text, int width)
     {
-        var capacity = Math.Max(1, width - 1);
+        var capacity = Math.Max(1, (int)(width * 1.1) - 1);
         var lines = 0;
         foreach (var paragraph in text.Split('\n'))
         {
