@@ -1,6 +1,6 @@
 namespace ExchangeSmtpFleet.Core.Classification;
 
-/// <summary>The group of every verdict (<see cref="VerdictGroup"/>) and the colour it is shown in, the same in the workbook, the mail, the dashboard.</summary>
+/// <summary>The group of every verdict (<see cref="VerdictGroup"/>), the same in the workbook, the mail, the dashboard, the CLI; its colours are <c>VerdictStyle</c>'s.</summary>
 public static class VerdictGroups
 {
     /// <summary>The group a verdict belongs to.</summary>
@@ -17,17 +17,7 @@ public static class VerdictGroups
     /// <param name="verdict">The verdict.</param>
     public static bool NeedsAction(Verdict verdict) => Of(verdict) == VerdictGroup.NeedsAction;
 
-    /// <summary>
-    /// The colour of a verdict as <c>RRGGBB</c>: healthy green, missing sinks red, metabase amber, another server blue,
-    /// could-not-check grey. Distinct in print and for the common colour blindnesses by lightness as well as hue.
-    /// </summary>
+    /// <summary>Whether the host could not be checked: unreachable, refused, not SMTP (the host's or the network's problem, not Exchange's).</summary>
     /// <param name="verdict">The verdict.</param>
-    public static string Color(Verdict verdict) => verdict switch
-    {
-        Verdict.Healthy => "2E7D32",
-        Verdict.MissingSinks => "C62828",
-        Verdict.SuspectedMetabaseCorruption => "EF8F00",
-        Verdict.UnexpectedServer => "1565C0",
-        _ => "757575",
-    };
+    public static bool CouldNotCheck(Verdict verdict) => Of(verdict) == VerdictGroup.CouldNotCheck;
 }

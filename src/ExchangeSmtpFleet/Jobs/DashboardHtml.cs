@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 
 namespace ExchangeSmtpFleet.Jobs;
@@ -29,12 +30,15 @@ internal static class DashboardHtml
         _ => string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalHours} h {duration.Minutes:00} min"),
     };
 
-    /// <summary>The colour of a verdict as CSS (<c>#C62828</c>).</summary>
-    public static string Color(Verdict verdict) => "#" + VerdictGroups.Color(verdict);
+    /// <summary>The strong colour of a verdict as CSS (<c>#C62828</c>), the workbook's and the mail's.</summary>
+    public static string Color(Verdict verdict) => "#" + VerdictStyle.Color(verdict);
+
+    /// <summary>A group's colour as CSS, dark enough for white text.</summary>
+    public static string Color(VerdictGroup group) => "#" + VerdictStyle.GroupColor(group);
 
     /// <summary>A verdict as a coloured badge with its title (the code name as tooltip).</summary>
     public static string Badge(Verdict verdict, string title) =>
-        $"<span class=\"esf-verdict\" data-verdict=\"{verdict}\" style=\"background:{Color(verdict)}\" title=\"{verdict}\">{E(title)}</span>";
+        $"<span class=\"esf-verdict\" data-verdict=\"{verdict}\" style=\"background:#{VerdictStyle.Fill(verdict)};border-left:5px solid {Color(verdict)}\" title=\"{verdict}\">{E(title)}</span>";
 
     /// <summary>A small square in a verdict's colour.</summary>
     public static string Swatch(Verdict verdict) => $"<span class=\"esf-swatch\" style=\"background:{Color(verdict)}\"></span>";

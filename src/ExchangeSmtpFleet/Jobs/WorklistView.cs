@@ -143,14 +143,14 @@ internal static class WorklistView
         var other = Count(VerdictGroup.Other);
         var healthy = Count(VerdictGroup.Healthy);
         html.Append("<div class=\"esf-tiles\">");
-        Tile(html, "tile-needs-action", needs, needs == 0 ? text.NothingNeedsAction : text.NeedActionCount(needs), Verdict.MissingSinks, "#needs-action");
-        Tile(html, "tile-could-not-check", notChecked, text.CouldNotCheckCount(notChecked), Verdict.Unreachable, "#could-not-check");
-        Tile(html, "tile-other", other, text.OtherCount(other), Verdict.UnexpectedServer, "#other");
-        Tile(html, "tile-healthy", healthy, text.HealthyCount(healthy), Verdict.Healthy, "#healthy");
+        Tile(html, "tile-needs-action", needs, needs == 0 ? text.NothingNeedsAction : text.NeedActionCount(needs), VerdictGroup.NeedsAction, "#needs-action");
+        Tile(html, "tile-could-not-check", notChecked, text.CouldNotCheckCount(notChecked), VerdictGroup.CouldNotCheck, "#could-not-check");
+        Tile(html, "tile-other", other, text.OtherCount(other), VerdictGroup.Other, "#other");
+        Tile(html, "tile-healthy", healthy, text.HealthyCount(healthy), VerdictGroup.Healthy, "#healthy");
         html.Append("</div>");
     }
 
-    private static void Tile(StringBuilder html, string id, int count, string label, Verdict colour, string anchor) =>
+    private static void Tile(StringBuilder html, string id, int count, string label, VerdictGroup colour, string anchor) =>
         html.Append(CultureInfo.InvariantCulture,
             $"<a href=\"{anchor}\" class=\"esf-tile{(count == 0 ? " esf-zero" : string.Empty)}\" id=\"{id}\" style=\"background:{Color(colour)};text-decoration:none\"><span class=\"esf-tile-count\">{count}</span><span class=\"esf-tile-label\">{E(label)}</span></a>");
 
