@@ -31,6 +31,11 @@ internal static class Health
         {
             databaseError = e.Message;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else the provider throws (a pool that has no connection to give): unhealthy, never a 500.
+            databaseError = $"{store.Description}: {e.Message.Split('\n')[0].Trim()}";
+        }
 
         string? storageError = null;
         var servers = 0;
