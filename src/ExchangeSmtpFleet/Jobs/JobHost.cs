@@ -68,8 +68,13 @@ internal static class JobHost
 
             // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
             // and the relay, which the main server has.
+            // On SQL Server Hangfire fetches queues in the order of their names, not of this list: "batches" before
+            // "control". It matters little, since a run's control jobs (start, report, mail) come before or after its
+            // batches, not among them.
             options.Queues = role == JobHostRole.Worker ? [AuditQueues.Batches] : [AuditQueues.Control, AuditQueues.Batches];
-            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+
+            // Hangfire's default schedule polling (15 s), not 1 s: on SQL Server every server runs a locked query each time,
+            // and the only delayed jobs are retries after 1, 5 and 15 minutes (issue 21, item 11).
             options.ServerName = $"esfleet{(role == JobHostRole.Worker ? "-worker" : string.Empty)}:{Environment.MachineName}:{Environment.ProcessId}";
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
         });
@@ -90,12 +95,16 @@ internal static class JobHost
     /// Starts the host: the audit database created or upgraded first (a database that cannot be used stops the start with
     /// its one line, not a failing job hours later), then Kestrel and the Hangfire server.
     /// </summary>
-    /// <exception cref="StoreException">The audit database cannot be used.</exception>
+    /// <exception cref="StoreException">The audit database or the job storage cannot be used.</exception>
     /// <exception cref="Cli.CommandException">Kestrel cannot listen (the address is taken, the certificate is missing or its password wrong).</exception>
     public static async Task StartAsync(WebApplication app, string urls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<IStoreMaintenance>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+
+        // The job storage made (and on SQL Server checked once) before anything listens: a storage that cannot be used
+        // stops the start with its one line, as the database does.
+        _ = app.Services.GetRequiredService<JobStorage>();
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
