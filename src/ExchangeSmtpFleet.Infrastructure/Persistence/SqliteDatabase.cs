@@ -12,6 +12,9 @@ internal sealed class SqliteDatabase : StoreDatabase
     /// <summary>How long a statement waits for a lock held by another process before it fails.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The journal of applied schema scripts (also printed by <c>db script</c>).</summary>
+    internal const string CreateJournal = "CREATE TABLE IF NOT EXISTS schema_versions (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)";
+
     private const string JournalTable = "schema_versions";
 
     private readonly string _path;
@@ -157,7 +160,7 @@ internal sealed class SqliteDatabase : StoreDatabase
         var scripts = Scripts;
         var sqlite = (SqliteConnection)connection;
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        SqliteStatement.Execute(sqlite, $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)");
+        SqliteStatement.Execute(sqlite, CreateJournal);
         var applied = new HashSet<string>(StringComparer.Ordinal);
         using (var journal = new SqliteStatement(sqlite, $"SELECT script FROM {JournalTable}"))
         {

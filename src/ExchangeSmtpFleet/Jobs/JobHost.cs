@@ -70,8 +70,13 @@ internal static class JobHost
 
             // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
             // and the relay, which the main server has.
+            // On SQL Server Hangfire fetches queues in the order of their names, not of this list: "batches" before
+            // "control". It matters little, since a run's control jobs (start, report, mail) come before or after its
+            // batches, not among them.
             options.Queues = role == JobHostRole.Worker ? [AuditQueues.Batches] : [AuditQueues.Control, AuditQueues.Batches];
-            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+
+            // Hangfire's default schedule polling (15 s), not 1 s: on SQL Server every server runs a locked query each time,
+            // and the only delayed jobs are retries after 1, 5 and 15 minutes (issue 21, item 11).
             options.ServerName = $"esfleet{(role == JobHostRole.Worker ? "-worker" : string.Empty)}:{Environment.MachineName}:{Environment.ProcessId}";
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
         });

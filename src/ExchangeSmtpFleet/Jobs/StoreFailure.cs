@@ -1,5 +1,3 @@
-using ExchangeSmtpFleet.Core.Storage;
-
 namespace ExchangeSmtpFleet.Jobs;
 
 /// <summary>
@@ -9,8 +7,12 @@ namespace ExchangeSmtpFleet.Jobs;
 /// </summary>
 internal static class StoreFailure
 {
-    /// <summary>Whether <paramref name="exception"/> is the database's failure (a store error, or SqlClient's retries run out).</summary>
-    public static bool Is(Exception exception) => exception is StoreException or AggregateException;
+    /// <summary>
+    /// Whether <paramref name="exception"/> is to be reported as the database's failure: a store error, SqlClient's retries
+    /// run out, and whatever else a provider throws (a pool with no connection to give) - a health check or a scrape says
+    /// Unhealthy with the message, never answers 500. Cancellation is not a failure.
+    /// </summary>
+    public static bool Is(Exception exception) => exception is not OperationCanceledException;
 
     /// <summary>The failure in one line.</summary>
     public static string Message(Exception exception) => exception switch

@@ -184,15 +184,66 @@ public sealed class HistoryCommandTests
     }
 
     [Theory]
-    [InlineData("sqlserver", "IF OBJECT_ID(N'dbo.runs', N'U') IS NULL")]
-    [InlineData("sqlite", "CREATE TABLE IF NOT EXISTS runs")]
-    public async Task DbScript_PrintsTheSchemaOfTheDialect(string provider, string expected)
+    [InlineData("sqlserver", "IF OBJECT_ID(N'dbo.runs') IS NULL", "INSERT INTO dbo.schema_versions (script, applied_at) VALUES (N'0005_keyword_sets.sql', SYSUTCDATETIME());")]
+    [InlineData("sqlite", "CREATE TABLE IF NOT EXISTS runs", "INSERT OR IGNORE INTO schema_versions (script, applied_at) VALUES ('0005_keyword_sets.sql',")]
+    public async Task DbScript_PrintsTheSchemaOfTheDialect_WithItsJournal(string provider, string expected, string journal)
     {
         var run = await CliRunner.RunAsync("db", "script", "--provider", provider);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("-- esfleet schema script 0001_initial.sql", run.Output, StringComparison.Ordinal);
         Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        Assert.Contains(journal, run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 21, items 4 and 5: the DBA's script carries Hangfire's schema too, so serve runs without DDL rights.</summary>
+    [Fact]
+    public async Task DbScript_SqlServer_EndsWithHangfiresSchema()
+    {
+        var run = await CliRunner.RunAsync("db", "script", "--provider", "sqlserver");
+
+        var esfleet = run.Output.IndexOf("sp_releaseapplock", StringComparison.Ordinal);
+        var hangfire = run.Output.IndexOf("-- Hangfire's job storage: the schema HangFire", StringComparison.Ordinal);
+        Assert.True(esfleet > 0 && hangfire > esfleet, run.Output[..Math.Min(run.Output.Length, 400)]);
+        Assert.Contains("SET @TARGET_SCHEMA_VERSION = 9;", run.Output[hangfire..], StringComparison.Ordinal);
+        Assert.EndsWith("GO", run.Output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 21, item 13: the preflight of an embedded database, one line per check, the worst outcome as exit code.</summary>
+    [Fact]
+    public async Task DbCheck_Sqlite_MigratedPasses_MissingWarns_NotADatabaseFails()
+    {
+        var db = Path.Combine(CliRunner.DataDirectory, $"check-{Guid.NewGuid():N}.db");
+
+        var missing = await CliRunner.RunAsync("db", "check", "--db", db);
+        Assert.False(File.Exists(db));
+        Assert.Equal(0, (await CliRunner.RunAsync("db", "migrate", "--db", db)).ExitCode);
+        var migrated = await CliRunner.RunAsync("db", "check", "--db", db);
+        var garbage = CliRunner.TempFile(new string('x', 4096), ".db");
+        var broken = await CliRunner.RunAsync("db", "check", "--db", garbage);
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("WARN  file", missing.Output, StringComparison.Ordinal);
+        Assert.Equal(0, migrated.ExitCode);
+        Assert.Equal(["file", "open", "sqlite", "journal", "integrity", "schema"],
+            migrated.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("FAIL", broken.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DbCheck_SqlServerThatCannotBeReached_IsOneFailedLine_Exit2_WithoutThePassword()
+    {
+        var run = await CliRunner.RunAsync("db", "check", "--provider", "sqlserver", "--db",
+            "Server=127.0.0.1,1;Database=fleet;User Id=esf;Password=Secr3t!word;Connect Timeout=2;TrustServerCertificate=true");
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Output.Trim().Split('\n');
+        Assert.Equal("SQL Server database fleet on 127.0.0.1,1", lines[0]);
+        Assert.StartsWith("  FAIL  connect", lines[1], StringComparison.Ordinal);
+        Assert.Contains("the server cannot be reached", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain("Secr3t", run.Output + run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
