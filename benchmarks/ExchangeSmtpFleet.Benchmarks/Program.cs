@@ -15,6 +15,8 @@ using ExchangeSmtpFleet.Benchmarks;
 //   probe [HOSTS] [LATENCIES] [CONCURRENCIES] [--no-nmap] [--no-end-to-end] [--repeats N] [--memory-passes N] [--allocations]
 //                                          (--allocations samples allocated types; it slows the runs it samples)
 //                                          e.g. probe 10000 0,100 64,256,1024
+//   dns [NAMES] [CONCURRENCY] [TIMEOUT] [--blackhole ADDRESS]
+//                                          names through the system resolver (a dead one: see DnsBenchmark)
 var which = args.Length > 0 ? args[0] : "inventory";
 int Int(int index, int fallback) => args.Length > index && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && args.Length > i + 1 ? args[i + 1] : null;
@@ -58,8 +60,11 @@ switch (which)
 
         await ScaleOutBenchmark.RunAsync(Int(1, 2_000), Int(2, 0), postgres, Option("--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2);
         break;
+    case "dns":
+        await DnsBenchmark.RunAsync(Int(1, 40), Int(2, 40), Int(3, 3), Array.IndexOf(args, "--blackhole") is var b and >= 0 && args.Length > b + 1 ? args[b + 1] : null);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store, history, probe or scaleout");
+        Console.Error.WriteLine($"unknown benchmark '{which}': inventory, classify, store, history, probe, dns or scaleout");
         return 2;
 }
 

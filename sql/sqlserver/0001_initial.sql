@@ -1,8 +1,9 @@
--- ExchangeSmtpFleet schema, version 1 (SQL Server 2016 or later). Idempotent: every object is created only when missing,
--- so a DBA can run it by hand (esfleet db script --provider sqlserver prints it) and esfleet can apply it again.
+-- ExchangeSmtpFleet schema, version 1 (SQL Server 2016 SP1 or later: version 5 uses CREATE OR ALTER). Idempotent: every
+-- object is created only when no object of its name exists, so a DBA can run it by hand (esfleet db script --provider
+-- sqlserver prints it with the journal) and esfleet can apply it again, also after later versions changed what it made.
 -- Times are DATETIME2(7) in UTC; vocabulary (verdict, reason, status, severity) is stored by name.
 
-IF OBJECT_ID(N'dbo.runs', N'U') IS NULL
+IF OBJECT_ID(N'dbo.runs') IS NULL
 CREATE TABLE dbo.runs (
     run_id          NVARCHAR(64)   NOT NULL CONSTRAINT pk_runs PRIMARY KEY,
     kind            NVARCHAR(16)   NOT NULL,
@@ -24,7 +25,7 @@ IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_runs_started_at' AND 
 CREATE INDEX ix_runs_started_at ON dbo.runs (started_at);
 GO
 
-IF OBJECT_ID(N'dbo.run_hosts', N'U') IS NULL
+IF OBJECT_ID(N'dbo.run_hosts') IS NULL
 CREATE TABLE dbo.run_hosts (
     run_id       NVARCHAR(64)  NOT NULL CONSTRAINT fk_run_hosts_runs REFERENCES dbo.runs (run_id) ON DELETE CASCADE,
     host_key     NVARCHAR(300) NOT NULL,
@@ -40,7 +41,7 @@ CREATE TABLE dbo.run_hosts (
 );
 GO
 
-IF OBJECT_ID(N'dbo.results', N'U') IS NULL
+IF OBJECT_ID(N'dbo.results') IS NULL
 CREATE TABLE dbo.results (
     run_id          NVARCHAR(64)   NOT NULL CONSTRAINT fk_results_runs REFERENCES dbo.runs (run_id) ON DELETE CASCADE,
     host_key        NVARCHAR(300)  NOT NULL,
@@ -68,16 +69,17 @@ CREATE TABLE dbo.results (
 );
 GO
 
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_results_host' AND object_id = OBJECT_ID(N'dbo.results'))
-CREATE INDEX ix_results_host ON dbo.results (host_key, run_id) INCLUDE (verdict, reason);
-GO
+-- ix_results_host (host_key, run_id), made here until version 5 dropped it again, is no longer made: the history of a host
+-- reads ix_results_host_time (version 2). Version 5 drops it where an older esfleet made it.
 
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_results_verdict' AND object_id = OBJECT_ID(N'dbo.results'))
 CREATE INDEX ix_results_verdict ON dbo.results (run_id, verdict);
 GO
 
--- One row per advertised keyword per phase ('pre-tls', 'post-tls'): "which hosts lack XEXCH50" is a plain query.
-IF OBJECT_ID(N'dbo.keywords', N'U') IS NULL
+-- One row per advertised keyword per phase ('pre-tls', 'post-tls'): "which hosts lack XEXCH50" is a plain query. Version 5
+-- replaces this table by a view of the same name: the guard checks for any object of the name, so that this script can run
+-- again after version 5.
+IF OBJECT_ID(N'dbo.keywords') IS NULL
 CREATE TABLE dbo.keywords (
     run_id     NVARCHAR(64)  NOT NULL,
     host_key   NVARCHAR(300) NOT NULL,
@@ -90,7 +92,7 @@ CREATE TABLE dbo.keywords (
 );
 GO
 
-IF OBJECT_ID(N'dbo.findings', N'U') IS NULL
+IF OBJECT_ID(N'dbo.findings') IS NULL
 CREATE TABLE dbo.findings (
     run_id    NVARCHAR(64)  NOT NULL,
     host_key  NVARCHAR(300) NOT NULL,
@@ -104,7 +106,7 @@ CREATE TABLE dbo.findings (
 );
 GO
 
-IF OBJECT_ID(N'dbo.inventory_problems', N'U') IS NULL
+IF OBJECT_ID(N'dbo.inventory_problems') IS NULL
 CREATE TABLE dbo.inventory_problems (
     run_id      NVARCHAR(64)  NOT NULL CONSTRAINT fk_inventory_problems_runs REFERENCES dbo.runs (run_id) ON DELETE CASCADE,
     position    INT           NOT NULL,

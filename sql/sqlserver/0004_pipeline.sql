@@ -6,7 +6,7 @@ IF COL_LENGTH(N'dbo.runs', N'batch_count') IS NULL
 ALTER TABLE dbo.runs ADD batch_count INT NULL, batch_size INT NULL;
 GO
 
-IF OBJECT_ID(N'dbo.run_steps', N'U') IS NULL
+IF OBJECT_ID(N'dbo.run_steps') IS NULL
 CREATE TABLE dbo.run_steps (
     run_id  NVARCHAR(64)  NOT NULL CONSTRAINT fk_run_steps_runs REFERENCES dbo.runs (run_id) ON DELETE CASCADE,
     step    NVARCHAR(32)  NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE dbo.run_steps (
 );
 GO
 
-IF OBJECT_ID(N'dbo.audit_lock', N'U') IS NULL
+IF OBJECT_ID(N'dbo.audit_lock') IS NULL
 CREATE TABLE dbo.audit_lock (
     name     NVARCHAR(32)  NOT NULL CONSTRAINT pk_audit_lock PRIMARY KEY,
     run_id   NVARCHAR(64)  NOT NULL,

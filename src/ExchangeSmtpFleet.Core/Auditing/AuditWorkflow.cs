@@ -72,9 +72,9 @@ public sealed class AuditWorkflow
     public static string RunIdFor(string jobId, DateTimeOffset createdAt) =>
         string.Create(CultureInfo.InvariantCulture, $"audit-{createdAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-j{jobId}");
 
-    /// <summary>How a run is named in job titles: its start in UTC to the minute.</summary>
+    /// <summary>How a run is named in job titles: its start in UTC to the minute, as the dashboard writes times (<c>2026-11-30 02:00 UTC</c>).</summary>
     /// <param name="startedAt">When the run began.</param>
-    public static string LabelOf(DateTimeOffset startedAt) => startedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
+    public static string LabelOf(DateTimeOffset startedAt) => startedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>Whether <paramref name="step"/> is among the done ones of <paramref name="steps"/>.</summary>
     /// <param name="steps">A run's steps.</param>
@@ -290,11 +290,16 @@ public sealed class AuditWorkflow
 
         await _ledger.CompleteStepAsync(batch.RunId, RunSteps.Batch(batch.Number), owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
-        // Counted after this batch's step is committed: of two batches that end at once, the later count sees both.
-        var done = BatchesDone(await _ledger.StepsAsync(batch.RunId, cancellationToken).ConfigureAwait(false));
+        // Counted after this batch's step is committed, this batch included: of two batches that end at once, the later
+        // count sees both. Batches run side by side, so the last number is not the last to finish: the line names the
+        // batches still running, and the one that finds every batch done finishes the run.
+        var steps = await _ledger.StepsAsync(batch.RunId, cancellationToken).ConfigureAwait(false);
+        var done = BatchesDone(steps);
         var before = Math.Clamp(stored.HostCount - batch.First, 0, batch.Size) - hosts.Count;
         var line = $"batch {batch.Number} of {batch.Of} of {batch.RunId}: {hosts.Count} hosts probed{(before > 0 ? $", {before} stored by an earlier attempt" : string.Empty)}; {done} of {batch.Of} batches done";
-        return done < batch.Of ? line : $"{line}; {await FinishAndQueueReportAsync(batch.RunId, batch.Label, owner, cancellationToken).ConfigureAwait(false)}";
+        return done < batch.Of
+            ? $"{line}, waiting for {Waiting(steps, batch.Of)}"
+            : $"{line}; {await FinishAndQueueReportAsync(batch.RunId, batch.Label, owner, cancellationToken).ConfigureAwait(false)}";
     }
 
     /// <summary>
@@ -477,6 +482,20 @@ public sealed class AuditWorkflow
         return await _history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } run
             ? string.Create(CultureInfo.InvariantCulture, $"{run.Results} of {run.HostCount} hosts done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
             : "starting";
+    }
+
+    /// <summary>The batches not done yet, for a line: "batch 3", "batches 2, 3", "batches 2, 3, 5 and 4 more".</summary>
+    private static string Waiting(IEnumerable<RunStep> steps, int of)
+    {
+        var done = steps.Where(s => RunSteps.IsBatch(s.Step) && s.DoneAt is not null).Select(s => s.Step).ToHashSet(StringComparer.Ordinal);
+        var open = Enumerable.Range(1, of).Where(n => !done.Contains(RunSteps.Batch(n))).ToList();
+        var shown = string.Join(", ", open.Take(3).Select(n => n.ToString(CultureInfo.InvariantCulture)));
+        return open.Count switch
+        {
+            1 => $"batch {shown}",
+            <= 3 => $"batches {shown}",
+            _ => string.Create(CultureInfo.InvariantCulture, $"batches {shown} and {open.Count - 3} more"),
+        };
     }
 
     private static int BatchesDone(IEnumerable<RunStep> steps) => steps.Count(s => RunSteps.IsBatch(s.Step) && s.DoneAt is not null);

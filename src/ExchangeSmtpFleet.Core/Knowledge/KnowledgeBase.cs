@@ -70,6 +70,11 @@ public sealed class KnowledgeBase
     /// <param name="language">The language of the title.</param>
     public string VerdictTitle(Verdict verdict, Language language) => Text(_verdicts[verdict.ToString()].GetProperty("title"), language);
 
+    /// <summary>What a verdict means for the reader, in a few words that say more than its title ("act: mail between Exchange servers fails; ...").</summary>
+    /// <param name="verdict">The verdict.</param>
+    /// <param name="language">The language.</param>
+    public string VerdictMeaning(Verdict verdict, Language language) => Text(_verdicts[verdict.ToString()].GetProperty("meaning"), language);
+
     /// <summary>The advice for a verdict, refined by its reason.</summary>
     /// <param name="verdict">The verdict.</param>
     /// <param name="reason">Its reason, which may refine summary, causes and procedures.</param>

@@ -186,7 +186,7 @@ public enum Label
     /// <summary>Report: "missing".</summary>
     ReportMissingKeyword,
 
-    /// <summary>Report: "not expected".</summary>
+    /// <summary>Report: "unexpected" (a keyword the profile does not know).</summary>
     ReportNotExpected,
 
     /// <summary>Report: "Hosts per verdict" (the chart's title).</summary>
@@ -203,4 +203,130 @@ public enum Label
 
     /// <summary>Report: "Row as written".</summary>
     ReportRawText,
+
+    /// <summary>Page 1: "No Exchange server needs action."</summary>
+    ActionHeadlineNone,
+
+    /// <summary>Page 1: "{0} Exchange server needs action" (one).</summary>
+    ActionHeadlineOne,
+
+    /// <summary>Page 1: "{0} Exchange servers need action".</summary>
+    ActionHeadlineMany,
+
+    /// <summary>Page 1: "{0} with the Exchange event sinks not loaded".</summary>
+    ActionWithSinks,
+
+    /// <summary>Page 1: "{0} with suspected metabase corruption".</summary>
+    ActionWithMetabase,
+
+    /// <summary>Page 1: "{0} new since yesterday".</summary>
+    ActionNewSinceYesterday,
+
+    /// <summary>Page 1: "{0} new since {1}" (the previous run's date).</summary>
+    ActionNewSince,
+
+    /// <summary>Mail subject: "{0} new".</summary>
+    ActionNew,
+
+    /// <summary>Page 1: "Could not be checked: {0}".</summary>
+    ActionNotChecked,
+
+    /// <summary>Page 1: "Other servers: {0}".</summary>
+    ActionOtherServers,
+
+    /// <summary>Page 1: "Healthy: {0}".</summary>
+    ActionHealthy,
+
+    /// <summary>Page 1: "and {0} more: see the sheets {1}".</summary>
+    ActionMore,
+
+    /// <summary>"and {0} more" after a few names.</summary>
+    AndMore,
+
+    /// <summary>Report: "New" (column).</summary>
+    ReportNew,
+
+    /// <summary>Report: "new" (a host new to its verdict since the previous run).</summary>
+    ReportNewMark,
+
+    /// <summary>Report: "What to do" (the procedure to run).</summary>
+    ReportWhatToDo,
+
+    /// <summary>Report: "Problem".</summary>
+    ReportProblem,
+
+    /// <summary>Report: "Missing keywords".</summary>
+    ReportMissingKeywords,
+
+    /// <summary>Report: "Comment" (the inventory's comment column).</summary>
+    ReportComment,
+
+    /// <summary>Report: "Which hosts".</summary>
+    ReportWhich,
+
+    /// <summary>Report: "About this run".</summary>
+    ReportAboutRun,
+
+    /// <summary>Report footer: "Page {0} of {1}".</summary>
+    ReportPageOf,
+
+    /// <summary>Keyword matrix: the column of the rarest keywords, "Other keywords ({0} rarer ones, per host)".</summary>
+    ReportOtherKeywords,
+
+    /// <summary>Report: "Recent runs (the data of the chart)".</summary>
+    ReportChartData,
+
+    /// <summary>Run status "Running".</summary>
+    StatusRunning,
+
+    /// <summary>Run status "Completed".</summary>
+    StatusCompleted,
+
+    /// <summary>Run status "Interrupted".</summary>
+    StatusInterrupted,
+
+    /// <summary>Run status "Failed".</summary>
+    StatusFailed,
+
+    /// <summary>Change "New problem".</summary>
+    ChangeNewProblem,
+
+    /// <summary>Change "Recovered".</summary>
+    ChangeRecovered,
+
+    /// <summary>Change "Verdict changed".</summary>
+    ChangeVerdictChanged,
+
+    /// <summary>Change "Still failing".</summary>
+    ChangeStillFailing,
+
+    /// <summary>Change "Added to the inventory".</summary>
+    ChangeAdded,
+
+    /// <summary>Change "Removed from the inventory".</summary>
+    ChangeRemoved,
+
+    /// <summary>Mail subject: "{0} servers need action".</summary>
+    MailNeedActionMany,
+
+    /// <summary>Mail subject: "1 server needs action".</summary>
+    MailNeedActionOne,
+
+    /// <summary>Mail subject: "no server needs action".</summary>
+    MailNeedActionNone,
+
+    /// <summary>Mail subject: "{0} could not be checked".</summary>
+    MailNotChecked,
+
+    /// <summary>Mail: "What to do, per server".</summary>
+    MailWhatToDo,
+
+    /// <summary>Mail: "The workbook is attached ({0}): every host, the causes and the procedures step by step."</summary>
+    MailAttached,
+
+    /// <summary>Mail: "This run on the dashboard".</summary>
+    MailDashboard,
+
+    /// <summary>Mail: "and {0} more in the workbook".</summary>
+    MailMoreInWorkbook,
 }

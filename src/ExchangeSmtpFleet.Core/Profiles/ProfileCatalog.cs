@@ -40,6 +40,14 @@ public sealed class ProfileCatalog
     /// <summary>The profile ids, sorted.</summary>
     public IEnumerable<string> Ids => _profiles.Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>Whether any profile names <paramref name="keyword"/> (required or optional).</summary>
+    /// <param name="keyword">An ESMTP keyword.</param>
+    public bool AnyKnows(string keyword) => _profiles.Values.Any(p => p.Knows(keyword));
+
+    /// <summary>Every keyword some profile names, in order.</summary>
+    public IEnumerable<string> KnownKeywords =>
+        _profiles.Values.SelectMany(p => p.RequiredKeywords.Concat(p.OptionalKeywords)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+
     /// <summary>The profile with <paramref name="id"/>, when there is one.</summary>
     public bool TryGet(string id, out ServerProfile profile) => _profiles.TryGetValue(id, out profile!);
 

@@ -51,15 +51,23 @@ public interface IAuditHistory : IStoreRole
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The host keys whose inventory rows carry <paramref name="name"/> (case-insensitive) in any stored run, in key order.</summary>
+    /// <param name="name">A name from the inventory's Name column.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<string>> HostKeysNamedAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Hosts of a run that answered EHLO without advertising <paramref name="keyword"/> (before TLS).</summary>
     /// <param name="runId">The run.</param>
     /// <param name="keyword">The keyword, case-insensitive.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken);
 
-    /// <summary>What changed between a run and an earlier one (by default the run before it).</summary>
+    /// <summary>What changed between a run and an earlier one (by default the latest completed run before it).</summary>
     /// <param name="runId">The later run.</param>
-    /// <param name="sinceRunId">The earlier run; null for the one that started last before <paramref name="runId"/>.</param>
+    /// <param name="sinceRunId">
+    /// The earlier run; null for the completed run that started last before <paramref name="runId"/>: an interrupted or
+    /// failed run lacks hosts, and would show a host that broke as added instead of a new problem.
+    /// </param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken);
 

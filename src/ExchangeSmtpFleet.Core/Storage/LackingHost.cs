@@ -7,4 +7,5 @@ namespace ExchangeSmtpFleet.Core.Storage;
 /// <param name="Name">The inventory's name for it.</param>
 /// <param name="Verdict">Its verdict in that run.</param>
 /// <param name="Family">The detected server family.</param>
-public sealed record LackingHost(string HostKey, string? Name, Verdict Verdict, string Family);
+/// <param name="SkippedOnPurpose">Whether the host's inventory row names the keyword in IgnoreVerbs (turned off on purpose).</param>
+public sealed record LackingHost(string HostKey, string? Name, Verdict Verdict, string Family, bool SkippedOnPurpose = false);

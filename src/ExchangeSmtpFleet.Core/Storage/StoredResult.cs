@@ -36,4 +36,11 @@ public sealed record StoredResult(
     string? Detail,
     DateTimeOffset ProbedAt,
     Verdict? PreviousVerdict,
-    DateTimeOffset? VerdictSince);
+    DateTimeOffset? VerdictSince)
+{
+    /// <summary>
+    /// The inventory's <c>Comment</c> column for the host (e.g. "XEXCH50 disabled on purpose"), null when the inventory has
+    /// none or the store does not keep it. The report shows it where it is known.
+    /// </summary>
+    public string? Comment { get; init; }
+}

@@ -28,7 +28,7 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
     public InventoryReadResult ReadFile(string path)
     {
         // Synchronous callers (inventory check, the audit service) read a local file: no context to block.
-        var (bytes, problem) = BoundedFile.ReadAsync(path, MaxFileBytes, "an inventory", CancellationToken.None).GetAwaiter().GetResult();
+        var (bytes, problem) = BoundedFile.ReadAsync(path, MaxFileBytes, "an inventory", CancellationToken.None, BinaryStart).GetAwaiter().GetResult();
         if (bytes is null)
         {
             return InventoryReadResult.Unusable(problem!);
@@ -36,6 +36,21 @@ public sealed class CsvInventoryReader(ProfileCatalog profiles) : IInventoryRead
 
         var result = Read(bytes);
         return result.IsUsable ? result with { ContentHash = Convert.ToHexStringLower(SHA256.HashData(bytes)) } : result;
+    }
+
+    /// <summary>
+    /// Why a file is no CSV, from its first block: a NUL byte outside UTF-16 (a disk image, <c>/proc/kcore</c>, a sparse
+    /// file) is refused there, before the rest is read and decoded (issue 18, item 16).
+    /// </summary>
+    internal static string? BinaryStart(ReadOnlySpan<byte> start)
+    {
+        if (start.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || start.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return null;
+        }
+
+        var nul = start.IndexOf((byte)0);
+        return nul < 0 ? null : $"the file is binary (NUL byte at offset {nul}), not a CSV inventory";
     }
 
     /// <summary>Reads and validates inventory bytes.</summary>

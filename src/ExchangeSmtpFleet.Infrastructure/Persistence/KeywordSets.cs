@@ -9,7 +9,9 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <summary>
 /// A host's advertised keywords of one phase as a keyword set (schema version 5): the list as JSON
 /// (<c>[["NAME","PARAMETERS"],...]</c>) and an id made from it, so that every host, batch and process that sees the
-/// same list names the same set, and a set once written never changes.
+/// same list names the same set, and a set once written never changes. Names longer than a keyword's column are cut to it
+/// with a mark before the set is made (<see cref="Core.Storage.StoredLimits.KeywordName"/>), so the id is the hash of what
+/// every dialect stores.
 /// </summary>
 internal static class KeywordSets
 {
@@ -32,7 +34,7 @@ internal static class KeywordSets
             foreach (var keyword in keywords)
             {
                 writer.WriteStartArray();
-                writer.WriteStringValue(keyword.Name);
+                writer.WriteStringValue(Name(keyword));
                 writer.WriteStringValue(Parameters(keyword));
                 writer.WriteEndArray();
             }
@@ -49,6 +51,9 @@ internal static class KeywordSets
             Convert.TryToHexStringLower(bytes, id[2..], out _);
         });
     }
+
+    /// <summary>A keyword's name as stored: cut to the column's width with a mark.</summary>
+    public static string Name(EhloKeyword keyword) => Core.Storage.StoredLimits.Cut(keyword.Name, Core.Storage.StoredLimits.KeywordName)!;
 
     /// <summary>A keyword's parameters as stored: separated by one space, empty when it has none.</summary>
     public static string Parameters(EhloKeyword keyword) => keyword.Parameters.IsDefaultOrEmpty ? string.Empty : string.Join(' ', keyword.Parameters);

@@ -6,7 +6,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 
 /// <summary>
 /// The history reads on PostgreSQL (<see cref="IAuditHistory"/>): each query next to the method that binds it. A read that
-/// meets a transient error (a restart of the server) is made again; a stream is not (what it gave stays given).
+/// meets a transient error (a restart of the server) is made again (<see cref="PostgresDatabase"/>); a stream's opening is,
+/// its rows are not (what it gave stays given).
 /// </summary>
 internal sealed class PostgresAuditHistory(PostgresDatabase db) : IAuditHistory
 {
@@ -56,8 +57,11 @@ internal sealed class PostgresAuditHistory(PostgresDatabase db) : IAuditHistory
         LIMIT @limit;
         """;
 
+    /// <summary>Names compared in lower case, as the other dialects do (lower() follows the database's collation for non-ASCII).</summary>
+    private const string HostKeysNamed = "SELECT DISTINCT host_key FROM run_hosts WHERE lower(name) = lower(@name) ORDER BY host_key;";
+
     private const string Lacking = """
-        SELECT r.host_key, h.name, r.verdict, r.family
+        SELECT r.host_key, h.name, r.verdict, r.family, h.ignore_verbs
         FROM results AS r JOIN run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
         WHERE r.run_id = @runId
           AND r.keywords_pre_tls IS NOT NULL
@@ -67,7 +71,7 @@ internal sealed class PostgresAuditHistory(PostgresDatabase db) : IAuditHistory
 
     private const string RunBefore = """
         SELECT run_id FROM runs
-        WHERE started_at < (SELECT started_at FROM runs WHERE run_id = @runId)
+        WHERE status = @completed AND started_at < (SELECT started_at FROM runs WHERE run_id = @runId)
         ORDER BY started_at DESC
         LIMIT 1;
         """;
@@ -86,18 +90,18 @@ internal sealed class PostgresAuditHistory(PostgresDatabase db) : IAuditHistory
 
     public string Description => db.Description;
 
-    public Task<IReadOnlyList<StoredRun>> ListRunsAsync(int limit, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<StoredRun>> ListRunsAsync(int limit, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<StoredRun>)await StoredRows.WithCountsAsync(c, await c.QueryAsync<StoredRows.Run>(new CommandDefinition(
             ListRuns, new { limit }, cancellationToken: cancellationToken)).ConfigureAwait(false), CountsOfRun, cancellationToken).ConfigureAwait(false), cancellationToken);
 
-    public Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
     {
         var sql = string.Equals(runId, "latest", StringComparison.OrdinalIgnoreCase) ? LatestRun : FindRun;
         var rows = await c.QueryAsync<StoredRows.Run>(new CommandDefinition(sql, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return (await StoredRows.WithCountsAsync(c, rows, CountsOfRun, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }, cancellationToken);
 
-    public Task<StoredRun?> LatestCompletedRunAsync(CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<StoredRun?> LatestCompletedRunAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
     {
         var rows = await c.QueryAsync<StoredRows.Run>(new CommandDefinition(
             LatestCompletedRun, new { completed = nameof(Core.Auditing.AuditRunStatus.Completed) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -118,25 +122,30 @@ internal sealed class PostgresAuditHistory(PostgresDatabase db) : IAuditHistory
     public IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, CancellationToken cancellationToken) =>
         StoredRows.GroupEvidence(db.StreamAsync<StoredRows.Evidence>(EvidenceOfRun, new { runId }, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<StoredProblem>)[.. (await c.QueryAsync<StoredRows.Problem>(new CommandDefinition(
             ProblemsOfRun, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToProblem)], cancellationToken);
 
-    public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<HostHistoryEntry>)[.. (await c.QueryAsync<StoredRows.History>(new CommandDefinition(
             HostHistory, new { hostKey, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToHistoryEntry)], cancellationToken);
+
+    public Task<IReadOnlyList<string>> HostKeysNamedAsync(string name, CancellationToken cancellationToken) => db.ReadAsync(async c =>
+        (IReadOnlyList<string>)[.. await c.QueryAsync<string>(new CommandDefinition(
+            HostKeysNamed, new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false)], cancellationToken);
 
     public Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keyword);
-        return db.RetryReadAsync(async c => (IReadOnlyList<LackingHost>)[.. (await c.QueryAsync<StoredRows.Lacking>(new CommandDefinition(
+        return db.ReadAsync(async c => (IReadOnlyList<LackingHost>)[.. (await c.QueryAsync<StoredRows.Lacking>(new CommandDefinition(
             Lacking, new { runId, keyword = keyword.Trim().ToUpperInvariant() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .Select(StoredRows.ToLackingHost)], cancellationToken);
+            .Select(r => StoredRows.ToLackingHost(r, keyword))], cancellationToken);
     }
 
-    public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
     {
-        var since = sinceRunId ?? await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(RunBefore, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var since = sinceRunId ?? await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            RunBefore, new { runId, completed = nameof(Core.Auditing.AuditRunStatus.Completed) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var after = await c.QueryAsync<StoredRows.Verdicts>(new CommandDefinition(VerdictsOfRun, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var before = since is null
             ? []
@@ -144,7 +153,7 @@ internal sealed class PostgresAuditHistory(PostgresDatabase db) : IAuditHistory
         return StoredRows.Changes(runId, since, after, before);
     }, cancellationToken);
 
-    public Task<IReadOnlyList<string>> HostsWithoutResultAsync(string runId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<string>> HostsWithoutResultAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<string>)[.. await c.QueryAsync<string>(new CommandDefinition(
             HostsWithoutResult, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)], cancellationToken);
 }

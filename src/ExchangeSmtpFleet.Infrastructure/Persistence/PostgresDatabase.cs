@@ -11,7 +11,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// The other shared database (SPEC 6, issue 22): PostgreSQL over Npgsql. Tables live in the connection's schema (the first
 /// of its search_path); times are <c>timestamptz</c> (UTC instants). Migrations are serialised across processes by an
 /// advisory lock; transient errors (a lost connection, a restart, a serialization failure or deadlock) are retried
-/// around idempotent units of work (<see cref="RetryAsync{T}"/>).
+/// around idempotent units of work (<see cref="WithRetryAsync{T}"/>).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
     Justification = "The data source (the connection pool) lives as long as the process, as the database object does.")]
@@ -26,7 +26,8 @@ internal sealed class PostgresDatabase : StoreDatabase
     /// </summary>
     internal const long MigrationLockKey = 0x4553_464C_4545_5431;
 
-    private const string CreateJournal =
+    /// <summary>The journal of applied schema scripts (also printed by <c>db script</c>).</summary>
+    internal const string CreateJournal =
         "CREATE TABLE IF NOT EXISTS schema_versions (script varchar(256) NOT NULL CONSTRAINT pk_schema_versions PRIMARY KEY, applied_at timestamptz NOT NULL);";
 
     private const string JournalExists = "SELECT to_regclass('schema_versions') IS NOT NULL;";
@@ -139,7 +140,7 @@ internal sealed class PostgresDatabase : StoreDatabase
     /// dropped too (after a restart of the server every one of them is dead), and the unit runs again after a pause that
     /// doubles from <see cref="RetryPause"/>: six attempts span about 15 s of pauses, more than a restart takes.
     /// </summary>
-    public async Task<T> RetryAsync<T>(Func<Task<T>> work, Func<ValueTask>? afterTransient, string what, CancellationToken cancellationToken)
+    public async Task<T> WithRetryAsync<T>(Func<Task<T>> work, Func<ValueTask>? afterTransient, string what, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         var pause = RetryPause;
@@ -163,13 +164,13 @@ internal sealed class PostgresDatabase : StoreDatabase
         }
     }
 
-    /// <summary>A read (<see cref="StoreDatabase.ReadAsync{T}"/>) retried after a transient error.</summary>
-    public Task<T> RetryReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken, bool create = false) =>
-        RetryAsync(() => ReadAsync(query, cancellationToken, create), null, "read", cancellationToken);
+    /// <summary>Every read (<see cref="StoreDatabase.ReadAsync{T}"/>, a stream's opening) is retried as a unit of work is.</summary>
+    protected override Task<T> RetryAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken) =>
+        WithRetryAsync(attempt, null, "read", cancellationToken);
 
     /// <summary>A write in a transaction of its own (<see cref="StoreDatabase.WriteAsync{T}"/>) retried after a transient error: only for idempotent writes.</summary>
     public Task<T> RetryWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, string what, CancellationToken cancellationToken) =>
-        RetryAsync(() => WriteAsync(write, what, cancellationToken), null, what, cancellationToken);
+        WithRetryAsync(() => WriteAsync(write, what, cancellationToken), null, what, cancellationToken);
 
     public override Task<IReadOnlySet<string>?> AppliedScriptsAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(async () =>
         !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalExists, cancellationToken: cancellationToken)).ConfigureAwait(false)

@@ -18,7 +18,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// </list>
 /// No statement needs SERIALIZABLE: nothing is decided on rows that could be inserted concurrently without a key to meet
 /// on. Every write is idempotent (the same owner may claim, complete or release again), so a transient error (the server
-/// restarts, the connection drops) is answered by doing it again (<see cref="PostgresDatabase.RetryAsync{T}"/>).
+/// restarts, the connection drops) is answered by doing it again (<see cref="PostgresDatabase.WithRetryAsync{T}"/>).
 /// </summary>
 internal sealed class PostgresJobLedger(PostgresDatabase db) : IJobLedger
 {
@@ -95,7 +95,7 @@ internal sealed class PostgresJobLedger(PostgresDatabase db) : IJobLedger
             return await reader.ReadSingleAsync<string>().ConfigureAwait(false);
         }, "take the audit lock", cancellationToken).ConfigureAwait(false);
 
-    public Task<IReadOnlyList<InventoryHost>> PendingHostsAsync(string runId, int first, int count, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<InventoryHost>> PendingHostsAsync(string runId, int first, int count, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<InventoryHost>)[.. (await c.QueryAsync<StoredRows.PendingHost>(new CommandDefinition(
             PendingHosts, new { runId, first, count }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToInventoryHost)], cancellationToken, create: true);
 
@@ -115,20 +115,20 @@ internal sealed class PostgresJobLedger(PostgresDatabase db) : IJobLedger
         db.RetryWriteAsync((c, t) => c.ExecuteAsync(new CommandDefinition(
             ReleaseOpenSteps, new { runId }, t, cancellationToken: cancellationToken)), "release the steps", cancellationToken);
 
-    public Task<IReadOnlyList<RunStep>> StepsAsync(string runId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<RunStep>> StepsAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<RunStep>)[.. (await c.QueryAsync<StoredRows.Step>(new CommandDefinition(
             Steps, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToStep)], cancellationToken, create: true);
 
-    public Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
             UnfinishedPipelineRuns, new { reportStep = RunSteps.Report }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)],
         cancellationToken, create: true);
 
-    public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         await c.QuerySingleOrDefaultAsync<StoredRows.Pipeline>(new CommandDefinition(PipelineRun, new { runId }, cancellationToken: cancellationToken))
             .ConfigureAwait(false) is { } row ? StoredRows.ToPipelineRun(row) : null, cancellationToken, create: true);
 
-    public Task<DateTimeOffset?> MailedAtAsync(string runId, CancellationToken cancellationToken) => db.RetryReadAsync(async c =>
+    public Task<DateTimeOffset?> MailedAtAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         StoreDatabase.NullableTimestamp(await c.ExecuteScalarAsync<object?>(new CommandDefinition(
             MailedAt, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false)), cancellationToken, create: true);
 

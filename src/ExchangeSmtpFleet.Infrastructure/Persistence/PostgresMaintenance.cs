@@ -79,7 +79,7 @@ internal sealed class PostgresMaintenance(PostgresDatabase db) : IStoreMaintenan
     public string Description => db.Description;
 
     public Task MigrateAsync(CancellationToken cancellationToken) =>
-        db.RetryAsync(async () =>
+        db.WithRetryAsync(async () =>
         {
             await db.MigrateAsync(cancellationToken).ConfigureAwait(false);
             return true;

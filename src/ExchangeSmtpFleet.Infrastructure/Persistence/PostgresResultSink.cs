@@ -4,6 +4,7 @@ using System.Data;
 using Dapper;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Protocol;
+using ExchangeSmtpFleet.Core.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,7 +15,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// batch is copied (binary COPY) into the connection's temp staging tables and moved by set-based statements (new keyword
 /// sets inserted, results upserted with <c>INSERT ... ON CONFLICT</c>, the hosts' findings replaced), never a command per
 /// row. A batch is idempotent, so a transient error (the server restarts, the connection drops, a deadlock) is answered by
-/// writing it again on a new connection (<see cref="PostgresDatabase.RetryAsync{T}"/>).
+/// writing it again on a new connection (<see cref="PostgresDatabase.WithRetryAsync{T}"/>). Text longer than its column is
+/// cut to it with a mark (<see cref="StoredLimits"/>), as in every dialect.
 /// </summary>
 internal sealed class PostgresResultSink(PostgresDatabase db, string runId, DateTimeOffset startedAt) : IResultSink
 {
@@ -104,7 +106,7 @@ internal sealed class PostgresResultSink(PostgresDatabase db, string runId, Date
 
         // A host twice in one batch keeps its last outcome: the upsert may not meet a key twice.
         var latest = batch.GroupBy(o => o.Host.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var sets = await db.RetryAsync(async () =>
+        var sets = await db.WithRetryAsync(async () =>
         {
             var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -157,14 +159,14 @@ internal sealed class PostgresResultSink(PostgresDatabase db, string runId, Date
                 await PostgresCopy.TextAsync(copy, c.Reason.ToString(), cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, c.Family, cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, c.FamilyEvidence, cancellationToken).ConfigureAwait(false);
-                await PostgresCopy.TextAsync(copy, c.Version, cancellationToken).ConfigureAwait(false);
+                await PostgresCopy.TextAsync(copy, StoredLimits.Cut(c.Version, StoredLimits.Version), cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, c.Banner, cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, c.EhloGreeting, cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, StoredText.List(c.Missing), cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, StoredText.List(c.Unexpected), cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, c.Detail, cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.TextAsync(copy, StoredText.Tls(c.Tls), cancellationToken).ConfigureAwait(false);
-                await PostgresCopy.TextAsync(copy, p.Address, cancellationToken).ConfigureAwait(false);
+                await PostgresCopy.TextAsync(copy, StoredLimits.Cut(p.Address, StoredLimits.Address), cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(p.Attempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.DoubleAsync(copy, p.Timings.ConnectMs, cancellationToken).ConfigureAwait(false);
                 await PostgresCopy.DoubleAsync(copy, p.Timings.BannerMs, cancellationToken).ConfigureAwait(false);
@@ -191,7 +193,7 @@ internal sealed class PostgresResultSink(PostgresDatabase db, string runId, Date
                     await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
                     await PostgresCopy.TextAsync(copy, id, cancellationToken).ConfigureAwait(false);
                     await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                    await PostgresCopy.TextAsync(copy, keywords[i].Name, cancellationToken).ConfigureAwait(false);
+                    await PostgresCopy.TextAsync(copy, KeywordSets.Name(keywords[i]), cancellationToken).ConfigureAwait(false);
                     await PostgresCopy.TextAsync(copy, KeywordSets.Parameters(keywords[i]), cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -52,7 +52,7 @@ internal sealed class PostgresRunWriter(PostgresDatabase db) : IRunWriter
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(inventory);
         var row = RunParameters.Of(run, inventory, db.ToDatabase(run.StartedAt));
-        return db.RetryAsync(async () =>
+        return db.WithRetryAsync(async () =>
         {
             await using var connection = await db.OpenNpgsqlAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -84,9 +84,9 @@ internal sealed class PostgresRunWriter(PostgresDatabase db) : IRunWriter
                     await PostgresCopy.TextAsync(hosts, host.Key, cancellationToken).ConfigureAwait(false);
                     await PostgresCopy.TextAsync(hosts, host.Host, cancellationToken).ConfigureAwait(false);
                     await hosts.WriteAsync(host.Port, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                    await PostgresCopy.TextAsync(hosts, host.Name, cancellationToken).ConfigureAwait(false);
-                    await PostgresCopy.TextAsync(hosts, host.Site, cancellationToken).ConfigureAwait(false);
-                    await PostgresCopy.TextAsync(hosts, host.Owner, cancellationToken).ConfigureAwait(false);
+                    await PostgresCopy.TextAsync(hosts, StoredLimits.Cut(host.Name, StoredLimits.Label), cancellationToken).ConfigureAwait(false);
+                    await PostgresCopy.TextAsync(hosts, StoredLimits.Cut(host.Site, StoredLimits.Label), cancellationToken).ConfigureAwait(false);
+                    await PostgresCopy.TextAsync(hosts, StoredLimits.Cut(host.Owner, StoredLimits.Label), cancellationToken).ConfigureAwait(false);
                     await PostgresCopy.TextAsync(hosts, host.Profile, cancellationToken).ConfigureAwait(false);
                     await PostgresCopy.TextAsync(hosts, StoredText.List(host.IgnoreVerbs), cancellationToken).ConfigureAwait(false);
                     await hosts.WriteAsync(host.LineNumber, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Storage;
 
 namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 
@@ -9,13 +10,16 @@ internal sealed record RunParameters(
     string RunId, string Kind, object StartedAt, string Status, string InventoryPath, string? InventoryHash, int HostCount, int ProblemCount,
     int DisabledCount, int Concurrency, string ProbeOptions, string ToolVersion)
 {
-    /// <summary>The row of <paramref name="run"/> as it starts; <paramref name="startedAt"/> is the dialect's form of the start.</summary>
+    /// <summary>
+    /// The row of <paramref name="run"/> as it starts; <paramref name="startedAt"/> is the dialect's form of the start. The
+    /// inventory path and the build are cut to their columns (<see cref="StoredLimits"/>): every dialect stores the same.
+    /// </summary>
     public static RunParameters Of(AuditRun run, InventoryReadResult inventory, object startedAt) => new(
         run.RunId,
         run.RunId.Split('-')[0],
         startedAt,
         run.Status.ToString(),
-        run.InventoryPath,
+        StoredLimits.Cut(run.InventoryPath, StoredLimits.InventoryPath)!,
         run.InventoryHash,
         run.HostCount,
         inventory.Problems.Length,
@@ -23,7 +27,7 @@ internal sealed record RunParameters(
         run.Concurrency,
         ProbeOptionsJson(new StoredProbeOptions(run.Probe.EhloName, run.Probe.ConnectTimeout.TotalSeconds, run.Probe.GreetingTimeout.TotalSeconds,
             run.Probe.ReplyTimeout.TotalSeconds, run.Probe.HostDeadline.TotalSeconds, run.Probe.ConnectRetries, run.Probe.StartTls)),
-        run.ToolVersion);
+        StoredLimits.Cut(run.ToolVersion, StoredLimits.ToolVersion)!);
 
     /// <summary>
     /// The probe settings as the serializer writes <see cref="StoredProbeOptions"/> (camelCase; read back with it), written

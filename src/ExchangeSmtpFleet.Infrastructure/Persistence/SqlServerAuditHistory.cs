@@ -53,8 +53,11 @@ internal sealed class SqlServerAuditHistory(SqlServerDatabase db) : IAuditHistor
         ORDER BY runs.started_at DESC;
         """;
 
+    /// <summary>Case-insensitive whatever the database's collation.</summary>
+    private const string HostKeysNamed = "SELECT DISTINCT host_key FROM dbo.run_hosts WHERE LOWER(name) = LOWER(@name) ORDER BY host_key;";
+
     private const string Lacking = """
-        SELECT r.host_key, h.name, r.verdict, r.family
+        SELECT r.host_key, h.name, r.verdict, r.family, h.ignore_verbs
         FROM dbo.results AS r JOIN dbo.run_hosts AS h ON h.run_id = r.run_id AND h.host_key = r.host_key
         WHERE r.run_id = @runId
           AND r.keywords_pre_tls IS NOT NULL
@@ -64,7 +67,7 @@ internal sealed class SqlServerAuditHistory(SqlServerDatabase db) : IAuditHistor
 
     private const string RunBefore = """
         SELECT TOP (1) run_id FROM dbo.runs
-        WHERE started_at < (SELECT started_at FROM dbo.runs WHERE run_id = @runId)
+        WHERE status = @completed AND started_at < (SELECT started_at FROM dbo.runs WHERE run_id = @runId)
         ORDER BY started_at DESC;
         """;
 
@@ -122,17 +125,22 @@ internal sealed class SqlServerAuditHistory(SqlServerDatabase db) : IAuditHistor
         (IReadOnlyList<HostHistoryEntry>)[.. (await c.QueryAsync<StoredRows.History>(new CommandDefinition(
             HostHistory, new { hostKey, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToHistoryEntry)], cancellationToken);
 
+    public Task<IReadOnlyList<string>> HostKeysNamedAsync(string name, CancellationToken cancellationToken) => db.ReadAsync(async c =>
+        (IReadOnlyList<string>)[.. await c.QueryAsync<string>(new CommandDefinition(
+            HostKeysNamed, new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false)], cancellationToken);
+
     public Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keyword);
         return db.ReadAsync(async c => (IReadOnlyList<LackingHost>)[.. (await c.QueryAsync<StoredRows.Lacking>(new CommandDefinition(
             Lacking, new { runId, keyword = keyword.Trim().ToUpperInvariant() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .Select(StoredRows.ToLackingHost)], cancellationToken);
+            .Select(r => StoredRows.ToLackingHost(r, keyword))], cancellationToken);
     }
 
     public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
     {
-        sinceRunId ??= await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(RunBefore, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        sinceRunId ??= await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            RunBefore, new { runId, completed = nameof(Core.Auditing.AuditRunStatus.Completed) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var after = await c.QueryAsync<StoredRows.Verdicts>(new CommandDefinition(VerdictsOfRun, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var before = sinceRunId is null
             ? []

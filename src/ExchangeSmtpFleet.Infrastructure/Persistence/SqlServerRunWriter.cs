@@ -47,36 +47,45 @@ internal sealed class SqlServerRunWriter(SqlServerDatabase db) : IRunWriter
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(inventory);
-        var row = RunParameters.Of(run, inventory, run.StartedAt.UtcDateTime);
+        var parameters = RunRow(db, run, inventory, batches);
         var hosts = RunHosts(run.RunId, inventory);
         var problems = Problems(run.RunId, inventory);
         return db.WithRetryAsync(async () =>
         {
             await using var connection = await db.OpenSqlAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var parameters = new
-            {
-                runId = row.RunId,
-                kind = row.Kind,
-                startedAt = row.StartedAt,
-                status = row.Status,
-                inventoryPath = row.InventoryPath,
-                inventoryHash = row.InventoryHash,
-                hostCount = row.HostCount,
-                problemCount = row.ProblemCount,
-                disabledCount = row.DisabledCount,
-                concurrency = row.Concurrency,
-                probeOptions = row.ProbeOptions,
-                toolVersion = row.ToolVersion,
-                batchCount = batches?.Count,
-                batchSize = batches?.Size,
-            };
             await connection.ExecuteAsync(new CommandDefinition(UpsertRun, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(DeleteSnapshot, new { runId = run.RunId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await SqlServerTables.BulkCopyAsync(connection, transaction, "dbo.run_hosts", hosts, cancellationToken).ConfigureAwait(false);
-            await SqlServerTables.BulkCopyAsync(connection, transaction, "dbo.inventory_problems", problems, cancellationToken).ConfigureAwait(false);
+            await SqlServerTables.BulkCopyAsync(connection, transaction, "dbo.run_hosts", hosts, db.Description, cancellationToken).ConfigureAwait(false);
+            await SqlServerTables.BulkCopyAsync(connection, transaction, "dbo.inventory_problems", problems, db.Description, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, () => default, "store the run", cancellationToken);
+    }
+
+    /// <summary>
+    /// The parameters of <see cref="UpsertRun"/>: the start as a <c>DATETIME2</c> parameter (typed, not <see cref="object"/>,
+    /// so that Dapper sends it as one), the inventory path and build cut to their columns as on every dialect.
+    /// </summary>
+    internal static object RunRow(SqlServerDatabase db, AuditRun run, InventoryReadResult inventory, RunBatches? batches)
+    {
+        var row = RunParameters.Of(run, inventory, run.StartedAt);
+        return new
+        {
+            runId = row.RunId,
+            kind = row.Kind,
+            startedAt = db.ToDatabase(run.StartedAt),
+            status = row.Status,
+            inventoryPath = row.InventoryPath,
+            inventoryHash = row.InventoryHash,
+            hostCount = row.HostCount,
+            problemCount = row.ProblemCount,
+            disabledCount = row.DisabledCount,
+            concurrency = row.Concurrency,
+            probeOptions = row.ProbeOptions,
+            toolVersion = row.ToolVersion,
+            batchCount = batches?.Count,
+            batchSize = batches?.Size,
+        };
     }
 
     public IResultSink OpenResultSink(string runId, DateTimeOffset startedAt) => new SqlServerResultSink(db, runId, startedAt);
@@ -86,7 +95,7 @@ internal sealed class SqlServerRunWriter(SqlServerDatabase db) : IRunWriter
         FinishedRun? finished = null;
         await db.WithRetryAsync(async () =>
         {
-            await using var connection = await db.OpenSqlAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var row = await connection.QuerySingleOrDefaultAsync<StoredRows.Finished>(new CommandDefinition(FinishRun, new
             {
@@ -104,21 +113,22 @@ internal sealed class SqlServerRunWriter(SqlServerDatabase db) : IRunWriter
         return finished;
     }
 
-    private static DataTable RunHosts(string runId, InventoryReadResult inventory)
+    /// <summary>The run's inventory snapshot as bulk-copied; Name, Site and Owner cut to their columns as on every dialect.</summary>
+    internal static DataTable RunHosts(string runId, InventoryReadResult inventory)
     {
         var table = SqlServerTables.Table(("run_id", typeof(string)), ("host_key", typeof(string)), ("host", typeof(string)), ("port", typeof(int)),
             ("name", typeof(string)), ("site", typeof(string)), ("owner", typeof(string)), ("profile", typeof(string)), ("ignore_verbs", typeof(string)),
             ("line_number", typeof(int)));
         foreach (var host in inventory.Hosts)
         {
-            table.Rows.Add(runId, host.Key, host.Host, host.Port, SqlServerTables.Value(host.Name), SqlServerTables.Value(host.Site),
-                SqlServerTables.Value(host.Owner), host.Profile, StoredText.List(host.IgnoreVerbs), host.LineNumber);
+            table.Rows.Add(runId, host.Key, host.Host, host.Port, SqlServerTables.Value(StoredLimits.Cut(host.Name, StoredLimits.Label)),
+                SqlServerTables.Value(StoredLimits.Cut(host.Site, StoredLimits.Label)), SqlServerTables.Value(StoredLimits.Cut(host.Owner, StoredLimits.Label)), host.Profile, StoredText.List(host.IgnoreVerbs), host.LineNumber);
         }
 
         return table;
     }
 
-    private static DataTable Problems(string runId, InventoryReadResult inventory)
+    internal static DataTable Problems(string runId, InventoryReadResult inventory)
     {
         var table = SqlServerTables.Table(("run_id", typeof(string)), ("position", typeof(int)), ("line_number", typeof(int)), ("reason", typeof(string)),
             ("raw_text", typeof(string)));

@@ -89,19 +89,24 @@ internal sealed class SqliteAuditHistory(SqliteDatabase db) : IAuditHistory
             LIMIT @limit
             """, new { hostKey, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToHistoryEntry)], cancellationToken);
 
+    public Task<IReadOnlyList<string>> HostKeysNamedAsync(string name, CancellationToken cancellationToken) => db.ReadAsync(async c =>
+        (IReadOnlyList<string>)[.. await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT host_key FROM run_hosts WHERE name = @name COLLATE NOCASE ORDER BY host_key", new { name }, cancellationToken: cancellationToken))
+            .ConfigureAwait(false)], cancellationToken);
+
     public Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keyword);
         return db.ReadAsync(async c => (IReadOnlyList<LackingHost>)[.. (await c.QueryAsync<StoredRows.Lacking>(new CommandDefinition(
             """
-            SELECT r.host_key, h.name, r.verdict, r.family
+            SELECT r.host_key, h.name, r.verdict, r.family, h.ignore_verbs
             FROM results r JOIN run_hosts h ON h.run_id = r.run_id AND h.host_key = r.host_key
             WHERE r.run_id = @runId
               AND r.keywords_pre_tls IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM keyword_sets k WHERE k.set_id = r.keywords_pre_tls AND k.name = @keyword)
             ORDER BY r.host_key
             """, new { runId, keyword = keyword.Trim().ToUpperInvariant() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .Select(StoredRows.ToLackingHost)], cancellationToken);
+            .Select(r => StoredRows.ToLackingHost(r, keyword))], cancellationToken);
     }
 
     public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
@@ -109,9 +114,9 @@ internal sealed class SqliteAuditHistory(SqliteDatabase db) : IAuditHistory
         sinceRunId ??= await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             """
             SELECT run_id FROM runs
-            WHERE started_at < (SELECT started_at FROM runs WHERE run_id = @runId)
+            WHERE status = @completed AND started_at < (SELECT started_at FROM runs WHERE run_id = @runId)
             ORDER BY started_at DESC LIMIT 1
-            """, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { runId, completed = nameof(Core.Auditing.AuditRunStatus.Completed) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var after = await c.QueryAsync<StoredRows.Verdicts>(new CommandDefinition(VerdictsOfRun, new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var before = sinceRunId is null
             ? []

@@ -12,6 +12,9 @@ internal sealed class SqliteDatabase : StoreDatabase
     /// <summary>How long a statement waits for a lock held by another process before it fails.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The journal of applied schema scripts (also printed by <c>db script</c>).</summary>
+    internal const string CreateJournal = "CREATE TABLE IF NOT EXISTS schema_versions (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)";
+
     private const string JournalTable = "schema_versions";
 
     private readonly string _path;
@@ -86,6 +89,12 @@ internal sealed class SqliteDatabase : StoreDatabase
 
     public override async Task<DbConnection> OpenConnectionAsync(bool create, CancellationToken cancellationToken)
     {
+        if (Files.FileKind.Describe(_path) is { } notAFile)
+        {
+            // A FIFO, a device or a directory: SQLite would call it a failing disk.
+            throw new Core.Storage.StoreException($"{Description}: {notAFile}; name a database file with --db or Database:Path");
+        }
+
         if (!create && !File.Exists(_path))
         {
             throw new Core.Storage.StoreException(
@@ -151,7 +160,7 @@ internal sealed class SqliteDatabase : StoreDatabase
         var scripts = Scripts;
         var sqlite = (SqliteConnection)connection;
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        SqliteStatement.Execute(sqlite, $"CREATE TABLE IF NOT EXISTS {JournalTable} (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)");
+        SqliteStatement.Execute(sqlite, CreateJournal);
         var applied = new HashSet<string>(StringComparer.Ordinal);
         using (var journal = new SqliteStatement(sqlite, $"SELECT script FROM {JournalTable}"))
         {

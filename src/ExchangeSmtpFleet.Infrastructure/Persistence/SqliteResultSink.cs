@@ -182,8 +182,8 @@ internal sealed class SqliteResultSink(SqliteDatabase db, string runId, DateTime
             _utf8.Clear();
             StoredText.WriteTranscript(p, _utf8);
             _result.Text(0, runId).Text(1, key).Text(2, c.Verdict.ToString()).Text(3, c.Reason.ToString()).Text(4, c.Family)
-                .Text(5, c.FamilyEvidence).Text(6, c.Version).Text(7, c.Banner).Text(8, c.EhloGreeting).Text(9, StoredText.List(c.Missing))
-                .Text(10, StoredText.List(c.Unexpected)).Text(11, c.Detail).Text(12, StoredText.Tls(c.Tls)).Text(13, p.Address)
+                .Text(5, c.FamilyEvidence).Text(6, Core.Storage.StoredLimits.Cut(c.Version, Core.Storage.StoredLimits.Version)).Text(7, c.Banner).Text(8, c.EhloGreeting).Text(9, StoredText.List(c.Missing))
+                .Text(10, StoredText.List(c.Unexpected)).Text(11, c.Detail).Text(12, StoredText.Tls(c.Tls)).Text(13, Core.Storage.StoredLimits.Cut(p.Address, Core.Storage.StoredLimits.Address))
                 .Integer(14, p.Attempts).Real(15, p.Timings.ConnectMs).Real(16, p.Timings.BannerMs).Real(17, p.Timings.EhloMs)
                 .Real(18, p.Timings.TlsMs).Real(19, p.Timings.TotalMs).Text(20, StoredText.Timestamp(p.StartedAt)).Text(21, _utf8.WrittenSpan)
                 .Text(22, runStarted).Text(23, pre).Text(24, post).Run();

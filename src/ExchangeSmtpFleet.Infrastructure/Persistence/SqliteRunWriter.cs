@@ -60,8 +60,9 @@ internal sealed class SqliteRunWriter(SqliteDatabase db) : IRunWriter
                 foreach (var host in inventory.Hosts)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    insertHost.Text(0, run.RunId).Text(1, host.Key).Text(2, host.Host).Integer(3, host.Port).Text(4, host.Name).Text(5, host.Site)
-                        .Text(6, host.Owner).Text(7, host.Profile).Text(8, StoredText.List(host.IgnoreVerbs)).Integer(9, host.LineNumber).Run();
+                    insertHost.Text(0, run.RunId).Text(1, host.Key).Text(2, host.Host).Integer(3, host.Port)
+                        .Text(4, StoredLimits.Cut(host.Name, StoredLimits.Label)).Text(5, StoredLimits.Cut(host.Site, StoredLimits.Label))
+                        .Text(6, StoredLimits.Cut(host.Owner, StoredLimits.Label)).Text(7, host.Profile).Text(8, StoredText.List(host.IgnoreVerbs)).Integer(9, host.LineNumber).Run();
                 }
             }
 

@@ -134,6 +134,11 @@ internal abstract class StoreDatabase
         {
             throw Explain(e, what);
         }
+        catch (AggregateException e) when (e.InnerExceptions.LastOrDefault() is DbException last)
+        {
+            // A provider's retry logic that gave up (SqlClient's) gathers its attempts: the last one says what went wrong.
+            throw Explain(last, what);
+        }
     }
 
     /// <summary>
@@ -143,10 +148,22 @@ internal abstract class StoreDatabase
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> query, CancellationToken cancellationToken, bool create = false)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = create
-            ? await OpenAsync(cancellationToken).ConfigureAwait(false)
-            : await OpenForReadingAsync(cancellationToken).ConfigureAwait(false);
-        return await Guard(() => query(connection), "read").ConfigureAwait(false);
+        return await RetryAsync(async () =>
+        {
+            await using var connection = create
+                ? await OpenAsync(cancellationToken).ConfigureAwait(false)
+                : await OpenForReadingAsync(cancellationToken).ConfigureAwait(false);
+            return await Guard(() => query(connection), "read").ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a read again after an error another attempt may get past, as the dialect judges; by default once only.</summary>
+    /// <param name="attempt">One attempt, errors explained (<see cref="StoreException"/>).</param>
+    /// <param name="cancellationToken">Cancels the pauses between attempts.</param>
+    protected virtual Task<T> RetryAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return attempt();
     }
 
     /// <summary>One statement (or a few) in a transaction of its own on a fresh connection, errors explained.</summary>
@@ -163,10 +180,13 @@ internal abstract class StoreDatabase
         }, what).ConfigureAwait(false);
     }
 
-    /// <summary>Streams the rows of a query one at a time (no other command runs on its connection meanwhile), errors explained.</summary>
+    /// <summary>
+    /// Streams the rows of a query one at a time (no other command runs on its connection meanwhile), errors explained.
+    /// Opening is retried as a read is; rows once handed out are not read again.
+    /// </summary>
     public async IAsyncEnumerable<TRow> StreamAsync<TRow>(string sql, object parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenForReadingAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await RetryAsync(() => OpenForReadingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         var enumerator = connection.QueryUnbufferedAsync<TRow>(sql, parameters).GetAsyncEnumerator(cancellationToken);
         await using var rows = enumerator.ConfigureAwait(false);
         while (true)

@@ -45,8 +45,9 @@ internal static class StoredRows
     public static HostHistoryEntry ToHistoryEntry(History r) => new(
         r.run_id, StoreDatabase.Timestamp(r.started_at), ParseVerdict(r.verdict), Enum.Parse<Reason>(r.reason), StoredText.ParseList(r.missing));
 
-    /// <summary>A lacking-keyword row as Core's read model.</summary>
-    public static LackingHost ToLackingHost(Lacking r) => new(r.host_key, r.name, ParseVerdict(r.verdict), r.family);
+    /// <summary>A lacking-keyword row as Core's read model: skipped on purpose when the host's IgnoreVerbs name the keyword.</summary>
+    public static LackingHost ToLackingHost(Lacking r, string keyword) => new(
+        r.host_key, r.name, ParseVerdict(r.verdict), r.family, StoredText.ParseList(r.ignore_verbs).Contains(keyword.Trim(), StringComparer.OrdinalIgnoreCase));
 
     /// <summary>An inventory problem row as Core's read model.</summary>
     public static StoredProblem ToProblem(Problem p) => new((int)p.line_number, p.reason, p.raw_text);
@@ -207,6 +208,8 @@ internal static class StoredRows
         public string verdict { get; set; } = string.Empty;
 
         public string family { get; set; } = string.Empty;
+
+        public string? ignore_verbs { get; set; }
     }
 
     /// <summary>A host's inventory columns (run_hosts), which the rows of results and of pending hosts both read.</summary>

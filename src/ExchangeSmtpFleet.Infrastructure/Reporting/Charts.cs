@@ -1,6 +1,8 @@
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Knowledge;
 using A = DocumentFormat.OpenXml.Drawing;
 using C = DocumentFormat.OpenXml.Drawing.Charts;
 using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
@@ -9,8 +11,8 @@ namespace ExchangeSmtpFleet.Infrastructure.Reporting;
 
 /// <summary>
 /// Native Excel charts, added with the Open XML SDK after ClosedXML has saved (ClosedXML 0.95.4 has none): hosts per
-/// verdict as columns, and the counts per verdict over the recent runs as lines. Both read the summary's tables, so
-/// they stay right when someone edits a figure.
+/// verdict as columns, and the counts per verdict over the recent runs as lines, each verdict in its colour
+/// (<see cref="VerdictStyle"/>). Both read the summary's tables, so they stay right when someone edits a figure.
 /// </summary>
 internal static class Charts
 {
@@ -45,49 +47,85 @@ internal static class Charts
         }
 
         var sheetRef = $"'{layout.Sheet.Replace("'", "''", StringComparison.Ordinal)}'";
+        var verdicts = Enum.GetValues<Verdict>();
+        var names = ColumnName(layout.VerdictColumn);
+        var counts = ColumnName(layout.VerdictColumn + 1);
         var firstVerdict = layout.VerdictHeaderRow + 1;
         var lastVerdict = layout.VerdictHeaderRow + layout.VerdictCount;
+        var series = new C.BarChartSeries(
+            new C.Index { Val = 0U },
+            new C.Order { Val = 0U },
+            new C.SeriesText(new C.StringReference(new C.Formula($"{sheetRef}!${counts}${layout.VerdictHeaderRow}"))),
+            new C.InvertIfNegative { Val = false });
+
+        // Each bar in its verdict's colour: healthy green, missing sinks red, metabase amber, could not check grey.
+        for (var i = 0; i < layout.VerdictCount; i++)
+        {
+            series.Append(new C.DataPoint(
+                new C.Index { Val = (uint)i },
+                new C.InvertIfNegative { Val = false },
+                new C.Bubble3D { Val = false },
+                new C.ChartShapeProperties(Solid(VerdictStyle.Color(verdicts[i])))));
+        }
+
+        series.Append(
+            new C.DataLabels(
+                new C.ShowLegendKey { Val = false }, new C.ShowValue { Val = true }, new C.ShowCategoryName { Val = false },
+                new C.ShowSeriesName { Val = false }, new C.ShowPercent { Val = false }, new C.ShowBubbleSize { Val = false }),
+            new C.CategoryAxisData(new C.StringReference(new C.Formula($"{sheetRef}!${names}${firstVerdict}:${names}${lastVerdict}"))),
+            new C.Values(new C.NumberReference(new C.Formula($"{sheetRef}!${counts}${firstVerdict}:${counts}${lastVerdict}"))));
         var bar = new C.BarChart(
             new C.BarDirection { Val = C.BarDirectionValues.Column },
             new C.BarGrouping { Val = C.BarGroupingValues.Clustered },
             new C.VaryColors { Val = false },
-            new C.BarChartSeries(
-                new C.Index { Val = 0U },
-                new C.Order { Val = 0U },
-                new C.SeriesText(new C.StringReference(new C.Formula($"{sheetRef}!$B${layout.VerdictHeaderRow}"))),
-                new C.CategoryAxisData(new C.StringReference(new C.Formula($"{sheetRef}!$A${firstVerdict}:$A${lastVerdict}"))),
-                new C.Values(new C.NumberReference(new C.Formula($"{sheetRef}!$B${firstVerdict}:$B${lastVerdict}")))),
-            new C.GapWidth { Val = 80 },
+            series,
+            new C.GapWidth { Val = 60 },
             new C.AxisId { Val = 1U },
             new C.AxisId { Val = 2U });
-        Add(drawings, Space(verdictTitle, bar, legend: false), 1, from: (9, 1), to: (17, 20));
+        Add(drawings, Space(verdictTitle, bar, legend: false), 1, layout.BarChart.From, layout.BarChart.To);
 
         if (layout.TrendRows > 0)
         {
+            var labels = ColumnName(layout.TrendColumn);
             var firstRun = layout.TrendHeaderRow + 1;
             var lastRun = layout.TrendHeaderRow + layout.TrendRows;
             var line = new C.LineChart(new C.Grouping { Val = C.GroupingValues.Standard }, new C.VaryColors { Val = false });
             for (var i = 0; i < layout.VerdictCount; i++)
             {
-                var column = (char)('B' + i);
+                var column = ColumnName(layout.TrendColumn + 1 + i);
+                var color = VerdictStyle.Color(verdicts[i]);
                 line.Append(new C.LineChartSeries(
                     new C.Index { Val = (uint)i },
                     new C.Order { Val = (uint)i },
                     new C.SeriesText(new C.StringReference(new C.Formula($"{sheetRef}!${column}${layout.TrendHeaderRow}"))),
-                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.Circle }, new C.Size { Val = 5 }),
+                    new C.ChartShapeProperties(new A.Outline(Solid(color)) { Width = 28575 }),
+                    new C.Marker(new C.Symbol { Val = C.MarkerStyleValues.Circle }, new C.Size { Val = 5 }, new C.ChartShapeProperties(Solid(color), new A.Outline(Solid(color)))),
 
-                    // Runs as categories, not a date axis: two runs of one day are two points, not one.
-                    new C.CategoryAxisData(new C.StringReference(new C.Formula($"{sheetRef}!$A${firstRun}:$A${lastRun}"))),
+                    // Runs as categories, not a date axis: two runs of one day are two points, not one (their labels differ).
+                    new C.CategoryAxisData(new C.StringReference(new C.Formula($"{sheetRef}!${labels}${firstRun}:${labels}${lastRun}"))),
                     new C.Values(new C.NumberReference(new C.Formula($"{sheetRef}!${column}${firstRun}:${column}${lastRun}"))),
                     new C.Smooth { Val = false }));
             }
 
             line.Append(new C.ShowMarker { Val = true }, new C.AxisId { Val = 1U }, new C.AxisId { Val = 2U });
-            Add(drawings, Space(trendTitle, line, legend: true), 2, from: (9, 21), to: (17, 42));
+            Add(drawings, Space(trendTitle, line, legend: true), 2, layout.TrendChart.From, layout.TrendChart.To);
         }
 
         drawings.WorksheetDrawing.Save();
         worksheetPart.Worksheet.Save();
+    }
+
+    private static A.SolidFill Solid(string rgb) => new(new A.RgbColorModelHex { Val = rgb });
+
+    private static string ColumnName(int column)
+    {
+        var name = string.Empty;
+        for (; column > 0; column = (column - 1) / 26)
+        {
+            name = (char)('A' + ((column - 1) % 26)) + name;
+        }
+
+        return name;
     }
 
     private static C.ChartSpace Space(string title, OpenXmlCompositeElement chart, bool legend)

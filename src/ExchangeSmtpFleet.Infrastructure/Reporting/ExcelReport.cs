@@ -9,14 +9,17 @@ using ExchangeSmtpFleet.Core.Storage;
 namespace ExchangeSmtpFleet.Infrastructure.Reporting;
 
 /// <summary>
-/// The workbook for management (SPEC 8), built from a stored run: a summary (the run, hosts per verdict, the changes since
-/// the run before, the most frequent probable causes, hosts per site, recent runs), one sheet per verdict group with
-/// causes, remediation links and days in the verdict, and the remediation procedures used. Every list is an Excel table
-/// with a filter and a frozen header; widths are set, never measured (AdjustToContents needs libgdiplus and is slow).
+/// The workbook for management (SPEC 8, issue 19), built from a stored run: page 1 is the action page (<see cref="SummarySheet"/>),
+/// then one sheet per verdict group with the procedure for each host, the keyword matrix, the raw results, the inventory
+/// problems and the remediation procedures. Every list is an Excel table with a filter and a frozen header; widths are
+/// set, never measured (AdjustToContents needs libgdiplus and is slow); every sheet prints (<see cref="PrintSetup"/>).
 /// </summary>
 public static class ExcelReport
 {
     private const int RecentRuns = 30;
+
+    /// <summary>Keyword columns of the matrix at most; the rarest keywords beyond share one column (Excel stops at 16,384).</summary>
+    public const int MaxKeywordColumns = 200;
 
     private static readonly (Label Sheet, Verdict[] Verdicts)[] Groups =
     [
@@ -55,50 +58,72 @@ public static class ExcelReport
         var changes = await store.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
         var problems = await store.InventoryProblemsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
         var recent = await store.ListRunsAsync(RecentRuns, cancellationToken).ConfigureAwait(false);
-        var writer = new Writer(KnowledgeBase.BuiltIn, language);
+        var previousStart = changes.SinceRunId is not { } since ? null
+            : (recent.FirstOrDefault(r => r.RunId == since) ?? await store.FindRunAsync(since, cancellationToken).ConfigureAwait(false))?.StartedAt;
+
+        var writer = new Writer(KnowledgeBase.BuiltIn, language, run, changes.SinceRunId is not null);
         using var workbook = new XLWorkbook();
         var remediation = writer.Remediation(workbook, results);
-        var layout = writer.Summary(workbook, run, results, changes, recent.Where(r => r.StartedAt <= run.StartedAt).Reverse().ToList());
-        var streamed = new List<(string Sheet, IAsyncEnumerable<object?[]> Rows)>();
+        var layout = new SummarySheet(KnowledgeBase.BuiltIn, writer.Formats, writer.Text(Label.ReportCut), writer.ProcedureWidth).Write(
+            workbook, run, results, changes, previousStart, [.. recent.Where(r => r.StartedAt <= run.StartedAt).Reverse()], remediation, writer.IsNew,
+            verdict => writer.Text(Groups.First(g => g.Verdicts.Contains(verdict)).Sheet));
+        var streamed = new List<StreamedSheet>();
         foreach (var (sheet, verdicts) in Groups)
         {
-            streamed.Add((writer.Text(sheet), writer.Group(workbook, sheet, verdicts, run, results, remediation).ToAsyncEnumerable()));
+            streamed.Add(writer.Group(workbook, sheet, verdicts, results, remediation));
         }
 
-        streamed.Add((writer.Text(Label.ReportKeywordMatrix), writer.KeywordMatrix(workbook, results, keywords).ToAsyncEnumerable()));
+        streamed.Add(writer.KeywordMatrix(workbook, results, keywords));
         writer.RawResultsSheet(workbook, results.Count);
         writer.InventoryProblems(workbook, problems);
 
         // Management reads the summary first; the remediation procedures, which the group sheets link to, come last.
-        workbook.Worksheet(writer.Text(Label.ReportSummary)).SetTabActive().Position = 1;
+        var summary = workbook.Worksheet(layout.Sheet);
+        summary.SetTabActive().Position = 1;
+        PrintSetup.Apply(summary, writer.Formats, run.RunId, writer.Text(Label.ReportPageOf), headerRow: false, printArea: $"A1:G{layout.LastRow}");
         workbook.Worksheet(writer.Text(Label.ReportRemediation)).Position = workbook.Worksheets.Count;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         workbook.SaveAs(path);
+        PrintSetup.AbsoluteTitles(path);
         Charts.AddTo(path, layout, writer.Text(Label.ReportHostsPerVerdict), writer.Text(Label.ReportRecentRuns));
         if (results.Count > 0)
         {
             // The rows of the group sheets, the keyword matrix and the raw results, streamed into the saved workbook: as
             // ClosedXML cells they were most of its memory.
-            streamed.Add((writer.Text(Label.ReportRawResults), Writer.RawRows(results, store.ReadEvidenceAsync(run.RunId, cancellationToken))));
-            await StreamedRows.WriteAsync(path, writer.DateFormat, writer.Text(Label.ReportCut), streamed, cancellationToken).ConfigureAwait(false);
+            streamed.Add(new StreamedSheet(writer.Text(Label.ReportRawResults), Writer.RawRows(results, store.ReadEvidenceAsync(run.RunId, cancellationToken)), null));
+            await StreamedRows.WriteAsync(path, writer.Formats.DateTimeFormat, writer.Text(Label.ReportCut), streamed, cancellationToken).ConfigureAwait(false);
         }
 
         return run;
     }
 
+    /// <summary>The one procedure a host's advice names to run: the full one when cheaper checks come before it; null when none is needed.</summary>
+    internal static Procedure? MainProcedure(Advice advice) => advice.Procedures.IsDefaultOrEmpty ? null : advice.Procedures[^1];
+
     /// <summary>Writes one workbook: texts in one language, numbers and dates in its culture.</summary>
-    private sealed class Writer(KnowledgeBase knowledge, Language language)
+    private sealed class Writer(KnowledgeBase knowledge, Language language, StoredRun run, bool hasPrevious)
     {
-        private readonly CultureInfo _culture = LanguageCodes.CultureOf(language);
-        private readonly string _dateFormat = language == Language.German ? "dd.MM.yyyy HH:mm" : "yyyy-MM-dd HH:mm";
         private int _tables;
+
+        public ReportFormats Formats { get; } = ReportFormats.For(language);
 
         public string Text(Label label) => knowledge.LabelText(label, language);
 
         public string VerdictText(Verdict verdict) => knowledge.VerdictTitle(verdict, language);
 
-        /// <summary>The procedures the run's hosts need, one block each; returns the cell each procedure starts at.</summary>
-        public Dictionary<string, IXLCell> Remediation(XLWorkbook workbook, List<StoredResult> results)
+        /// <summary>New to its verdict since the previous run (a host added since then too); nothing is new in a first run.</summary>
+        public bool IsNew(StoredResult result) => hasPrevious && result.PreviousVerdict != result.Verdict;
+
+        /// <summary>The width of a column that names procedures: the longest title of this language fits on one line.</summary>
+        public int ProcedureWidth => Math.Max(20, ProcedureIds.Max(id => knowledge.ProcedureFor(id, language).Title.Length) + 3);
+
+        private static readonly string[] ProcedureIds = ["load-exchange-smtp", "cheap-checks", "network", "review-inventory"];
+
+        private void Print(IXLWorksheet ws, int pagesWide = 1, string? area = null) =>
+            PrintSetup.Apply(ws, Formats, run.RunId, Text(Label.ReportPageOf), headerRow: true, pagesWide, area);
+
+        /// <summary>The procedures the run's hosts need, one block each; returns where each procedure starts (<c>'Sheet'!A5</c>).</summary>
+        public Dictionary<string, string> Remediation(XLWorkbook workbook, List<StoredResult> results)
         {
             var ws = workbook.Worksheets.Add(Text(Label.ReportRemediation));
             var procedures = results
@@ -106,12 +131,13 @@ public static class ExcelReport
                 .GroupBy(p => p.Id, StringComparer.Ordinal)
                 .Select(g => g.First())
                 .ToList();
-            var anchors = new Dictionary<string, IXLCell>(StringComparer.Ordinal);
+            var anchors = new Dictionary<string, string>(StringComparer.Ordinal);
+            int[] widths = [ProcedureWidth, 14, 7, 95];
             Header(ws, 1, [Text(Label.ReportProcedure), Text(Label.ReportKind), Text(Label.ReportStep), Text(Label.ReportText)]);
             var row = 2;
             foreach (var procedure in procedures)
             {
-                anchors[procedure.Id] = ws.Cell(row, 1);
+                anchors[procedure.Id] = Cells.Location(ws.Cell(row, 1));
                 var lines = new List<(string Kind, string Text)>();
                 lines.AddRange(procedure.Prerequisites.Select(p => (knowledge.LabelText(Label.Prerequisite, language), p)));
                 lines.AddRange(procedure.Steps.Select(s => (Text(Label.ReportStep), s)));
@@ -132,178 +158,113 @@ public static class ExcelReport
                     }
 
                     Put(ws.Cell(row, 4), text);
+                    Cells.FitRow(ws, row, widths);
                     row++;
                 }
             }
 
-            Table(ws, 1, row - 1, 4, [40, 16, 8, 110]);
-            ws.Column(4).Style.Alignment.WrapText = true;
+            Table(ws, 1, row - 1, 4, widths);
+            var body = ws.Range(2, 1, Math.Max(2, row - 1), 4).Style;
+            body.Alignment.WrapText = true;
+            body.Alignment.Vertical = XLAlignmentVerticalValues.Top;
+            Print(ws);
             return anchors;
         }
 
-        public SummaryLayout Summary(XLWorkbook workbook, StoredRun run, List<StoredResult> results, RunChanges changes, List<StoredRun> recent)
-        {
-            var ws = workbook.Worksheets.Add(Text(Label.ReportSummary));
-            ws.Cell(1, 1).SetValue(Text(Label.ReportTitle)).Style.Font.SetBold().Font.SetFontSize(16);
-            var facts = new (Label Label, object? Value)[]
-            {
-                (Label.ReportRun, run.RunId), (Label.ReportStarted, run.StartedAt.UtcDateTime), (Label.ReportFinished, run.FinishedAt?.UtcDateTime),
-                (Label.ReportStatus, run.Status.ToString()), (Label.ReportToolVersion, run.ToolVersion), (Label.ReportInventory, run.InventoryPath),
-                (Label.ReportHostsAudited, results.Count),
-            };
-            var row = 3;
-            foreach (var (label, value) in facts)
-            {
-                Put(ws.Cell(row, 1), Text(label));
-                ws.Cell(row, 1).Style.Font.SetBold();
-                Value(ws.Cell(row, 2), value);
-                row++;
-            }
-
-            // Hosts per verdict.
-            row++;
-            var start = row;
-            var verdictHeader = row;
-            Header(ws, row++, [Text(Label.Verdict), Text(Label.ReportHosts)]);
-            foreach (var verdict in Enum.GetValues<Verdict>())
-            {
-                Put(ws.Cell(row, 1), VerdictText(verdict));
-                ws.Cell(row++, 2).SetValue(results.Count(r => r.Verdict == verdict));
-            }
-
-            Table(ws, start, row - 1, 2, null);
-
-            // Changes since the previous run.
-            row++;
-            Put(ws.Cell(row++, 1), $"{Text(Label.ReportChanges)} ({Text(Label.ReportPreviousRun)}: {changes.SinceRunId ?? Text(Label.ReportNone)})");
-            start = row;
-            Header(ws, row++, [Text(Label.ReportChange), Text(Label.ReportHosts)]);
-            foreach (var kind in Enum.GetValues<ChangeKind>())
-            {
-                Put(ws.Cell(row, 1), kind.ToString());
-                ws.Cell(row++, 2).SetValue(changes.Changes.Count(c => c.Kind == kind));
-            }
-
-            Table(ws, start, row - 1, 2, null);
-
-            // Most frequent probable causes over the hosts that are not healthy.
-            row++;
-            start = row;
-            Header(ws, row++, [Text(Label.ReportTopCauses), Text(Label.ReportHosts)]);
-            var causes = results.Where(r => r.Verdict != Verdict.Healthy)
-                .SelectMany(r => knowledge.For(r.Verdict, r.Reason, language).Causes.Distinct())
-                .GroupBy(c => c, StringComparer.Ordinal)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .Take(10)
-                .ToList();
-            foreach (var cause in causes)
-            {
-                Put(ws.Cell(row, 1), cause.Key);
-                ws.Cell(row++, 2).SetValue(cause.Count());
-            }
-
-            if (causes.Count == 0)
-            {
-                Put(ws.Cell(row++, 1), Text(Label.ReportNone));
-            }
-
-            Table(ws, start, row - 1, 2, null);
-
-            // Hosts per site.
-            row++;
-            start = row;
-            Header(ws, row++, [Text(Label.ReportSite), Text(Label.ReportHosts), Text(Label.ReportHealthy), Text(Label.ReportNotHealthy)]);
-            foreach (var site in results.GroupBy(r => r.Site ?? string.Empty, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                Put(ws.Cell(row, 1), site.Key.Length == 0 ? Text(Label.ReportNone) : site.Key);
-                ws.Cell(row, 2).SetValue(site.Count());
-                ws.Cell(row, 3).SetValue(site.Count(r => r.Verdict == Verdict.Healthy));
-                ws.Cell(row++, 4).SetValue(site.Count(r => r.Verdict != Verdict.Healthy));
-            }
-
-            Table(ws, start, row - 1, 4, null);
-
-            // Recent runs, oldest first: the counts per verdict over time.
-            row++;
-            Put(ws.Cell(row++, 1), Text(Label.ReportRecentRuns));
-            start = row;
-            var trendHeader = row;
-            Header(ws, row++, [Text(Label.ReportStarted), .. Enum.GetValues<Verdict>().Select(VerdictText)]);
-            foreach (var past in recent)
-            {
-                // Text, not a date: the trend chart's categories are runs, and a date axis would merge two runs of one day.
-                Put(ws.Cell(row, 1), past.StartedAt.UtcDateTime.ToString(_dateFormat, _culture));
-                var column = 2;
-                foreach (var (_, count) in past.Counts)
-                {
-                    ws.Cell(row, column++).SetValue(count);
-                }
-
-                row++;
-            }
-
-            Table(ws, start, row - 1, 1 + Enum.GetValues<Verdict>().Length, null);
-            ws.Column(1).Width = 62;
-            ws.Column(2).Width = 40;
-            foreach (var column in Enumerable.Range(3, Enum.GetValues<Verdict>().Length))
-            {
-                ws.Column(column).Width = 16;
-            }
-
-            ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
-            ws.PageSetup.FitToPages(1, 1);
-            return new SummaryLayout(ws.Name, verdictHeader, Enum.GetValues<Verdict>().Length, trendHeader, recent.Count);
-        }
-
-        public IEnumerable<object?[]> Group(XLWorkbook workbook, Label sheet, Verdict[] verdicts, StoredRun run, List<StoredResult> results, Dictionary<string, IXLCell> remediation)
+        /// <summary>
+        /// One verdict group's sheet: who (host, name, site, owner, whether new to this verdict since the previous run), what
+        /// (the verdict only where the sheet mixes verdicts, missing keywords or the reason, probable causes), what to do (the
+        /// procedure, linked), since when, and the inventory's comment when it has one. The rows are streamed after saving.
+        /// </summary>
+        public StreamedSheet Group(XLWorkbook workbook, Label sheet, Verdict[] verdicts, List<StoredResult> results, Dictionary<string, string> remediation)
         {
             var ws = workbook.Worksheets.Add(Text(sheet));
-            Header(ws, 1, [Text(Label.ReportHost), Text(Label.ReportName), Text(Label.ReportSite), Text(Label.ReportOwner), Text(Label.Family),
-                Text(Label.Verdict), Text(Label.Reason), Text(Label.Missing), Text(Label.Causes), Text(Label.ReportRemediation), Text(Label.ReportSince),
-                Text(Label.ReportDays)]);
             var members = results.Where(r => verdicts.Contains(r.Verdict)).ToList();
+            var mixed = verdicts.Length > 1;
+            var healthy = verdicts is [Verdict.Healthy];
+            var columns = new List<(string Header, int Width, Func<StoredResult, Advice, object?> Value)>
+            {
+                (Text(Label.ReportHost), 24, (r, _) => r.HostKey),
+                (Text(Label.ReportName), 20, (r, _) => r.Name),
+                (Text(Label.ReportSite), 12, (r, _) => r.Site),
+                (Text(Label.ReportOwner), 16, (r, _) => r.Owner),
+                (Text(Label.ReportNew), 7, (r, _) => IsNew(r) ? new MarkText(Text(Label.ReportNewMark)) : null),
+            };
+            if (mixed || healthy)
+            {
+                columns.Add((Text(Label.Family), 16, (r, _) => r.Family));
+            }
+
+            if (mixed)
+            {
+                columns.Add((Text(Label.Verdict), 20, (r, _) => new VerdictText(VerdictText(r.Verdict), r.Verdict)));
+                columns.Add((Text(Label.Reason), 36, (_, a) => a.Summary));
+            }
+            else if (!healthy)
+            {
+                columns.Add((Text(Label.ReportMissingKeywords), 22, (r, _) => string.Join(", ", r.Missing)));
+            }
+
+            if (!healthy)
+            {
+                columns.Add((Text(Label.Causes), 44, (_, a) => string.Join("\n", a.Causes)));
+                // As wide as the longest procedure's name: LibreOffice never wraps a link.
+                columns.Add((Text(Label.ReportWhatToDo), ProcedureWidth, (_, a) => MainProcedure(a) is { } p && remediation.TryGetValue(p.Id, out var location)
+                    ? new SheetLink(p.Title, location)
+                    : MainProcedure(a)?.Title));
+            }
+
+            columns.Add((Text(Label.ReportSince), 16, (r, _) => r.VerdictSince?.UtcDateTime));
+            columns.Add((Text(Label.ReportDays), 7, (r, _) => r.VerdictSince is { } since ? (int)Math.Floor((run.StartedAt - since).TotalDays) : null));
+            if (members.Any(r => !string.IsNullOrWhiteSpace(r.Comment)))
+            {
+                columns.Add((Text(Label.ReportComment), 28, (r, _) => r.Comment));
+            }
+
+            Header(ws, 1, [.. columns.Select(c => c.Header)]);
             if (members.Count == 0)
             {
                 Put(ws.Cell(2, 1), Text(Label.ReportNone));
             }
 
             // Over the header and one row; StreamedRows extends it to the rows it writes.
-            Table(ws, 1, 2, 12, [30, 24, 16, 18, 26, 28, 26, 40, CausesWidth, 34, 18, 8]);
-            ws.Column(9).Style.Alignment.WrapText = true;
-            var anchors = remediation.ToDictionary(
-                a => a.Key, a => $"'{a.Value.Worksheet.Name.Replace("'", "''", StringComparison.Ordinal)}'!{a.Value.Address.ToStringRelative(includeSheet: false)}",
-                StringComparer.Ordinal);
+            int[] widths = [.. columns.Select(c => c.Width)];
+            Table(ws, 1, 2, columns.Count, widths);
+            Print(ws);
 
             // The rows, written after saving (StreamedRows): the Healthy sheet alone holds most of a fleet.
-            return members.Select(result =>
+            var rows = members.Select(result =>
             {
                 var advice = knowledge.For(result.Verdict, result.Reason, language);
-                var link = advice.Procedures.FirstOrDefault() is { } procedure && anchors.TryGetValue(procedure.Id, out var location)
-                    ? new SheetLink(procedure.Title, location)
-                    : null;
-                return new object?[]
-                {
-                    result.HostKey, result.Name, result.Site, result.Owner, result.Family, VerdictText(result.Verdict), result.Reason.ToString(),
-                    string.Join(", ", result.Missing), new WrappedText(string.Join("\n", advice.Causes), CausesWidth), link, result.VerdictSince?.UtcDateTime,
-                    result.VerdictSince is { } since ? (int)Math.Floor((run.StartedAt - since).TotalDays) : null,
-                };
+                return columns.Select(c => c.Value(result, advice)).ToArray();
             });
+            return new StreamedSheet(ws.Name, rows.ToAsyncEnumerable(), widths);
         }
 
         /// <summary>
-        /// Host by keyword: present, missing (required by the host's profile, not advertised) or not expected (advertised,
-        /// unknown to the profile); the profiles' required keywords first. Hosts that gave no list stay empty.
+        /// Host by keyword: present, missing (required by the host's profile, not advertised) or unexpected (advertised, unknown
+        /// to the profile); the profiles' required keywords first, then the others by how many hosts advertise them. A keyword
+        /// is a header like any text from outside: cleaned, made unique, quote-prefixed when it looks like a formula. Beyond
+        /// <see cref="MaxKeywordColumns"/> the rarest keywords share one column that lists them per host.
         /// </summary>
-        public IEnumerable<object?[]> KeywordMatrix(XLWorkbook workbook, List<StoredResult> results, Dictionary<string, ImmutableArray<string>> keywords)
+        public StreamedSheet KeywordMatrix(XLWorkbook workbook, List<StoredResult> results, Dictionary<string, ImmutableArray<string>> keywords)
         {
             var ws = workbook.Worksheets.Add(Text(Label.ReportKeywordMatrix));
             var profiles = results.Select(r => r.Profile).Distinct(StringComparer.OrdinalIgnoreCase)
                 .Select(id => ProfileCatalog.BuiltIn.TryGet(id, out var p) ? p : null).OfType<ServerProfile>().ToList();
             var required = profiles.SelectMany(p => p.RequiredKeywords).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var others = keywords.Values.SelectMany(k => k).Except(required, StringComparer.OrdinalIgnoreCase)
-                .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
-            var columns = required.Concat(others).ToList();
-            Header(ws, 1, [Text(Label.ReportHost), Text(Label.Verdict), .. columns]);
+            var hostsPer = keywords.Values.SelectMany(k => k.Distinct(StringComparer.OrdinalIgnoreCase))
+                .GroupBy(k => k, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+            var others = hostsPer.Keys.Except(required, StringComparer.OrdinalIgnoreCase)
+                .OrderByDescending(k => hostsPer[k]).ThenBy(k => k, StringComparer.Ordinal).ToList();
+            var kept = Math.Max(0, MaxKeywordColumns - required.Count);
+            var folded = others.Skip(kept).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var columns = required.Concat(others.Take(kept).Order(StringComparer.Ordinal)).ToList();
+            var cut = Text(Label.ReportCut);
+            var headers = UniqueHeaders([Text(Label.ReportHost), Text(Label.Verdict), .. columns, .. folded.Count > 0
+                ? [Formats.Format(Text(Label.ReportOtherKeywords), Formats.Number(folded.Count))]
+                : Array.Empty<string>()]);
+            Header(ws, 1, headers);
             var (present, missing, unexpected) = (Text(Label.ReportPresent), Text(Label.ReportMissingKeyword), Text(Label.ReportNotExpected));
             if (results.Count == 0)
             {
@@ -312,22 +273,33 @@ public static class ExcelReport
 
             // The table and the formats over the header and one row; StreamedRows extends them to the rows it writes.
             const int last = 2;
-            Table(ws, 1, last, columns.Count + 2, [30, 28, .. columns.Select(_ => 14)]);
+            int[] widths = [26, 34, .. columns.Select(_ => 11), .. folded.Count > 0 ? [60] : Array.Empty<int>()];
+            Table(ws, 1, last, headers.Count, widths);
             ws.SheetView.Freeze(1, 2);
+            if (columns.Count > 0)
+            {
+                // Keywords read upwards: narrow columns, the whole name visible.
+                ws.Range(1, 3, 1, columns.Count + 2).Style.Alignment.SetTextRotation(90).Alignment.SetVertical(XLAlignmentVerticalValues.Bottom);
+                ws.Row(1).Height = Math.Min(409, (Math.Max(8, columns.Max(c => Math.Min(c.Length, 60))) * 6.5) + 10);
+            }
+
             if (columns.Count > 0 && results.Count > 0)
             {
                 var cells = ws.Range(2, 3, last, columns.Count + 2);
-                cells.AddConditionalFormat().WhenContains(missing).Fill.SetBackgroundColor(XLColor.FromHtml("#F4B6B6"));
-                cells.AddConditionalFormat().WhenContains(present).Fill.SetBackgroundColor(XLColor.FromHtml("#C6E7C6"));
-                cells.AddConditionalFormat().WhenContains(unexpected).Fill.SetBackgroundColor(XLColor.FromHtml("#FCE8A6"));
+                cells.AddConditionalFormat().WhenEquals($"\"{missing}\"").Fill.SetBackgroundColor(XLColor.FromHtml("#" + VerdictStyle.Fill(Verdict.MissingSinks)));
+                cells.AddConditionalFormat().WhenEquals($"\"{present}\"").Fill.SetBackgroundColor(XLColor.FromHtml("#" + VerdictStyle.Fill(Verdict.Healthy)));
+                cells.AddConditionalFormat().WhenEquals($"\"{unexpected}\"").Fill.SetBackgroundColor(XLColor.FromHtml("#FFF2CC"));
             }
 
+            // As many pages across as the keywords need, the host column on each.
+            Print(ws, pagesWide: Math.Max(1, (int)Math.Ceiling(widths.Sum() / 230.0)));
+
             // The rows, written after saving (StreamedRows): host, verdict, then one cell per keyword.
-            return results.Select(result =>
+            var rows = results.Select(result =>
             {
-                var values = new object?[columns.Count + 2];
+                var values = new object?[headers.Count];
                 values[0] = result.HostKey;
-                values[1] = VerdictText(result.Verdict);
+                values[1] = new VerdictText(VerdictText(result.Verdict), result.Verdict);
                 if (keywords.TryGetValue(result.HostKey, out var advertised) && ProfileCatalog.BuiltIn.TryGet(result.Profile, out var profile))
                 {
                     var set = advertised.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -338,14 +310,41 @@ public static class ExcelReport
                             ? (profile.Knows(keyword) ? present : unexpected)
                             : (profile.RequiredKeywords.Contains(keyword, StringComparer.OrdinalIgnoreCase) ? missing : null);
                     }
+
+                    if (folded.Count > 0)
+                    {
+                        values[^1] = string.Join(", ", advertised.Where(folded.Contains));
+                    }
                 }
 
                 return values;
             });
+            return new StreamedSheet(ws.Name, rows.ToAsyncEnumerable(), null);
         }
 
-        /// <summary>The width of the group sheets' causes column, in characters.</summary>
-        private const int CausesWidth = 60;
+        /// <summary>
+        /// Headers as a table needs them: cleaned like cell text, at most 255 characters (Excel's limit for a table column's
+        /// name), and unique ignoring case (a keyword <c>HOST</c> beside the host column becomes <c>HOST (2)</c>).
+        /// </summary>
+        private List<string> UniqueHeaders(IReadOnlyList<string> names)
+        {
+            var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var unique = new List<string>(names.Count);
+            foreach (var name in names)
+            {
+                var clean = CellText.Clean(name, Text(Label.ReportCut));
+                clean = clean.Length == 0 ? "?" : clean.Length > 240 ? string.Concat(clean.AsSpan(0, 239), "…") : clean;
+                var candidate = clean;
+                for (var n = 2; !taken.Add(candidate); n++)
+                {
+                    candidate = string.Create(CultureInfo.InvariantCulture, $"{clean} ({n})");
+                }
+
+                unique.Add(candidate);
+            }
+
+            return unique;
+        }
 
         /// <summary>The fields of the raw results sheet.</summary>
         private static readonly string[] RawFields =
@@ -355,12 +354,13 @@ public static class ExcelReport
             "previousVerdict", "verdictSince", "findings", "transcript",
         ];
 
-        public string DateFormat => _dateFormat;
+        private static readonly int[] RawWidths = [26, 20, 12, 16, 14, 26, 22, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80];
 
         /// <summary>
         /// The raw results sheet as ClosedXML writes it: the header and the table (extended to every row later). The rows are
         /// written after saving, streamed (<see cref="RawRows"/>, <see cref="StreamedRows"/>): held as ClosedXML cells they
-        /// were the largest part of the report's memory.
+        /// were the largest part of the report's memory. Evidence for the file, not for paper: only the columns that say
+        /// which host and what verdict (host to reason) print, one line per host.
         /// </summary>
         public void RawResultsSheet(XLWorkbook workbook, int results)
         {
@@ -371,7 +371,8 @@ public static class ExcelReport
                 Put(ws.Cell(2, 1), Text(Label.ReportNone));
             }
 
-            Table(ws, 1, 2, RawFields.Length, [30, 22, 14, 16, 14, 26, 24, 24, 30, 12, 50, 40, 30, 20, 40, 30, 16, 9, 10, 10, 10, 10, 10, 18, 24, 18, 60, 80]);
+            Table(ws, 1, 2, RawFields.Length, RawWidths);
+            Print(ws, area: string.Create(CultureInfo.InvariantCulture, $"A1:G{Math.Max(2, results + 1)}"));
         }
 
         /// <summary>Every stored field of every result, its findings and its transcript: the evidence for auditors.</summary>
@@ -399,13 +400,15 @@ public static class ExcelReport
         public void InventoryProblems(XLWorkbook workbook, IReadOnlyList<StoredProblem> problems)
         {
             var ws = workbook.Worksheets.Add(Text(Label.ReportInventoryProblems));
+            int[] widths = [8, 60, 80];
             Header(ws, 1, [Text(Label.ReportLine), Text(Label.Reason), Text(Label.ReportRawText)]);
             var row = 2;
             foreach (var problem in problems)
             {
                 ws.Cell(row, 1).SetValue(problem.LineNumber);
                 Put(ws.Cell(row, 2), problem.Reason);
-                Put(ws.Cell(row++, 3), problem.RawText);
+                Put(ws.Cell(row, 3), problem.RawText);
+                Cells.FitRow(ws, row++, widths);
             }
 
             if (row == 2)
@@ -413,47 +416,17 @@ public static class ExcelReport
                 Put(ws.Cell(row++, 2), Text(Label.ReportNone));
             }
 
-            Table(ws, 1, row - 1, 3, [8, 60, 80]);
+            Table(ws, 1, row - 1, 3, widths);
+            var body = ws.Range(2, 1, row - 1, 3).Style;
+            body.Alignment.WrapText = true;
+            body.Alignment.Vertical = XLAlignmentVerticalValues.Top;
+            Print(ws);
         }
 
-        private static void Header(IXLWorksheet ws, int row, string[] names)
-        {
-            for (var i = 0; i < names.Length; i++)
-            {
-                ws.Cell(row, i + 1).SetValue(names[i]);
-            }
-        }
+        private void Header(IXLWorksheet ws, int row, IReadOnlyList<string> names) => Cells.Header(ws, row, names, Text(Label.ReportCut));
 
         /// <summary>Text that came from the network, an inventory or the knowledge base: a string cell, never a formula.</summary>
-        private void Put(IXLCell cell, string? text)
-        {
-            var clean = CellText.Clean(text, Text(Label.ReportCut));
-            cell.SetValue(clean);
-            if (CellText.LooksLikeFormula(clean))
-            {
-                // Stored as text already; the quote prefix keeps it text when someone edits the cell in Excel.
-                cell.Style.IncludeQuotePrefix = true;
-            }
-        }
-
-        private void Value(IXLCell cell, object? value)
-        {
-            switch (value)
-            {
-                case null:
-                    break;
-                case DateTime time:
-                    cell.SetValue(time);
-                    cell.Style.DateFormat.Format = _dateFormat;
-                    break;
-                case int number:
-                    cell.SetValue(number);
-                    break;
-                default:
-                    Put(cell, Convert.ToString(value, _culture));
-                    break;
-            }
-        }
+        private void Put(IXLCell cell, string? text) => Cells.Put(cell, text, Text(Label.ReportCut));
 
         /// <summary>Makes a range an Excel table (filter buttons) with its header frozen when it starts the sheet.</summary>
         private void Table(IXLWorksheet ws, int firstRow, int lastRow, int columns, int[]? widths)
@@ -468,6 +441,12 @@ public static class ExcelReport
             for (var i = 0; widths is not null && i < widths.Length; i++)
             {
                 ws.Column(i + 1).Width = widths[i];
+            }
+
+            if (widths is not null)
+            {
+                // A header that wraps gets the lines it needs.
+                Cells.FitRow(ws, firstRow, widths);
             }
         }
     }

@@ -18,19 +18,17 @@ internal static class StreamedRows
     /// <param name="path">The saved workbook.</param>
     /// <param name="dateFormat">The number format of date cells.</param>
     /// <param name="cutMark">Appended to text cut at the cell limit.</param>
-    /// <param name="sheets">Each sheet (ClosedXML wrote its header row and nothing below it) with its rows' values: null
-    /// (empty), string, int, double, or DateTime (UTC).</param>
+    /// <param name="sheets">Each sheet with its rows.</param>
     /// <param name="cancellationToken">Stops reading the rows.</param>
-    public static async Task WriteAsync(
-        string path, string dateFormat, string cutMark, IReadOnlyList<(string Sheet, IAsyncEnumerable<object?[]> Rows)> sheets, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string path, string dateFormat, string cutMark, IReadOnlyList<StreamedSheet> sheets, CancellationToken cancellationToken)
     {
         using var document = SpreadsheetDocument.Open(path, isEditable: true);
         var workbookPart = document.WorkbookPart!;
         var styles = AddStyles(workbookPart.WorkbookStylesPart!.Stylesheet, dateFormat);
-        foreach (var (sheetName, rows) in sheets)
+        foreach (var streamed in sheets)
         {
-            var sheet = workbookPart.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == sheetName);
-            await WriteSheetAsync((WorksheetPart)workbookPart.GetPartById(sheet.Id!), rows, styles, cutMark, cancellationToken).ConfigureAwait(false);
+            var sheet = workbookPart.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == streamed.Name);
+            await WriteSheetAsync((WorksheetPart)workbookPart.GetPartById(sheet.Id!), streamed, styles, cutMark, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -44,7 +42,7 @@ internal static class StreamedRows
     ];
 
     private static async Task WriteSheetAsync(
-        WorksheetPart part, IAsyncEnumerable<object?[]> rows, Styles styles, string cutMark, CancellationToken cancellationToken)
+        WorksheetPart part, StreamedSheet streamed, Styles styles, string cutMark, CancellationToken cancellationToken)
     {
         // The sheet as ClosedXML wrote it is small (a header row): read it whole, without attaching it to the part, whose
         // content is then written anew.
@@ -101,10 +99,10 @@ internal static class StreamedRows
                 writer.WriteElement(header);
             }
 
-            await foreach (var values in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var values in streamed.Rows.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 written++;
-                WriteRow(writer, (uint)written, values, styles, cutMark, links);
+                WriteRow(writer, (uint)written, values, styles, cutMark, links, streamed.WrapWidths);
             }
 
             if (written == 1)
@@ -163,12 +161,23 @@ internal static class StreamedRows
         writer.WriteEndElement();
     }
 
-    private static void WriteRow(OpenXmlWriter writer, uint index, object?[] values, Styles styles, string cutMark, List<Hyperlink> links)
+    private static void WriteRow(OpenXmlWriter writer, uint index, object?[] values, Styles styles, string cutMark, List<Hyperlink> links, int[]? widths)
     {
-        // Rows with wrapped text get their height (Excel and LibreOffice do not measure rows a file gives no height).
-        var lines = values.OfType<WrappedText>().Select(w => w.Text.Split('\n').Sum(l => Math.Max(1, (l.Length + w.Width - 1) / Math.Max(1, w.Width))))
-            .DefaultIfEmpty(1).Max();
-        writer.WriteStartElement(lines > 1 ? new Row { RowIndex = index, Height = lines * 15.0, CustomHeight = true } : new Row { RowIndex = index });
+        var wrap = widths is not null;
+        var lines = 1;
+        for (var i = 0; wrap && i < values.Length && i < widths!.Length; i++)
+        {
+            var text = values[i] switch
+            {
+                string t => t,
+                SheetLink l => l.Text,
+                VerdictText v => v.Text,
+                _ => null,
+            };
+            lines = Math.Max(lines, text is null ? 1 : WrapLines(text, widths[i]));
+        }
+
+        writer.WriteStartElement(lines > 1 ? new Row { RowIndex = index, Height = (lines * LineHeight) + 2, CustomHeight = true } : new Row { RowIndex = index });
         for (var i = 0; i < values.Length; i++)
         {
             var reference = string.Create(CultureInfo.InvariantCulture, $"{ColumnName(i + 1)}{index}");
@@ -177,29 +186,32 @@ internal static class StreamedRows
                 case null:
                     break;
                 case DateTime time:
-                    writer.WriteElement(new Cell { CellReference = reference, StyleIndex = styles.Date, CellValue = new CellValue(time.ToOADate().ToString("R", CultureInfo.InvariantCulture)) });
+                    writer.WriteElement(new Cell { CellReference = reference, StyleIndex = wrap ? styles.DateTop : styles.Date, CellValue = new CellValue(time.ToOADate().ToString("R", CultureInfo.InvariantCulture)) });
                     break;
                 case int number:
-                    writer.WriteElement(new Cell { CellReference = reference, CellValue = new CellValue(number.ToString(CultureInfo.InvariantCulture)) });
+                    writer.WriteElement(new Cell { CellReference = reference, StyleIndex = wrap ? styles.Top : null, CellValue = new CellValue(number.ToString(CultureInfo.InvariantCulture)) });
                     break;
                 case double number:
-                    writer.WriteElement(new Cell { CellReference = reference, CellValue = new CellValue(number.ToString("R", CultureInfo.InvariantCulture)) });
+                    writer.WriteElement(new Cell { CellReference = reference, StyleIndex = wrap ? styles.Top : null, CellValue = new CellValue(number.ToString("R", CultureInfo.InvariantCulture)) });
                     break;
                 case string text when text.Length > 0:
                     var clean = CellText.Clean(text, cutMark);
 
                     // Text already; the quote prefix keeps it text when someone edits the cell in Excel.
-                    writer.WriteElement(TextCell(reference, clean, CellText.LooksLikeFormula(clean) ? styles.Quote : null));
-                    break;
-                case WrappedText { Text.Length: > 0 } wrapped:
-                    writer.WriteElement(TextCell(reference, CellText.Clean(wrapped.Text, cutMark), styles.Wrap));
+                    var formula = CellText.LooksLikeFormula(clean);
+                    writer.WriteElement(TextCell(reference, clean, wrap ? (formula ? styles.QuoteWrap : styles.Wrap) : (formula ? styles.Quote : null)));
                     break;
                 case SheetLink link:
                     var shown = CellText.Clean(link.Text, cutMark);
                     writer.WriteElement(TextCell(reference, shown, styles.Link));
                     links.Add(new Hyperlink { Reference = reference, Location = link.Location, Display = shown });
                     break;
-                case WrappedText:
+                case VerdictText verdict:
+                    writer.WriteElement(TextCell(reference, CellText.Clean(verdict.Text, cutMark), (wrap ? styles.Verdicts : styles.FlatVerdicts)[(int)verdict.Verdict]));
+                    break;
+                case MarkText mark:
+                    writer.WriteElement(TextCell(reference, CellText.Clean(mark.Text, cutMark), styles.Mark));
+                    break;
                 case string:
                     break;
                 default:
@@ -210,6 +222,48 @@ internal static class StreamedRows
         writer.WriteEndElement();
     }
 
+    /// <summary>The height of one line of 11 pt text, in points.</summary>
+    internal const double LineHeight = 15;
+
+    /// <summary>
+    /// How many lines <paramref name="text"/> takes wrapped in a column <paramref name="width"/> characters wide: word by word,
+    /// as Excel and LibreOffice break lines, a word longer than the column broken where it must. A column's width counts
+    /// its digits; average text is about a tenth narrower, which is all the estimate allows for (a row may be a little too
+    /// tall, a line is not cut).
+    /// </summary>
+    internal static int WrapLines(string text, int width)
+    {
+        var capacity = Math.Max(1, (int)(width * 1.1) - 1);
+        var lines = 0;
+        foreach (var paragraph in text.Split('\n'))
+        {
+            var used = -1;
+            var count = 1;
+            foreach (var word in paragraph.Split(' '))
+            {
+                var length = word.Length;
+                if (used >= 0 && used + 1 + length <= capacity)
+                {
+                    used += 1 + length;
+                    continue;
+                }
+
+                if (used >= 0)
+                {
+                    count++;
+                }
+
+                // A word wider than the column fills whole lines first.
+                count += Math.Max(0, (length - 1) / capacity);
+                used = length - (Math.Max(0, (length - 1) / capacity) * capacity);
+            }
+
+            lines += count;
+        }
+
+        return Math.Max(1, lines);
+    }
+
     private static Cell TextCell(string reference, string text, uint? style) =>
         new(new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }))
         {
@@ -218,7 +272,7 @@ internal static class StreamedRows
             StyleIndex = style,
         };
 
-    /// <summary>Adds the formats of streamed cells to the stylesheet: a date, quote-prefixed text, a link, wrapped text.</summary>
+    /// <summary>Adds the formats of streamed cells to the stylesheet: dates, quote-prefixed text, links, wrapped text, marks and verdicts.</summary>
     private static Styles AddStyles(Stylesheet styles, string dateFormat)
     {
         // The typed property puts numFmts where the schema wants it (first).
@@ -227,28 +281,72 @@ internal static class StreamedRows
         formats.Append(new NumberingFormat { NumberFormatId = formatId, FormatCode = dateFormat });
         formats.Count = (uint)formats.ChildElements.Count;
 
-        var cellFormats = styles.CellFormats!;
-        var date = (uint)cellFormats.ChildElements.Count;
-        cellFormats.Append(new CellFormat { NumberFormatId = formatId, ApplyNumberFormat = true, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 });
-        cellFormats.Append(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, QuotePrefix = true });
-
-        // A link looks like one: the default font, underlined, in Office's hyperlink blue.
+        // A link looks like one: the default font, underlined, in Office's hyperlink blue; a mark is bold.
         var fonts = styles.Fonts!;
         var linkFont = (uint)fonts.ChildElements.Count;
         fonts.Append(new Font(new Underline(), new FontSize { Val = 11 }, new Color { Rgb = "FF0563C1" }, new FontName { Val = "Calibri" }));
+        var boldFont = (uint)fonts.ChildElements.Count;
+        fonts.Append(new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" }));
         fonts.Count = (uint)fonts.ChildElements.Count;
-        cellFormats.Append(new CellFormat { NumberFormatId = 0, FontId = linkFont, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true });
-        cellFormats.Append(new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top })
+
+        var fills = styles.Fills!;
+        uint Fill(string rgb)
         {
-            NumberFormatId = 0,
-            FontId = 0,
-            FillId = 0,
-            BorderId = 0,
-            FormatId = 0,
-            ApplyAlignment = true,
-        });
+            fills.Append(new Fill(new PatternFill(new ForegroundColor { Rgb = "FF" + rgb }, new BackgroundColor { Indexed = 64U }) { PatternType = PatternValues.Solid }));
+            return (uint)fills.ChildElements.Count - 1;
+        }
+
+        var markFill = Fill("FFD966");
+        var verdictFills = Enum.GetValues<ExchangeSmtpFleet.Core.Classification.Verdict>().Select(v => Fill(ExchangeSmtpFleet.Core.Knowledge.VerdictStyle.Fill(v))).ToList();
+        fills.Count = (uint)fills.ChildElements.Count;
+
+        var cellFormats = styles.CellFormats!;
+        uint Format(uint numberFormat, uint font, uint fill, bool wrap, bool top, bool quote = false)
+        {
+            var format = new CellFormat { NumberFormatId = numberFormat, FontId = font, FillId = fill, BorderId = 0, FormatId = 0 };
+            if (numberFormat != 0)
+            {
+                format.ApplyNumberFormat = true;
+            }
+
+            if (font != 0)
+            {
+                format.ApplyFont = true;
+            }
+
+            if (fill != 0)
+            {
+                format.ApplyFill = true;
+            }
+
+            if (quote)
+            {
+                format.QuotePrefix = true;
+            }
+
+            if (wrap || top)
+            {
+                format.Append(new Alignment { WrapText = wrap ? true : null, Vertical = top ? VerticalAlignmentValues.Top : null });
+                format.ApplyAlignment = true;
+            }
+
+            cellFormats.Append(format);
+            return (uint)cellFormats.ChildElements.Count - 1;
+        }
+
+        var result = new Styles(
+            Date: Format(formatId, 0, 0, wrap: false, top: false),
+            DateTop: Format(formatId, 0, 0, wrap: false, top: true),
+            Top: Format(0, 0, 0, wrap: false, top: true),
+            Quote: Format(0, 0, 0, wrap: false, top: false, quote: true),
+            QuoteWrap: Format(0, 0, 0, wrap: true, top: true, quote: true),
+            Wrap: Format(0, 0, 0, wrap: true, top: true),
+            Link: Format(0, linkFont, 0, wrap: true, top: true),
+            Mark: Format(0, boldFont, markFill, wrap: false, top: true),
+            Verdicts: [.. verdictFills.Select(f => Format(0, 0, f, wrap: true, top: true))],
+            FlatVerdicts: [.. verdictFills.Select(f => Format(0, 0, f, wrap: false, top: false))]);
         cellFormats.Count = (uint)cellFormats.ChildElements.Count;
-        return new Styles(date, date + 1, date + 2, date + 3);
+        return result;
     }
 
     private static string ColumnName(int column)
@@ -263,5 +361,5 @@ internal static class StreamedRows
     }
 
     /// <summary>The stylesheet indexes of the streamed cells' formats.</summary>
-    private sealed record Styles(uint Date, uint Quote, uint Link, uint Wrap);
+    private sealed record Styles(uint Date, uint DateTop, uint Top, uint Quote, uint QuoteWrap, uint Wrap, uint Link, uint Mark, uint[] Verdicts, uint[] FlatVerdicts);
 }

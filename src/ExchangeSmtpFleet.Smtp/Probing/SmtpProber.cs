@@ -24,9 +24,13 @@ public sealed class SmtpProber : IHostProber
     private readonly TimeProvider _time;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
 
-    /// <summary>Creates a prober; an options' EHLO name of null becomes this machine's name (looked up once per process).</summary>
+    /// <summary>
+    /// Creates a prober; an options' EHLO name of null becomes this machine's name (looked up once per process). Names are
+    /// resolved by the system resolver on the process's <see cref="ResolverThreads"/>, never on the thread pool: a dead
+    /// resolver must not starve the process (issue 18, item 14).
+    /// </summary>
     public SmtpProber(ProbeOptions options, TimeProvider time)
-        : this(options, time, Dns.GetHostAddressesAsync)
+        : this(options, time, ResolverThreads.Shared.ResolveAsync)
     {
     }
 
@@ -440,7 +444,8 @@ public sealed class SmtpProber : IHostProber
             try
             {
                 // The system resolver may not honour the token (a blocking getaddrinfo): the wait for it is bounded all the
-                // same, by the connect time-out, the host deadline and the caller, and the lookup is left behind.
+                // same, by the connect time-out, the host deadline and the caller, and the lookup is left behind (on a
+                // resolver thread, ResolverThreads, which drops it unstarted when it is still queued).
                 addresses = await owner._resolve(host, token).WaitAsync(token).ConfigureAwait(false);
             }
             catch (SocketException e)

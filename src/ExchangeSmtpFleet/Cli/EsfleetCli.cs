@@ -30,6 +30,7 @@ internal static class EsfleetCli
         new LackingCommandDefinition(context),
         new ChangesCommandDefinition(context),
         new DbCommandDefinition(context),
+        new CheckCommandDefinition(context),
     ];
 
     /// <summary>Parses and runs; every failure is a line on <paramref name="error"/> and an exit code, never an unhandled exception.</summary>
@@ -60,8 +61,8 @@ internal static class EsfleetCli
         {
             var code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
 
-            // System.CommandLine returns 1 for parse errors; SPEC 9 reserves 1 for findings.
-            return parse.Errors.Count > 0 ? ExitCodes.Error : code;
+            // System.CommandLine returns 1 for parse errors; SPEC 9 reserves 1 for findings, and a monitoring plugin says UNKNOWN.
+            return parse.Errors.Count == 0 ? code : parse.CommandResult.Command is CheckCommandDefinition ? CheckCommand.Unknown : ExitCodes.Error;
         }
         catch (CommandException e)
         {

@@ -21,7 +21,7 @@ internal static class RunSummaryRenderer
         {
             total += count;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{verdict,-30} {count,6}   {KnowledgeBase.BuiltIn.VerdictTitle(verdict, Language.English)}")).ConfigureAwait(false);
+                $"{verdict,-30} {count,6}   {KnowledgeBase.BuiltIn.VerdictMeaning(verdict, Language.English)}")).ConfigureAwait(false);
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"Total",-30} {total,6}")).ConfigureAwait(false);

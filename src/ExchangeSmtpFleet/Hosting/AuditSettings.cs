@@ -1,3 +1,5 @@
+using ExchangeSmtpFleet.Infrastructure.Files;
+
 namespace ExchangeSmtpFleet.Hosting;
 
 /// <summary>
@@ -73,6 +75,11 @@ internal sealed class AuditSettings
             yield return zoneProblem;
         }
 
+        if (!LooksLikeCron(Cron))
+        {
+            yield return CronProblem(Cron);
+        }
+
         if (BatchSize is < 1 or > 100_000)
         {
             yield return $"{Section}:{nameof(BatchSize)} must be 1-100000, not {BatchSize}";
@@ -112,15 +119,28 @@ internal sealed class AuditSettings
         {
             yield return $"{Section}:{nameof(Inventory)} is not set: name the inventory CSV the nightly audit reads (appsettings.json or ESF_Audit__Inventory)";
         }
-        else if (!File.Exists(Inventory))
+        else if (FileKind.Of(Inventory) is var kind && kind != FileType.Regular)
         {
-            yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory)}: file not found";
+            // Not only "exists": a FIFO or a device (/dev/zero) passes File.Exists and fails every night instead of at start.
+            yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory)}: {(kind == FileType.Missing ? "file not found" : FileKind.Describe(kind) ?? "cannot be examined")}";
         }
 
         if (Email && !mail.Configured)
         {
             yield return $"{Section}:{nameof(Email)} is true but {MailSettings.Section}:{nameof(MailSettings.Host)} is not set: the report could not be mailed";
         }
+    }
+
+    /// <summary>What is wrong with a cron expression, in people's words.</summary>
+    /// <param name="cron">The expression.</param>
+    public static string CronProblem(string? cron) =>
+        $"{Section}:{nameof(Cron)} '{cron}' is not a cron expression: five fields, minute hour day-of-month month day-of-week, such as '0 2 * * *' (02:00 every day) or '30 1 * * 1-5' (01:30 on weekdays)";
+
+    /// <summary>Five (or, with seconds, six) fields of cron characters; what Hangfire's parser refuses beyond that is said at start as well.</summary>
+    private static bool LooksLikeCron(string? cron)
+    {
+        var fields = (cron ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length is 5 or 6 && fields.All(f => f.All(c => char.IsAsciiLetterOrDigit(c) || c is '*' or ',' or '-' or '/' or '?' or '#'));
     }
 
     private bool TryTimeZone(out string problem)

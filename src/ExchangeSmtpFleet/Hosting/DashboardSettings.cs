@@ -19,9 +19,24 @@ internal sealed class DashboardSettings : ISettings
     /// <summary>The users: name, PBKDF2 hash (<c>esfleet dashboard hash-password</c>), role.</summary>
     public List<DashboardUser> Users { get; set; } = [];
 
+    /// <summary>
+    /// The dashboard's address as people reach it (e.g. <c>https://esfleet.corp.example:5443</c>); the mail links a run's page
+    /// under it. Empty: the mail has no link.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The dashboard's public address, or null when none is set (call without problems).</summary>
+    public Uri? PublicUri => string.IsNullOrWhiteSpace(PublicUrl) ? null : new Uri(PublicUrl.Trim(), UriKind.Absolute);
+
     /// <summary>What is wrong with the values, one line each, naming the setting (never a hash).</summary>
     public IEnumerable<string> Problems()
     {
+        if (!string.IsNullOrWhiteSpace(PublicUrl)
+            && (!Uri.TryCreate(PublicUrl.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment)))
+        {
+            yield return $"{Section}:{nameof(PublicUrl)} must be an http or https address without query, not '{PublicUrl}'";
+        }
+
         for (var i = 0; i < Users.Count; i++)
         {
             var user = Users[i];

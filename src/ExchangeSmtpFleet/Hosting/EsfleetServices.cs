@@ -48,6 +48,7 @@ internal static class EsfleetServices
         services.AddSettings<ReportSettings>(ReportSettings.Section);
         services.AddSettings<MailSettings>(MailSettings.Section);
         services.AddSettings<DashboardSettings>(DashboardSettings.Section);
+        services.AddSettings<HealthSettings>(HealthSettings.Section);
 
         // The effective concurrency of a batch is resolved here, once: Audit:Concurrency, else Scan:Concurrency.
         services.AddSingleton<IValidateOptions<AuditSettings>, AuditSettingsValidator>();

@@ -19,8 +19,14 @@ internal sealed class MailSettings : ISettings
     /// <summary>The relay's port.</summary>
     public int Port { get; set; } = 25;
 
-    /// <summary><c>None</c>, <c>StartTls</c> or <c>Implicit</c>.</summary>
-    public string Tls { get; set; } = nameof(MailTls.StartTls);
+    /// <summary><c>Auto</c> (STARTTLS when the relay offers it, else plain; the default), <c>StartTls</c> (required), <c>Implicit</c> or <c>None</c>.</summary>
+    public string Tls { get; set; } = nameof(MailTls.Auto);
+
+    /// <summary>When a run is mailed: <c>Always</c> (the default), <c>Findings</c> or <c>Changes</c>.</summary>
+    public string When { get; set; } = nameof(MailWhen.Always);
+
+    /// <summary>The whole dialogue with the relay at most this long, in seconds (a relay that drips its answers).</summary>
+    public int DeadlineSeconds { get; set; } = MailOptions.DefaultDeadlineSeconds;
 
     /// <summary>The login; empty for a relay that accepts the audit machine without one.</summary>
     public string? User { get; set; }
@@ -34,7 +40,7 @@ internal sealed class MailSettings : ISettings
     /// <summary>The recipients, comma or semicolon separated.</summary>
     public string? To { get; set; }
 
-    /// <summary>The subject; <c>{date}</c>, <c>{run}</c>, <c>{unhealthy}</c> and <c>{hosts}</c> are replaced. Empty: the report's title, date and counts.</summary>
+    /// <summary>The subject; <c>{date}</c>, <c>{run}</c>, <c>{unhealthy}</c>, <c>{hosts}</c>, <c>{action}</c> and <c>{new}</c> are replaced. Empty: the report's title, date and the Exchange servers that need action.</summary>
     public string? Subject { get; set; }
 
     /// <summary>A larger workbook is not attached; the mail says where it lies.</summary>
@@ -50,12 +56,25 @@ internal sealed class MailSettings : ISettings
     public ImmutableArray<string> Recipients =>
         [.. (To ?? string.Empty).Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary>What is wrong with the values, one line each, naming the setting (the password is never shown).</summary>
-    public IEnumerable<string> Problems()
+    /// <summary>
+    /// What is wrong with the values, every problem at once, one line each, naming the setting (the password is never shown).
+    /// </summary>
+    /// <param name="required">Mail is asked for (<c>--email</c>, <c>Audit:Email</c>): a missing relay, sender or recipient is a problem too.</param>
+    public IEnumerable<string> Problems(bool required = false)
     {
         if (!Enum.TryParse<MailTls>(Tls, ignoreCase: true, out var tls) || !Enum.IsDefined(tls) || int.TryParse(Tls, out _))
         {
-            yield return $"{Section}:{nameof(Tls)} must be None, StartTls or Implicit, not '{Tls}'";
+            yield return $"{Section}:{nameof(Tls)} must be Auto, StartTls, Implicit or None, not '{Tls}'";
+        }
+
+        if (!Enum.TryParse<MailWhen>(When, ignoreCase: true, out var when) || !Enum.IsDefined(when) || int.TryParse(When, out _))
+        {
+            yield return $"{Section}:{nameof(When)} must be Always, Findings or Changes, not '{When}'";
+        }
+
+        if (DeadlineSeconds is < 5 or > 3600)
+        {
+            yield return $"{Section}:{nameof(DeadlineSeconds)} must be 5-3600, not {DeadlineSeconds}";
         }
 
         if (Port is < 1 or > 65535)
@@ -70,7 +89,13 @@ internal sealed class MailSettings : ISettings
 
         if (!Configured)
         {
-            yield break;
+            if (!required)
+            {
+                yield break;
+            }
+
+            // Asked for mail: name everything that is missing, not one setting per start.
+            yield return $"{Section}:{nameof(Host)} is not set (the mail relay)";
         }
 
         if (!MailboxAddress.TryParse(From ?? string.Empty, out _))
@@ -80,7 +105,7 @@ internal sealed class MailSettings : ISettings
 
         if (Recipients.IsEmpty)
         {
-            yield return $"{Section}:{nameof(To)} needs at least one recipient when {Section}:{nameof(Host)} is set";
+            yield return $"{Section}:{nameof(To)} needs at least one recipient";
         }
 
         foreach (var to in Recipients.Where(t => !MailboxAddress.TryParse(t, out _)))
@@ -94,8 +119,22 @@ internal sealed class MailSettings : ISettings
         }
     }
 
+    /// <inheritdoc/>
+    IEnumerable<string> ISettings.Problems() => Problems(required: false);
+
+    /// <summary>What is risky but allowed, one line each, naming the setting: a login over plain SMTP crosses in clear.</summary>
+    public IEnumerable<string> Warnings()
+    {
+        if (Configured && !string.IsNullOrEmpty(User) && Enum.TryParse<MailTls>(Tls, ignoreCase: true, out var tls) && tls == MailTls.None)
+        {
+            yield return $"{Section}:{nameof(Tls)} is None and {Section}:{nameof(User)} is set: the password crosses the network in clear (Auto or StartTls protects it)";
+        }
+    }
+
     /// <summary>The mailer's options (call only when <see cref="Configured"/> and without problems).</summary>
-    public MailOptions ToOptions() => new(
+    /// <param name="dashboardUrl">The dashboard's public address (<c>Dashboard:PublicUrl</c>), linked from the mail; null: no link.</param>
+    public MailOptions ToOptions(Uri? dashboardUrl = null) => new(
         Host!, Port, Enum.Parse<MailTls>(Tls, ignoreCase: true), string.IsNullOrEmpty(User) ? null : User, Password, From!, Recipients, MaxAttachmentBytes,
-        string.IsNullOrWhiteSpace(TrustedThumbprint) ? null : TrustedThumbprint, string.IsNullOrWhiteSpace(Subject) ? null : Subject);
+        string.IsNullOrWhiteSpace(TrustedThumbprint) ? null : TrustedThumbprint, string.IsNullOrWhiteSpace(Subject) ? null : Subject,
+        Enum.Parse<MailWhen>(When, ignoreCase: true), dashboardUrl, DeadlineSeconds);
 }

@@ -16,10 +16,10 @@ namespace ExchangeSmtpFleet.Jobs;
 /// by a shutdown is handed back at once and probes only what it had not stored.
 /// </remarks>
 [AutomaticRetry(Attempts = 3, DelaysInSeconds = [60, 300, 900], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-internal sealed class AuditJobs(AuditWorkflow workflow, AuditSettings settings, ILogger<AuditJobs> log)
+internal sealed class AuditJobs(AuditWorkflow workflow, AuditSettings settings, AuditMeter meter, ILogger<AuditJobs> log)
 {
     /// <summary>The recurring job <c>nightly-audit</c>: begins a run and queues its batches, or says why it is skipped.</summary>
-    [JobDisplayName("Audit: start")]
+    [JobDisplayName("Audit: start a run of the inventory")]
     public async Task<string> StartAsync(PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -34,16 +34,25 @@ internal sealed class AuditJobs(AuditWorkflow workflow, AuditSettings settings, 
         return Log(start.Began ? start.Line : $"skipped: {start.Line}; this audit is not queued");
     }
 
-    /// <summary>One batch of a run.</summary>
-    [JobDisplayName("Audit {0} batch {2}/{3}")]
+    /// <summary>One batch of a run; counted in the meter by how it ended (the exception filter counts and lets the exception go on).</summary>
+    [JobDisplayName("Audit {0}: batch {2} of {3}")]
     public async Task<string> BatchAsync(string label, string runId, int number, int of, int first, int size, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Log(await workflow.ProbeBatchAsync(new AuditBatch(runId, label, number, of, first, size), context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false));
+        try
+        {
+            var line = await workflow.ProbeBatchAsync(new AuditBatch(runId, label, number, of, first, size), context.BackgroundJob.Id, cancellationToken).ConfigureAwait(false);
+            meter.BatchJob("succeeded");
+            return Log(line);
+        }
+        catch (Exception e) when (Counted(e))
+        {
+            throw;
+        }
     }
 
     /// <summary>The report of a finished run; queues the mail when <c>Audit:Email</c> is on.</summary>
-    [JobDisplayName("Audit {0} report")]
+    [JobDisplayName("Audit {0}: report")]
     public async Task<string> ReportAsync(string label, string runId, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -51,7 +60,7 @@ internal sealed class AuditJobs(AuditWorkflow workflow, AuditSettings settings, 
     }
 
     /// <summary>The mail of a run's report.</summary>
-    [JobDisplayName("Audit {0} mail")]
+    [JobDisplayName("Audit {0}: mail the report")]
     public async Task<string> MailAsync(string label, string runId, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -64,6 +73,13 @@ internal sealed class AuditJobs(AuditWorkflow workflow, AuditSettings settings, 
         ArgumentNullException.ThrowIfNull(storage);
         using var connection = storage.GetConnection();
         return AuditWorkflow.RunIdFor(jobId, Utc(connection.GetJobData(jobId).CreatedAt));
+    }
+
+    /// <summary>Counts a batch that ended with <paramref name="exception"/>; never catches it.</summary>
+    private bool Counted(Exception exception)
+    {
+        meter.BatchJob(exception is OperationCanceledException ? "interrupted" : "failed");
+        return false;
     }
 
     /// <summary>Hangfire keeps times as UTC <see cref="DateTime"/>s of unspecified kind.</summary>

@@ -21,10 +21,11 @@ internal static class DashboardServices
     }
 
     /// <summary>The dashboard at <c>/hangfire</c>: local requests only unless <c>Dashboard:Users</c> are configured, viewers read-only.</summary>
-    public static WebApplication MapAuditDashboard(this WebApplication app, TimeProvider time)
+    public static WebApplication MapAuditDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var access = new DashboardAccess(app.Services.GetRequiredService<DashboardSettings>(), time);
+        // One filter for the dashboard, /health and /metrics: failures from one address count together.
+        var access = app.Services.GetRequiredService<DashboardAccess>();
         AuditDashboard.Register();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
@@ -34,7 +35,7 @@ internal static class DashboardServices
             DisplayStorageConnectionString = false,
             DashboardTitle = $"esfleet {Cli.EsfleetCli.Version.Split('+')[0]}",
             AppPath = null,
-        }, app.Services.GetRequiredService<JobStorage>());
+        }, DashboardStorage.For(app.Services.GetRequiredService<JobStorage>()));
         return app;
     }
 }

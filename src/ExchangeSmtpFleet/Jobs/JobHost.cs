@@ -60,6 +60,8 @@ internal static class JobHost
             builder.Services.AddAuditDashboard(builder.Configuration);
         }
 
+        builder.Services.AddAuditMonitoring();
+
         // After ours: Hangfire only adds what is missing (the storage, client and manager above stay this host's).
         builder.Services.AddHangfire((sp, configuration) => configuration.UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddHangfireServer((sp, options) =>
@@ -68,8 +70,13 @@ internal static class JobHost
 
             // Workers take batches only: starting a run, the report and the mail need the inventory, the reports folder
             // and the relay, which the main server has.
+            // On SQL Server Hangfire fetches queues in the order of their names, not of this list: "batches" before
+            // "control". It matters little, since a run's control jobs (start, report, mail) come before or after its
+            // batches, not among them.
             options.Queues = role == JobHostRole.Worker ? [AuditQueues.Batches] : [AuditQueues.Control, AuditQueues.Batches];
-            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+
+            // Hangfire's default schedule polling (15 s), not 1 s: on SQL Server every server runs a locked query each time,
+            // and the only delayed jobs are retries after 1, 5 and 15 minutes (issue 21, item 11).
             options.ServerName = $"esfleet{(role == JobHostRole.Worker ? "-worker" : string.Empty)}:{Environment.MachineName}:{Environment.ProcessId}";
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
         });
@@ -79,27 +86,32 @@ internal static class JobHost
         EsfleetHost.Validate(app.Services);
         if (role != JobHostRole.Worker)
         {
-            app.MapAuditDashboard(time);
+            app.MapAuditDashboard();
         }
 
-        Health.Map(app);
+        app.MapAuditMonitoring();
         return app;
     }
 
     /// <summary>
-    /// Starts the host: the audit database created or upgraded first and the job storage made (a database that cannot be
-    /// used stops the start with its one line, not a failing job hours later), then Kestrel and the Hangfire server.
+    /// Starts the host, everything that can fail checked before the first job runs, each failure one line: the audit
+    /// database created or upgraded, the job storage opened and asked once (a bad connection string, a server that
+    /// cannot be reached, a garbage or locked job file), the nightly audit registered (serve), then Kestrel and the
+    /// Hangfire server.
     /// </summary>
-    /// <exception cref="StoreException">The audit database cannot be used.</exception>
+    /// <exception cref="StoreException">The audit database or the job storage cannot be used.</exception>
+    /// <exception cref="ConfigurationProblemException">The cron expression is not one.</exception>
     /// <exception cref="Cli.CommandException">Kestrel cannot listen (the address is taken, the certificate is missing or its password wrong).</exception>
-    public static async Task StartAsync(WebApplication app, string urls, CancellationToken cancellationToken)
+    public static async Task StartAsync(WebApplication app, JobHostRole role, string urls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<IStoreMaintenance>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        JobServices.CheckStorage(app.Services);
+        if (role == JobHostRole.Serve)
+        {
+            RegisterNightlyAudit(app.Services);
+        }
 
-        // The job storage made (and, on a database server, reached and its schema prepared) now: a bad connection is one
-        // line before the start, not a failing server loop after it.
-        _ = app.Services.GetRequiredService<JobStorage>();
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -126,7 +138,8 @@ internal static class JobHost
         }
         catch (ArgumentException e)
         {
-            throw new ConfigurationProblemException($"{AuditSettings.Section}:{nameof(AuditSettings.Cron)} '{settings.Cron}' is not a cron expression: {e.Message.Split('\n')[0]}", e);
+            // Hangfire's text ("... Please see the inner exception for details. (Parameter 'cronExpression')") is not for people.
+            throw new ConfigurationProblemException(AuditSettings.CronProblem(settings.Cron), e);
         }
     }
 

@@ -2,6 +2,7 @@ using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
+using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Smtp.Probing;
 using Hangfire;
 using Hangfire.SqlServer;
@@ -19,6 +20,12 @@ internal static class JobServices
     /// <summary>The embedded job storage's file in the data folder.</summary>
     public const string EmbeddedStorageFile = "hangfire.db";
 
+    /// <summary>The embedded job storage of demos, apart from the one of <c>serve</c> (one process per SQLite storage).</summary>
+    public const string DemoStorageFile = "hangfire-demo.db";
+
+    /// <summary>The schema of Hangfire's tables in the SQL Server database.</summary>
+    public const string HangfireSchema = "HangFire";
+
     private static readonly Lock Gate = new();
     private static bool _configured;
 
@@ -32,7 +39,7 @@ internal static class JobServices
     public static IServiceCollection AddAuditJobs(this IServiceCollection services, JobHostRole role, Func<IServiceProvider, JobStorage> storage)
     {
         ConfigureHangfireOnce();
-        services.AddSingleton(storage);
+        services.AddSingleton(sp => Open(sp, storage));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IAuditJobQueue, HangfireJobQueue>();
@@ -41,9 +48,12 @@ internal static class JobServices
             services.AddSingleton<IValidateOptions<AuditSettings>, NightlyAuditValidator>();
         }
 
-        // One probe limit for the process: batches running side by side share Audit:Concurrency sockets.
+        // One probe limit for the process: batches running side by side share Audit:Concurrency sockets. Inside it, each
+        // probe's duration goes to the meter (/metrics) as it finishes.
+        services.TryAddSingleton<AuditMeter>();
         services.Replace(ServiceDescriptor.Singleton<IHostProber>(sp => new SharedProbeLimit(
-            sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditSettings>().EffectiveConcurrency)));
+            new MeasuredProber(sp.GetRequiredService<SmtpProber>(), sp.GetRequiredService<AuditMeter>()),
+            sp.GetRequiredService<AuditSettings>().EffectiveConcurrency)));
         services.AddTransient<AuditJobs>();
         return services;
     }
@@ -81,15 +91,26 @@ internal static class JobServices
                     $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is sqlserver but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty");
             }
 
+            var description = HangfireDescription(connectionString);
+            SqlServerStorage storage;
             try
             {
-                return new SqlServerStorage(connectionString, new SqlServerStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "HangFire" });
+                // SqlClient's Microsoft package, as the audit database uses: the same connection string means the same
+                // encryption and certificate checks (Encrypt=Strict is unknown to System.Data.SqlClient).
+                storage = new SqlServerStorage(connectionString, new SqlServerStorageOptions
+                {
+                    PrepareSchemaIfNecessary = true,
+                    SchemaName = HangfireSchema,
+                    SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance,
+                });
             }
-            catch (System.Data.Common.DbException e)
+            catch (Exception e) when (e is System.Data.Common.DbException or AggregateException)
             {
-                // The message of SqlClient names the server, never the password.
-                throw new StoreException($"the Hangfire job storage on SQL Server (schema HangFire of ConnectionStrings:{DatabaseSettings.ConnectionStringName}) cannot be prepared: {e.Message}", e);
+                throw SqlServerErrors.Explain(description, e, "prepare its schema");
             }
+
+            CheckOnce(storage, description);
+            return storage;
         }
 
         var directory = DatabaseSettings.DataDirectory(configuration);
@@ -99,6 +120,99 @@ internal static class JobServices
             InvisibilityTimeout = jobTimeout,
             QueuePollInterval = pollInterval ?? TimeSpan.FromSeconds(1),
         });
+    }
+
+    /// <summary>
+    /// Opens the job storage and asks it once, so that a storage that cannot be used (a connection string that cannot be
+    /// read, a server that does not answer, a job file that is garbage, a directory or locked) is one line at start, not
+    /// a log line every 15 seconds for ever. Hangfire's SQL Server storage only logs its own start-up errors.
+    /// </summary>
+    /// <exception cref="StoreException">The storage cannot be used; the message names it, never a password.</exception>
+    public static void CheckStorage(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var storage = services.GetRequiredService<JobStorage>();
+        try
+        {
+            using var connection = storage.GetConnection();
+            _ = connection.GetAllItemsFromSet("recurring-jobs");
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ConfigurationProblemException or StoreException))
+        {
+            throw Unusable(services, e);
+        }
+    }
+
+    /// <summary>Makes the storage; whatever its constructor throws (SQLite's, SqlClient's, an argument of a connection string) is one line.</summary>
+    private static JobStorage Open(IServiceProvider services, Func<IServiceProvider, JobStorage> storage)
+    {
+        try
+        {
+            return storage(services);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ConfigurationProblemException or StoreException))
+        {
+            throw Unusable(services, e);
+        }
+    }
+
+    private static StoreException Unusable(IServiceProvider services, Exception error)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var database = services.GetRequiredService<DatabaseSettings>();
+        var name = database.IsShared
+            ? $"the job storage (schema {(database.IsPostgres ? AuditStorage.PostgresJobSchema : HangfireSchema)} of ConnectionStrings:{DatabaseSettings.ConnectionStringName})"
+            : $"the job storage in {Path.GetFullPath(DatabaseSettings.DataDirectory(configuration))} ({EmbeddedStorageFile}, or {DemoStorageFile} for demo)";
+        var message = error is AggregateException { InnerException: { } inner } ? inner.Message : error.Message;
+        var advice = error.GetType().Name.StartsWith("SQLite", StringComparison.Ordinal)
+            ? "; it is not a job storage (move it away: a new one is made) or another process holds it"
+            : string.Empty;
+        return new StoreException($"{name} cannot be used: {message.Split('\n')[0].Trim()}{advice}", error);
+    }
+
+    /// <summary>
+    /// Hangfire's own script for its schema (idempotent: it checks the version it finds in <c>HangFire.[Schema]</c>), as
+    /// <c>db script --provider sqlserver</c> prints it after esfleet's: with it applied, serve and workers run as a login with
+    /// read and write rights only (Hangfire then only reads its version at start).
+    /// </summary>
+    public static string HangfireSchemaScript() =>
+        $"""
+        -- Hangfire's job storage: the schema {HangfireSchema} as Hangfire.SqlServer {typeof(SqlServerStorage).Assembly.GetName().Version} installs it
+        -- (idempotent and versioned; serve and workers check it at start and change nothing when it is current).
+        {SqlServerObjectsInstaller.GetInstallScript(HangfireSchema, enableHeavyMigrations: true).Trim()}
+        GO
+
+        """;
+
+    /// <summary>
+    /// Hangfire.SqlServer catches the errors of preparing its schema and of connecting, retries and only logs them: serve
+    /// would fail later with an internal error and a worker would loop silently. One query of its tables at start says
+    /// what is wrong in one line instead (the TLS handshake, the login, a schema the login may not create; issue 21, item 11).
+    /// </summary>
+    private static void CheckOnce(SqlServerStorage storage, string description)
+    {
+        try
+        {
+            _ = storage.GetMonitoringApi().Servers();
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or AggregateException)
+        {
+            throw SqlServerErrors.Explain(description, e, "use it");
+        }
+    }
+
+    /// <summary>The job storage for messages: server and database, never the password.</summary>
+    private static string HangfireDescription(string connectionString)
+    {
+        try
+        {
+            var builder = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString);
+            return $"the Hangfire job storage (schema {HangfireSchema}) in SQL Server database {(string.IsNullOrEmpty(builder.InitialCatalog) ? "(default)" : builder.InitialCatalog)} on {builder.DataSource}";
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new StoreException($"SQL Server: the connection string (ConnectionStrings:{DatabaseSettings.ConnectionStringName}) cannot be read; check its keywords and quoting", e);
+        }
     }
 
     /// <summary>Whether a storage is the embedded single-process one (a restart may resume its runs at once).</summary>

@@ -118,6 +118,9 @@ internal sealed class MemoryStore : IRunWriter, IAuditHistory, IJobLedger
 
     public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<HostHistoryEntry>>([]);
 
+    public Task<IReadOnlyList<string>> HostKeysNamedAsync(string name, CancellationToken cancellationToken) =>
+        Do(() => (IReadOnlyList<string>)[.. _runs.Values.SelectMany(r => r.Hosts).Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Key).Distinct().Order()]);
+
     public Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<LackingHost>>([]);
 
     public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) => Task.FromResult(new RunChanges(runId, sinceRunId, []));

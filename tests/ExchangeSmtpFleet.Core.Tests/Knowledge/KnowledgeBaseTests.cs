@@ -33,6 +33,21 @@ public sealed class KnowledgeBaseTests
         }
     }
 
+    /// <summary>Issue 20: the summary's meaning column says something the verdict's name does not ("Healthy 9 Healthy" said nothing).</summary>
+    [Theory]
+    [InlineData(Language.English)]
+    [InlineData(Language.German)]
+    public void VerdictMeaning_EveryVerdict_SaysMoreThanItsTitle(Language language)
+    {
+        foreach (var verdict in Enum.GetValues<Verdict>())
+        {
+            var meaning = KnowledgeBase.BuiltIn.VerdictMeaning(verdict, language);
+            Assert.False(string.IsNullOrWhiteSpace(meaning));
+            Assert.NotEqual(KnowledgeBase.BuiltIn.VerdictTitle(verdict, language), meaning, StringComparer.OrdinalIgnoreCase);
+            Assert.NotEqual(verdict.ToString(), meaning, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public void For_MissingSinks_EndsWithTheSeedProcedureInOrder()
     {

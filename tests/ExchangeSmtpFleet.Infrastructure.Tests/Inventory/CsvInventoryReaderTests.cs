@@ -203,4 +203,30 @@ public sealed class CsvInventoryReaderTests
         Assert.Empty(result.Hosts);
         Assert.Contains("Port column", Assert.Single(result.Problems).Reason, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 18, item 16: the early refusal of binary files must not take UTF-16 (a NUL in every other byte) for one.</summary>
+    [Fact]
+    public void ReadFile_Utf16WithBom_LongerThanTheFirstBlock_IsRead()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"esf-test-{Guid.NewGuid():N}.csv");
+        var text = "Host,Port\r\n" + string.Concat(Enumerable.Range(0, 5_000).Select(i => $"mail{i}.corp.example,25\r\n"));
+        File.WriteAllBytes(path, [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)]);
+
+        var result = Reader.ReadFile(path);
+
+        Assert.True(result.IsUsable, result.FatalError);
+        Assert.Equal(5_000, result.Hosts.Length);
+        Assert.Equal("utf-16", result.Encoding);
+    }
+
+    [Fact]
+    public void ReadFile_ANulInTheFirstBlock_IsBinary()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"esf-test-{Guid.NewGuid():N}.csv");
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("Host\nmail1\n"), 0, .. Encoding.UTF8.GetBytes("\nmail2\n")]);
+
+        var result = Reader.ReadFile(path);
+
+        Assert.Equal("the file is binary (NUL byte at offset 11), not a CSV inventory", result.FatalError);
+    }
 }

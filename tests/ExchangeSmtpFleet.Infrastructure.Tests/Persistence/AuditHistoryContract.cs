@@ -83,6 +83,33 @@ public abstract class AuditHistoryContract : StorageContract
         Assert.Contains(reverse.Changes, c => c.HostKey == Host(6).Key && c.Kind == ChangeKind.Removed);
     }
 
+    /// <summary>Issue 18, item 6: an interrupted or failed run is never the baseline of the changes.</summary>
+    [Fact]
+    public async Task Changes_AreAgainstTheLatestCompletedRun_NotAnInterruptedOrFailedOne()
+    {
+        var store = NewStorage();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy]);
+        await StoreRunAsync(store, "scan-2", Night.AddDays(1), [Verdict.Healthy], status: AuditRunStatus.Interrupted);
+        await StoreRunAsync(store, "scan-3", Night.AddDays(2), [Verdict.Healthy], status: AuditRunStatus.Failed);
+        await StoreRunAsync(store, "scan-4", Night.AddDays(3), [Verdict.Healthy, Verdict.MissingSinks]);
+
+        var changes = await store.History.ChangesAsync("scan-4", null, Token);
+
+        Assert.Equal("scan-1", changes.SinceRunId);
+        var change = Assert.Single(changes.Changes);
+        Assert.Equal((Host(2).Key, ChangeKind.NewProblem), (change.HostKey, change.Kind));
+    }
+
+    [Fact]
+    public async Task HostKeysNamed_FindsTheHostsOfAnInventoryName_WhateverItsCase()
+    {
+        var store = NewStorage();
+        await StoreRunAsync(store, "scan-1", Night, [Verdict.Healthy, Verdict.Healthy]);
+
+        Assert.Equal([Host(2).Key], await store.History.HostKeysNamedAsync("exch02", Token));
+        Assert.Empty(await store.History.HostKeysNamedAsync("exch99", Token));
+    }
+
     [Fact]
     public async Task Changes_FirstRun_HasNoEarlierRun()
     {

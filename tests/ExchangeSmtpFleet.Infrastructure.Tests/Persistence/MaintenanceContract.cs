@@ -18,6 +18,20 @@ public abstract class MaintenanceContract : StorageContract
         Assert.Single(await store.History.ListRunsAsync(10, Token));
     }
 
+    /// <summary>Issue 21, item 13: <c>db check</c> of a database that esfleet (or its DBA) set up finds nothing to fail and the schema current.</summary>
+    [Fact]
+    public async Task Check_AMigratedDatabase_FailsNothing_AndItsSchemaIsCurrent()
+    {
+        var store = NewStorage();
+        await store.Maintenance.MigrateAsync(Token);
+
+        var checks = await store.Maintenance.CheckAsync(Token);
+
+        Assert.DoesNotContain(checks, c => c.Outcome == Core.Storage.CheckOutcome.Fail);
+        Assert.Equal(Core.Storage.CheckOutcome.Pass, checks.Single(c => c.Name == "schema").Outcome);
+        Assert.Contains("up to date", checks.Single(c => c.Name == "schema").Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Prune_DropsOldTranscriptsOnlyAndKeepsVerdicts()
     {

@@ -28,6 +28,41 @@ public abstract class RunWriterContract : StorageContract
         Assert.Empty(await store.History.HostsWithoutResultAsync("scan-retry", Token));
     }
 
+    /// <summary>
+    /// Issue 21, item 6: one host with 3,000-character keywords and version costs nothing else. SQL Server's bulk copy used
+    /// to refuse the whole batch (every retry too); both dialects now store the text cut to the columns with a mark.
+    /// </summary>
+    [Fact]
+    public async Task Write_AHostWith3000CharacterKeywords_StoresThemCut_AndTheWholeBatch()
+    {
+        var store = NewStorage();
+        var inventory = Fleet(3);
+        var outcomes = inventory.Hosts.Select(h => Outcome(h, Verdict.Healthy, Night)).ToList();
+        var odd = outcomes[1].Classification;
+        Core.Protocol.EhloKeyword[] huge = [Core.Protocol.EhloKeyword.Parse(new string('K', 3000)), Core.Protocol.EhloKeyword.Parse("X-" + new string('L', 2998) + " " + new string('p', 3000))];
+        outcomes[1] = outcomes[1] with
+        {
+            Classification = odd with { Keywords = [.. odd.Keywords, .. huge], PostTlsKeywords = [.. huge], Version = new string('9', 3000) },
+        };
+        var sink = await BeginAsync(store, Run("scan-huge", Night, 3), inventory);
+
+        await sink.WriteAsync(outcomes, Token);
+        await sink.DisposeAsync();
+
+        Assert.Equal(3, (await store.History.FindRunAsync("scan-huge", Token))!.Results);
+        var keywords = new Dictionary<string, System.Collections.Immutable.ImmutableArray<string>>();
+        await foreach (var (host, names) in store.History.ReadKeywordsAsync("scan-huge", Token))
+        {
+            keywords[host] = names;
+        }
+
+        var cut = keywords[inventory.Hosts[1].Key].Where(k => k.EndsWith(StoredLimits.CutMark, StringComparison.Ordinal)).ToList();
+        Assert.Equal([new string('K', StoredLimits.KeywordName - 1) + StoredLimits.CutMark, "X-" + new string('L', StoredLimits.KeywordName - 3) + StoredLimits.CutMark], cut);
+        Assert.Contains("XEXCH50", keywords[inventory.Hosts[1].Key]);
+        Assert.Equal(3, keywords.Count);
+        Assert.Empty(await store.History.LackingAsync("scan-huge", "XEXCH50", Token));
+    }
+
     [Fact]
     public async Task Write_AHostAgain_ReplacesItsFindings_WithFewerOrMore()
     {

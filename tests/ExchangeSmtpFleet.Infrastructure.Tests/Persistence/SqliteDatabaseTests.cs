@@ -55,6 +55,22 @@ public sealed class SqliteDatabaseTests
         Assert.False(File.Exists(path));
     }
 
+    /// <summary>Issue 18, item 17: a FIFO or a directory given as the database is said to be one, not a failing disk.</summary>
+    [Fact]
+    public async Task Open_AFifoOrADirectory_IsSaidToBeOne()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"esf-db-dir-{Guid.NewGuid():N}")).FullName;
+        var fifo = Path.Combine(Path.GetTempPath(), $"esf-db-fifo-{Guid.NewGuid():N}.db");
+        var made = System.Diagnostics.Process.Start("mkfifo", fifo);
+        await made.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        var onDirectory = await Assert.ThrowsAsync<StoreException>(() => SqliteStorages.At(directory).Maintenance.MigrateAsync(TestContext.Current.CancellationToken));
+        var onFifo = await Assert.ThrowsAsync<StoreException>(() => SqliteStorages.At(fifo).History.ListRunsAsync(5, TestContext.Current.CancellationToken));
+
+        Assert.Equal($"SQLite database {directory}: is a directory, not a regular file; name a database file with --db or Database:Path", onDirectory.Message);
+        Assert.Equal($"SQLite database {fifo}: is a FIFO (named pipe), not a regular file; name a database file with --db or Database:Path", onFifo.Message);
+    }
+
     /// <summary>Issue 18, item 12: a reader checks the schema without a write transaction, so it reads while a writer holds the lock.</summary>
     [Fact]
     public async Task Reading_WhileAnotherProcessHoldsTheWriteLock_DoesNotWait()

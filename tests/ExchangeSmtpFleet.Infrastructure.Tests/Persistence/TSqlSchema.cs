@@ -5,11 +5,58 @@ namespace ExchangeSmtpFleet.Infrastructure.Tests.Persistence;
 /// <summary>Reads T-SQL with ScriptDom for the offline checks: parse trees, and the tables and columns scripts create.</summary>
 internal static class TSqlSchema
 {
+    /// <summary>
+    /// Parses with the grammar of SQL Server 2016 (TSql130Parser), the oldest server esfleet supports (SP1): a statement
+    /// that only a later version knows (STRING_AGG, CREATE OR ALTER TABLE, ...) fails here as it would on that server.
+    /// </summary>
     public static (TSqlFragment Fragment, IList<ParseError> Errors) Parse(string text)
     {
         using var reader = new StringReader(text);
-        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+        var fragment = new TSql130Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
         return (fragment, errors);
+    }
+
+    /// <summary>
+    /// The width of every character column the texts create (table to column to its length in characters; null for MAX),
+    /// temp tables included (their names keep the <c>#</c>).
+    /// </summary>
+    public static Dictionary<string, Dictionary<string, int?>> CharacterWidths(IEnumerable<string> texts)
+    {
+        var widths = new Dictionary<string, Dictionary<string, int?>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var text in texts)
+        {
+            var collector = new CreateTableCollector();
+            Parse(text).Fragment.Accept(collector);
+            foreach (var create in collector.Tables)
+            {
+                Add(widths, create.SchemaObjectName.BaseIdentifier.Value, create.Definition.ColumnDefinitions);
+            }
+
+            foreach (var (table, column) in collector.AddedDefinitions)
+            {
+                Add(widths, table, [column]);
+            }
+        }
+
+        return widths;
+    }
+
+    /// <summary>Whether a column's type holds characters (CHAR, VARCHAR, NCHAR, NVARCHAR, TEXT, NTEXT).</summary>
+    public static bool IsCharacter(ColumnDefinition column) =>
+        column.DataType is SqlDataTypeReference
+        {
+            SqlDataTypeOption: SqlDataTypeOption.Char or SqlDataTypeOption.VarChar or SqlDataTypeOption.NChar
+            or SqlDataTypeOption.NVarChar or SqlDataTypeOption.Text or SqlDataTypeOption.NText
+        };
+
+    private static void Add(Dictionary<string, Dictionary<string, int?>> widths, string table, IEnumerable<ColumnDefinition> columns)
+    {
+        var of = widths.TryGetValue(table, out var known) ? known : widths[table] = new(StringComparer.OrdinalIgnoreCase);
+        foreach (var column in columns.Where(IsCharacter))
+        {
+            var length = ((SqlDataTypeReference)column.DataType).Parameters.FirstOrDefault();
+            of[column.ColumnIdentifier.Value] = length is MaxLiteral ? null : int.Parse(length!.Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>
@@ -59,8 +106,13 @@ internal static class TSqlSchema
 
         public List<(string View, List<string> Columns)> Views { get; } = [];
 
-        public override void Visit(AlterTableAddTableElementStatement node) =>
+        public List<(string Table, ColumnDefinition Column)> AddedDefinitions { get; } = [];
+
+        public override void Visit(AlterTableAddTableElementStatement node)
+        {
             Added.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c.ColumnIdentifier.Value)));
+            AddedDefinitions.AddRange(node.Definition.ColumnDefinitions.Select(c => (node.SchemaObjectName.BaseIdentifier.Value, c)));
+        }
 
         public override void Visit(DropTableStatement node) => Dropped.AddRange(node.Objects.Select(o => o.BaseIdentifier.Value));
 

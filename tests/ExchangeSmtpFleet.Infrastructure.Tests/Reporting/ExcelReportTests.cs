@@ -31,6 +31,10 @@ public sealed class ExcelReportTests
     private static List<string> Column(IXLWorksheet sheet, int column) =>
         [.. sheet.RowsUsed().Skip(1).Select(r => r.Cell(column).GetString())];
 
+    /// <summary>The cell of a sheet's row under the header named <paramref name="header"/>.</summary>
+    private static IXLCell At(IXLRow row, string header) =>
+        row.Cell(row.Worksheet.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber);
+
     [Fact]
     public async Task Report_English_HasEverySheetAndTheGroupsListExactlyTheirHosts()
     {
@@ -59,20 +63,21 @@ public sealed class ExcelReportTests
 
         using var workbook = new XLWorkbook(path);
         var missing = workbook.Worksheet("Missing sinks").Row(2);
-        Assert.Equal(Night.AddDays(1).UtcDateTime, missing.Cell(11).GetDateTime());
-        Assert.Equal(1, missing.Cell(12).GetValue<int>());
+        Assert.Equal(Night.AddDays(1).UtcDateTime, At(missing, "In this verdict since").GetDateTime());
+        Assert.Equal(1, At(missing, "Days").GetValue<int>());
         var unreachable = workbook.Worksheet("Other verdicts").Row(2);
-        Assert.Equal(2, unreachable.Cell(12).GetValue<int>());
+        Assert.Equal(2, At(unreachable, "Days").GetValue<int>());
         var healthy = workbook.Worksheet("Healthy").Row(2);
-        Assert.Equal(0, healthy.Cell(12).GetValue<int>());
+        Assert.Equal(0, At(healthy, "Days").GetValue<int>());
 
         // The causes are wrapped, and their row is tall enough to show them.
-        Assert.True(missing.Cell(9).Style.Alignment.WrapText);
-        Assert.True(missing.Height >= 15 * missing.Cell(9).GetString().Split('\n').Length, $"row height {missing.Height}");
+        var causes = At(missing, "Probable causes");
+        Assert.True(causes.Style.Alignment.WrapText);
+        Assert.True(missing.Height >= 15 * causes.GetString().Split('\n').Length, $"row height {missing.Height}");
 
-        // The remediation cell links to its procedure on the remediation sheet.
-        var link = missing.Cell(10);
-        Assert.Equal("Checks before the full procedure", link.GetString());
+        // The remediation cell names the one procedure to run and links to it on the remediation sheet.
+        var link = At(missing, "What to do");
+        Assert.Equal("Load SMTP for Exchange properly", link.GetString());
         var target = link.Hyperlink.InternalAddress;
         Assert.StartsWith("'Remediation'!", target, StringComparison.Ordinal);
         Assert.Equal(link.GetString(), workbook.Worksheet("Remediation").Cell(target.Split('!')[1]).GetString());
@@ -91,10 +96,11 @@ public sealed class ExcelReportTests
         string Next(string label) => summary.CellsUsed(c => c.GetString() == label).First().CellRight().GetString();
         Assert.Equal("scan-3", Next("Run"));
         Assert.Equal("4", Next("Hosts audited"));
-        Assert.Equal("1", Next("NewProblem"));
+        Assert.Equal("1", Next("New problem"));
         Assert.Equal("1", Next("Recovered"));
-        Assert.Equal("2", Next("StillFailing"));
-        Assert.Equal("1", Next("Exchange event sinks not loaded"));
+        Assert.Equal("2", Next("Still failing"));
+        Assert.Equal("Completed", Next("Status"));
+        Assert.Equal("1", summary.Column(2).CellsUsed(c => c.GetString() == "Exchange event sinks not loaded").Single().CellRight().GetString());
         Assert.Contains(summary.CellsUsed(), c => c.GetString().Contains("scan-2", StringComparison.Ordinal));
     }
 
@@ -157,8 +163,16 @@ public sealed class ExcelReportTests
 
         using var workbook = new XLWorkbook(path);
         Assert.Equal(["Übersicht", "In Ordnung", "Fehlende Senken", "Metabase", "Weitere Befunde", "Verbenmatrix", "Rohdaten", "Inventarprobleme", "Maßnahmen"], workbook.Worksheets.Select(w => w.Name));
-        Assert.Equal("Exchange-Ereignissenken nicht geladen", workbook.Worksheet("Fehlende Senken").Row(2).Cell(6).GetString());
-        Assert.Equal("dd.MM.yyyy HH:mm", workbook.Worksheet("Fehlende Senken").Row(2).Cell(11).Style.DateFormat.Format);
+        var missing = workbook.Worksheet("Fehlende Senken").Row(2);
+        Assert.Equal("SMTP für Exchange ordnungsgemäß laden", At(missing, "Was zu tun ist").GetString());
+        Assert.Equal("dd.MM.yyyy HH:mm", At(missing, "Mit diesem Befund seit").Style.DateFormat.Format);
+        Assert.Equal("Exchange-Ereignissenken nicht geladen", At(workbook.Worksheet("Verbenmatrix").Row(2), "Befund").GetString());
+
+        // Statuses and change kinds are German too.
+        var summary = workbook.Worksheet("Übersicht");
+        Assert.Contains(summary.CellsUsed(), c => c.GetString() == "Abgeschlossen");
+        Assert.Contains(summary.CellsUsed(), c => c.GetString() == "Neues Problem");
+        Assert.DoesNotContain(summary.CellsUsed(), c => c.GetString() is "Completed" or "NewProblem" or "StillFailing");
         Assert.Contains(workbook.Worksheet("Maßnahmen").CellsUsed(), c => c.GetString() == "Deinstallieren Sie IIS.");
     }
 
@@ -232,7 +246,7 @@ public sealed class ExcelReportTests
             Assert.Equal(Enum.GetValues<Verdict>().Length, line.Descendants<DocumentFormat.OpenXml.Drawing.Charts.LineChartSeries>().Count());
             var dates = summary.Range(line.Descendants<DocumentFormat.OpenXml.Drawing.Charts.CategoryAxisData>().First()
                 .Descendants<DocumentFormat.OpenXml.Drawing.Charts.Formula>().Single().Text.Split('!')[1].Replace("$", string.Empty, StringComparison.Ordinal));
-            Assert.Equal(["2026-11-30 02:00", "2026-12-01 02:00", "2026-12-02 02:00"], dates.Cells().Select(c => c.GetString()));
+            Assert.Equal(["2026-11-30", "2026-12-01", "2026-12-02"], dates.Cells().Select(c => c.GetString()));
         }
     }
 

@@ -13,6 +13,15 @@ internal static class CliRunner
 
     public static Task<CliRun> RunAsync(params string[] args) => RunWithSettingsAsync(TestSettings.Value, args);
 
+    /// <summary>Runs at the time <paramref name="time"/> tells (a fake clock: a run hours old without waiting hours).</summary>
+    public static async Task<CliRun> RunAtAsync(TimeProvider time, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await EsfleetCli.RunAsync(args, output, error, time, TestSettings.Value);
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+
     /// <summary>Runs with <paramref name="settingsFile"/> in place of the appsettings.json beside the executable.</summary>
     public static async Task<CliRun> RunWithSettingsAsync(string? settingsFile, params string[] args)
     {

@@ -48,13 +48,23 @@ public sealed class HistoryCommandTests
         var history = await CliRunner.RunAsync("history", $"127.44.{block}.1:2525", "--db", db);
         Assert.Equal(0, history.ExitCode);
         var lines = history.Output.Trim().Split('\n');
-        Assert.Equal(2, lines.Length);
-        Assert.Contains("MissingSinks", lines[0], StringComparison.Ordinal);
-        Assert.Contains("Healthy", lines[1], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("Run ", lines[0], StringComparison.Ordinal);
+        Assert.Contains("MissingSinks", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Healthy", lines[2], StringComparison.Ordinal);
+
+        // The inventory's name finds the host too.
+        var byName = await CliRunner.RunAsync("history", "exch01", "--db", db);
+        Assert.Equal(history.Output, byName.Output);
+        Assert.Contains($"exch01 is the inventory name of 127.44.{block}.1:2525", byName.Error, StringComparison.Ordinal);
 
         var lacking = await CliRunner.RunAsync("lacking", "XEXCH50", "--db", db, "--json");
         Assert.Equal(1, lacking.ExitCode);
         Assert.Equal([$"127.44.{block}.1:2525"], lacking.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement.GetProperty("host").GetString()));
+
+        var text = await CliRunner.RunAsync("changes", "--db", db);
+        Assert.Equal(["Change", "New problem", "Recovered"], text.Output.Trim().Split('\n').Select(l => l.Split("  ")[0]));
+        Assert.EndsWith("(the latest completed run before it): 1 new problem, 1 recovered", text.Error.Trim(), StringComparison.Ordinal);
 
         var changes = await CliRunner.RunAsync("changes", "--db", db, "--json");
         Assert.Equal(1, changes.ExitCode);
@@ -174,15 +184,66 @@ public sealed class HistoryCommandTests
     }
 
     [Theory]
-    [InlineData("sqlserver", "IF OBJECT_ID(N'dbo.runs', N'U') IS NULL")]
-    [InlineData("sqlite", "CREATE TABLE IF NOT EXISTS runs")]
-    public async Task DbScript_PrintsTheSchemaOfTheDialect(string provider, string expected)
+    [InlineData("sqlserver", "IF OBJECT_ID(N'dbo.runs') IS NULL", "INSERT INTO dbo.schema_versions (script, applied_at) VALUES (N'0005_keyword_sets.sql', SYSUTCDATETIME());")]
+    [InlineData("sqlite", "CREATE TABLE IF NOT EXISTS runs", "INSERT OR IGNORE INTO schema_versions (script, applied_at) VALUES ('0005_keyword_sets.sql',")]
+    public async Task DbScript_PrintsTheSchemaOfTheDialect_WithItsJournal(string provider, string expected, string journal)
     {
         var run = await CliRunner.RunAsync("db", "script", "--provider", provider);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("-- esfleet schema script 0001_initial.sql", run.Output, StringComparison.Ordinal);
         Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        Assert.Contains(journal, run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 21, items 4 and 5: the DBA's script carries Hangfire's schema too, so serve runs without DDL rights.</summary>
+    [Fact]
+    public async Task DbScript_SqlServer_EndsWithHangfiresSchema()
+    {
+        var run = await CliRunner.RunAsync("db", "script", "--provider", "sqlserver");
+
+        var esfleet = run.Output.IndexOf("sp_releaseapplock", StringComparison.Ordinal);
+        var hangfire = run.Output.IndexOf("-- Hangfire's job storage: the schema HangFire", StringComparison.Ordinal);
+        Assert.True(esfleet > 0 && hangfire > esfleet, run.Output[..Math.Min(run.Output.Length, 400)]);
+        Assert.Contains("SET @TARGET_SCHEMA_VERSION = 9;", run.Output[hangfire..], StringComparison.Ordinal);
+        Assert.EndsWith("GO", run.Output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 21, item 13: the preflight of an embedded database, one line per check, the worst outcome as exit code.</summary>
+    [Fact]
+    public async Task DbCheck_Sqlite_MigratedPasses_MissingWarns_NotADatabaseFails()
+    {
+        var db = Path.Combine(CliRunner.DataDirectory, $"check-{Guid.NewGuid():N}.db");
+
+        var missing = await CliRunner.RunAsync("db", "check", "--db", db);
+        Assert.False(File.Exists(db));
+        Assert.Equal(0, (await CliRunner.RunAsync("db", "migrate", "--db", db)).ExitCode);
+        var migrated = await CliRunner.RunAsync("db", "check", "--db", db);
+        var garbage = CliRunner.TempFile(new string('x', 4096), ".db");
+        var broken = await CliRunner.RunAsync("db", "check", "--db", garbage);
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("WARN  file", missing.Output, StringComparison.Ordinal);
+        Assert.Equal(0, migrated.ExitCode);
+        Assert.Equal(["file", "open", "sqlite", "journal", "integrity", "schema"],
+            migrated.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("FAIL", broken.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DbCheck_SqlServerThatCannotBeReached_IsOneFailedLine_Exit2_WithoutThePassword()
+    {
+        var run = await CliRunner.RunAsync("db", "check", "--provider", "sqlserver", "--db",
+            "Server=127.0.0.1,1;Database=fleet;User Id=esf;Password=Secr3t!word;Connect Timeout=2;TrustServerCertificate=true");
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Output.Trim().Split('\n');
+        Assert.Equal("SQL Server database fleet on 127.0.0.1,1", lines[0]);
+        Assert.StartsWith("  FAIL  connect", lines[1], StringComparison.Ordinal);
+        Assert.Contains("the server cannot be reached", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain("Secr3t", run.Output + run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -196,5 +257,31 @@ public sealed class HistoryCommandTests
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("schema up to date", second.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 20: lacking marks the hosts that skip the keyword on purpose (IgnoreVerbs) and warns about a keyword no profile knows.</summary>
+    [Fact]
+    public async Task Lacking_MarksHostsThatSkipTheKeywordOnPurpose_AndWarnsAboutAnUnknownKeyword()
+    {
+        var block = Interlocked.Increment(ref _block);
+        var db = Path.Combine(CliRunner.DataDirectory, $"lacking-{block}.db");
+        var inventory = CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture,
+            $"Host,Port,Name,IgnoreVerbs\n127.44.{block}.1,2525,EXCH01,XEXCH50\n127.44.{block}.2,2525,EXCH02,\n"));
+        await using (await FleetAsync(block, "lab-ex2003-no-xexch50.txt", "ex2003-healthy-real.txt"))
+        {
+            Assert.Equal(0, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
+        }
+
+        var lacking = await CliRunner.RunAsync("lacking", "xexch50", "--db", db);
+        var unknown = await CliRunner.RunAsync("lacking", "X-FOO", "--db", db);
+        var empty = await CliRunner.RunAsync("lacking", " ", "--db", db);
+
+        Assert.Equal(0, lacking.ExitCode);
+        Assert.Contains("skipped on purpose (inventory IgnoreVerbs)", Assert.Single(lacking.Output.Trim().Split('\n').Skip(1)), StringComparison.Ordinal);
+        Assert.Contains("1 host answered EHLO without XEXCH50 (1 of them on purpose", lacking.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.StartsWith("esfleet lacking: warning: no profile knows X-FOO", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(2, empty.ExitCode);
+        Assert.StartsWith("esfleet lacking: KEYWORD must be an ESMTP keyword", empty.Error, StringComparison.Ordinal);
     }
 }

@@ -25,6 +25,22 @@ public sealed class InventoryCommandTests
         Assert.Contains("1 hosts to audit", run.Output);
     }
 
+    /// <summary>Issue 21, item 6: fields longer than the database keeps are warned about; the host is still audited.</summary>
+    [Fact]
+    public async Task Check_FieldsLongerThanTheDatabaseKeeps_AreWarnings_NotProblems()
+    {
+        var path = CliRunner.TempFile($"Host,Name,Site,Owner\nmail1,{new string('n', 300)},Berlin,{new string('o', 257)}\nmail2,short,Hamburg,ops\n");
+
+        var run = await CliRunner.RunAsync("inventory", "check", path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("line 2: warning: Name is 300 characters; the database stores its first 255 and a mark", run.Output);
+        Assert.Contains("line 2: warning: Owner is 257 characters", run.Output);
+        Assert.DoesNotContain("Site is", run.Output);
+        Assert.DoesNotContain("line 3", run.Output);
+        Assert.Contains("2 hosts to audit", run.Output);
+    }
+
     [Fact]
     public async Task Check_NoHostColumn_ExitsTwo()
     {

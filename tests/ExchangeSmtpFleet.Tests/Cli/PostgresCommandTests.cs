@@ -45,43 +45,39 @@ public sealed class PostgresCommandTests : IAsyncDisposable
         var history = await CliRunner.RunAsync(["history", $"127.45.{block}.1:2525", .. store]);
         Assert.Equal(0, history.ExitCode);
         var lines = history.Output.Trim().Split('\n');
-        Assert.Equal(2, lines.Length);
-        Assert.Contains("MissingSinks", lines[0], StringComparison.Ordinal);
-        Assert.Contains("Healthy", lines[1], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("Run ", lines[0], StringComparison.Ordinal);
+        Assert.Contains("MissingSinks", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Healthy", lines[2], StringComparison.Ordinal);
+        var byName = await CliRunner.RunAsync(["history", "exch01", .. store]);
+        Assert.Equal(history.Output, byName.Output);
         var lacking = await CliRunner.RunAsync(["lacking", "XEXCH50", "--json", .. store]);
         Assert.Equal([$"127.45.{block}.1:2525"], lacking.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement.GetProperty("host").GetString()));
     }
 
     /// <summary>
-    /// A DBA applies the printed scripts by hand (one command, as psql -f would). They carry no journal yet (db script prints
-    /// the scripts only), so db check still calls the schema empty; db migrate applies them again (they are idempotent) and
-    /// journals them, and db check finds the schema complete.
+    /// A DBA applies the printed script by hand (one command, as psql -f does): the scripts and their journal rows, so that
+    /// db check finds the schema complete and db migrate has nothing to do; applied twice it changes nothing.
     /// </summary>
     [Fact]
-    public async Task DbScript_AppliedByADba_GivesASchemaThatDbCheckPasses()
+    public async Task DbScript_AppliedByADba_GivesASchemaThatDbCheckPasses_AndAppliedAgainChangesNothing()
     {
         var database = await _databases.CreateAsync();
 
         var script = await CliRunner.RunAsync("db", "script", "--provider", "postgres");
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync(Cancel);
-            await using var apply = new NpgsqlCommand(script.Output, connection);
-            await apply.ExecuteNonQueryAsync(Cancel);
-        }
-
-        var before = await CliRunner.RunAsync("db", "check", "--provider", "postgres", "--db", database);
+        await ApplyAsync(database, script.Output);
+        var check = await CliRunner.RunAsync("db", "check", "--provider", "postgres", "--db", database);
+        var journal = await JournalAsync(database);
+        await ApplyAsync(database, script.Output);
         var migrate = await CliRunner.RunAsync("db", "migrate", "--provider", "postgres", "--db", database);
-        var after = await CliRunner.RunAsync("db", "check", "--provider", "postgres", "--db", database);
 
         Assert.Equal(0, script.ExitCode);
         Assert.Equal(5, script.Output.Split('\n').Count(l => l.StartsWith("-- esfleet schema script 000", StringComparison.Ordinal)));
-        Assert.Contains("WARN  schema         empty", before.Output, StringComparison.Ordinal);
-        Assert.Contains("pass  run rights     esf may read and write every table", before.Output, StringComparison.Ordinal);
+        Assert.Contains("pass  schema         5 of 5 scripts of this build applied", check.Output, StringComparison.Ordinal);
+        Assert.Contains("WARN  job storage", check.Output, StringComparison.Ordinal);
+        Assert.Equal(1, check.ExitCode);
         Assert.Equal(0, migrate.ExitCode);
-        Assert.Contains("pass  schema         5 of 5 scripts of this build applied", after.Output, StringComparison.Ordinal);
-        Assert.Contains("WARN  job storage", after.Output, StringComparison.Ordinal);
-        Assert.Equal(1, after.ExitCode);
+        Assert.Equal(journal, await JournalAsync(database));
     }
 
     /// <summary>Issue 22: two esfleet processes migrate one empty database at the same moment; each script is applied and journaled once.</summary>
@@ -101,19 +97,8 @@ public sealed class PostgresCommandTests : IAsyncDisposable
         Assert.Contains("first=0", run.Output, StringComparison.Ordinal);
         Assert.Contains("second=0", run.Output, StringComparison.Ordinal);
         Assert.Equal("", run.Error);
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync(Cancel);
-        await using var journal = new NpgsqlCommand("SELECT script FROM schema_versions ORDER BY applied_at, script", connection);
-        var scripts = new List<string>();
-        await using (var reader = await journal.ExecuteReaderAsync(Cancel))
-        {
-            while (await reader.ReadAsync(Cancel))
-            {
-                scripts.Add(reader.GetString(0));
-            }
-        }
-
-        Assert.Equal(["0001_initial.sql", "0002_verdict_streaks.sql", "0003_mails.sql", "0004_pipeline.sql", "0005_keyword_sets.sql"], scripts);
+        Assert.Equal(["0001_initial.sql", "0002_verdict_streaks.sql", "0003_mails.sql", "0004_pipeline.sql", "0005_keyword_sets.sql"],
+            (await JournalAsync(database)).Select(j => j.Script));
     }
 
     [Theory]
@@ -148,4 +133,28 @@ public sealed class PostgresCommandTests : IAsyncDisposable
             TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", t)),
         })],
     }, TimeProvider.System);
+
+    private static async Task ApplyAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(Cancel);
+        await using var apply = new NpgsqlCommand(sql, connection);
+        await apply.ExecuteNonQueryAsync(Cancel);
+    }
+
+    /// <summary>The journal in the order it was written, each script with when.</summary>
+    private static async Task<List<(string Script, DateTime AppliedAt)>> JournalAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(Cancel);
+        await using var journal = new NpgsqlCommand("SELECT script, applied_at FROM schema_versions ORDER BY applied_at, script", connection);
+        var rows = new List<(string, DateTime)>();
+        await using var reader = await journal.ExecuteReaderAsync(Cancel);
+        while (await reader.ReadAsync(Cancel))
+        {
+            rows.Add((reader.GetString(0), reader.GetDateTime(1)));
+        }
+
+        return rows;
+    }
 }

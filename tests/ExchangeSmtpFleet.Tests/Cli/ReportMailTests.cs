@@ -268,7 +268,7 @@ public sealed class ReportMailTests
     }
 
     [Theory]
-    [InlineData("Tls", "Sometimes", "Mail:Tls must be None, StartTls or Implicit, not 'Sometimes'")]
+    [InlineData("Tls", "Sometimes", "Mail:Tls must be Auto, StartTls, Implicit or None, not 'Sometimes'")]
     [InlineData("To", "", "Mail:To needs at least one recipient")]
     [InlineData("From", "not an address", "Mail:From must be a mail address")]
     public async Task BadMailSettings_AreNamedAtStart(string name, string value, string expected)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ExchangeSmtpFleet.Simulator;
 
 namespace ExchangeSmtpFleet.Tests.Cli;
@@ -42,9 +43,15 @@ public sealed class ScanCommandTests
         }
 
         Assert.True(first.RootElement.GetProperty("timings").TryGetProperty("totalMs", out _));
-        Assert.Matches(@"MissingSinks\s+1", run.Output);
+        Assert.Matches(@"MissingSinks\s+1\s+act: mail between Exchange servers fails", run.Output);
         AssertHealthyLine(lines.Single(l => l.Contains("\"verdict\":\"Healthy\"", StringComparison.Ordinal)));
         Assert.Matches(@"Total\s+3", run.Output);
+
+        // Issue 20: under the summary, the hosts that need action with what to do, and the others counted.
+        var sick = simulator.Endpoints[1].EndPoint;
+        Assert.Contains("1 Exchange server needs action:", run.Output, StringComparison.Ordinal);
+        Assert.Matches($@"{Regex.Escape($"{sick.Address}:{sick.Port}")}\s+-\s+MissingSinks\s+X-EXPS, X-EXPS=LOGIN, X-LINK2STATE, XEXCH50\s+Load SMTP for Exchange properly", run.Output);
+        Assert.Contains("1 host could not be checked (", run.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The whole object of a healthy Exchange 2003 host: every field in its order, keywords with parameters, the transcript.</summary>
@@ -80,6 +87,7 @@ public sealed class ScanCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Matches(@"Healthy\s+2", run.Output);
+        Assert.Contains("No Exchange server needs action.", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

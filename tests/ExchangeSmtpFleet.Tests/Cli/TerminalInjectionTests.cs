@@ -40,4 +40,27 @@ public sealed class TerminalInjectionTests
         Assert.DoesNotContain(Escape, run.Output + run.Error, StringComparison.Ordinal);
         Assert.Contains("\\x1B", run.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 18, item 10: names from the inventory reach lacking's and changes' tables escaped (CSI, OSC titles, C1).</summary>
+    [Fact]
+    public async Task LackingAndChanges_NamesFromTheInventory_AreEscaped()
+    {
+        await using var fleet = await SimulatedHosts.StartAsync(("seed-example-2-missing-sinks.txt", "none"), ("ex2003-healthy-real.txt", "none"));
+        var rows = string.Join('\n', fleet.Endpoints.Select((e, i) => $"{e.EndPoint.Address},{e.EndPoint.Port},ex{Escape}[31m{i}{Escape}]0;owned\u0007\u009b2J"));
+        var inventory = CliRunner.TempFile($"Host,Port,Name\n{rows}\n");
+        var db = Path.Combine(CliRunner.DataDirectory, $"escapes-{Guid.NewGuid():N}.db");
+        Assert.Equal(1, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
+        Assert.Equal(1, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
+
+        var lacking = await CliRunner.RunAsync("lacking", "XEXCH50", "--db", db);
+        var changes = await CliRunner.RunAsync("changes", "--all", "--db", db);
+
+        foreach (var run in new[] { lacking, changes })
+        {
+            Assert.DoesNotContain(Escape, run.Output + run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u0007", run.Output + run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u009b", run.Output + run.Error, StringComparison.Ordinal);
+            Assert.Contains("\\x1B[31m", run.Output, StringComparison.Ordinal);
+        }
+    }
 }

@@ -85,6 +85,17 @@ public sealed class ConfigurationTests
             lines.Select(l => l["esfleet: configuration: ".Length..]).Select(l => l[..l.IndexOf(", not", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("745")]
+    public void HealthMaxRunAgeHours_OutOfRange_IsNamed(string value)
+    {
+        var problem = Assert.Throws<ConfigurationProblemException>(() =>
+            EsfleetHost.Build(TimeProvider.System, new Dictionary<string, string?> { ["Health:MaxRunAgeHours"] = value }, "/nonexistent/appsettings.json"));
+
+        Assert.Contains($"Health:MaxRunAgeHours must be 1-744 (hours), not {value}", problem.Problems);
+    }
+
     [Fact]
     public void ExampleSettings_NameOnlyRealSettings_WithTheirDefaults()
     {
@@ -112,6 +123,8 @@ public sealed class ConfigurationTests
         Assert.Equivalent(
             typeof(AuditSettings).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Order(),
             document.RootElement.GetProperty(AuditSettings.Section).EnumerateObject().Select(p => p.Name).Order());
+        AssertKnown(document.RootElement.GetProperty(HealthSettings.Section), typeof(HealthSettings));
+        Assert.Equivalent(new HealthSettings(), host.Services.GetRequiredService<HealthSettings>());
         Assert.Equal(DatabaseSettings.DefaultDataDirectory, document.RootElement.GetProperty(DatabaseSettings.DataDirectoryKey).GetString());
         Assert.Equivalent(
             typeof(ProbeSettings).GetProperties().Select(p => p.Name).Order(),

@@ -6,6 +6,7 @@ using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ExchangeSmtpFleet.Tests.Jobs;
 
@@ -20,6 +21,20 @@ public sealed class DashboardAccessTests
         [
             new DashboardUser { Name = "ops", PasswordHash = PasswordHash.Create(AdminPassword), Role = DashboardSettings.Admin },
             new DashboardUser { Name = "boss", PasswordHash = PasswordHash.Create(ViewerPassword), Role = DashboardSettings.Viewer },
+        ],
+    });
+
+    private const string FastAdminPassword = "fast-admin-password";
+    private const string FastViewerPassword = "fast-viewer-password";
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The same users with the fewest iterations a hash may have: the throttle tests hash dozens of guesses.</summary>
+    private static readonly Lazy<DashboardSettings> FastUsers = new(() => new DashboardSettings
+    {
+        Users =
+        [
+            new DashboardUser { Name = "ops", PasswordHash = PasswordHash.Create(FastAdminPassword, 10_000), Role = DashboardSettings.Admin },
+            new DashboardUser { Name = "boss", PasswordHash = PasswordHash.Create(FastViewerPassword, 10_000), Role = DashboardSettings.Viewer },
         ],
     });
 
@@ -84,32 +99,147 @@ public sealed class DashboardAccessTests
     }
 
     [Fact]
-    public async Task RepeatedFailures_FromOneAddress_AreSlowedDown_OthersAreNot_ASuccessResets()
+    public async Task RepeatedFailures_FromOneAddress_WaitLongerAndLonger_AnotherAddressAndNameDoNot()
     {
-        var waits = new List<(string Address, TimeSpan Wait)>();
-        var current = string.Empty;
-        var access = new DashboardAccess(Users.Value, TimeProvider.System, (wait, _) =>
-        {
-            waits.Add((current, wait));
-            return Task.CompletedTask;
-        });
+        var attack = new Attack();
 
-        current = "10.9.9.9";
-        for (var i = 0; i < DashboardAccess.FreeFailures + 3; i++)
+        for (var i = 0; i < LoginThrottle.FreeAttempts + 3; i++)
         {
-            Assert.False(await access.AuthorizeAsync(Request(current, https: true, "ops", $"guess-{i}").Context));
+            Assert.False(await attack.LoginAsync("10.9.9.9", "ops", $"guess-{i}"));
         }
 
-        current = "10.1.1.1";
-        Assert.False(await access.AuthorizeAsync(Request(current, https: true, "ops", "one-mistake").Context));
+        Assert.False(await attack.LoginAsync("10.1.1.1", "boss", "one-mistake"));
 
-        Assert.Equal(
-            [("10.9.9.9", TimeSpan.FromSeconds(1)), ("10.9.9.9", TimeSpan.FromSeconds(2)), ("10.9.9.9", TimeSpan.FromSeconds(4))],
-            waits);
-        current = "10.9.9.9";
-        Assert.True(await access.AuthorizeAsync(Request(current, https: true, "ops", AdminPassword).Context));
-        Assert.False(await access.AuthorizeAsync(Request(current, https: true, "ops", "again-wrong").Context));
-        Assert.Equal(3, waits.Count);
+        Assert.Equal([("10.9.9.9", 1), ("10.9.9.9", 2), ("10.9.9.9", 4)], attack.Waits.Select(w => (w.Address, w.Seconds)));
+    }
+
+    /// <summary>Issue 18, item 9: a known viewer login between admin guesses used to clear the address's failures.</summary>
+    [Fact]
+    public async Task AlternatingWithAKnownViewerLogin_DoesNotClearTheAdminGuesses()
+    {
+        var attack = new Attack();
+
+        for (var i = 0; i < LoginThrottle.FreeAttempts + 3; i++)
+        {
+            Assert.True(await attack.LoginAsync("10.9.9.9", "boss", FastViewerPassword));
+            Assert.False(await attack.LoginAsync("10.9.9.9", "ops", $"guess-{i}"));
+        }
+
+        Assert.Equal([1, 2, 4], attack.Waits.Select(w => w.Seconds));
+    }
+
+    [Fact]
+    public async Task GuessesAtOneName_FromEverChangingAddresses_AreSlowedDown()
+    {
+        var attack = new Attack();
+
+        for (var i = 0; i < LoginThrottle.FreeAttempts + 3; i++)
+        {
+            Assert.False(await attack.LoginAsync($"10.9.{i}.1", "ops", $"guess-{i}"));
+        }
+
+        Assert.Equal([1, 2, 4], attack.Waits.Select(w => w.Seconds));
+    }
+
+    [Fact]
+    public async Task ASlowedDownGuess_WaitsBeforeItsPasswordIsHashed()
+    {
+        var attack = new Attack();
+
+        for (var i = 0; i < LoginThrottle.FreeAttempts + 2; i++)
+        {
+            Assert.False(await attack.LoginAsync("10.9.9.9", "ops", $"guess-{i}"));
+        }
+
+        // The sixth guess waited when five hashes had been computed: its own came after the wait.
+        Assert.Equal([(1, LoginThrottle.FreeAttempts), (2, LoginThrottle.FreeAttempts + 1)], attack.Waits.Select(w => (w.Seconds, w.ChecksBefore)));
+        Assert.Equal(LoginThrottle.FreeAttempts + 2, attack.Checks);
+    }
+
+    [Fact]
+    public async Task GuessesSentSideBySide_QueueForTheirTurns_AndThoseTooFarAhead_AreRefusedUnchecked()
+    {
+        var attack = new Attack(holdWaits: true);
+
+        var requests = Enumerable.Range(0, LoginThrottle.FreeAttempts + 5).Select(i => attack.RequestAsync("10.9.9.9", "ops", $"guess-{i}")).ToList();
+        attack.ReleaseWaits();
+        var answers = await Task.WhenAll(requests);
+
+        Assert.All(answers, a => Assert.False(a.Allowed));
+        // Turns handed out in advance: 1 s, then each further one twice as far (3, 7, 15 s from now); the next would be 31 s away.
+        Assert.Equal([1, 3, 7, 15], attack.Waits.Select(w => w.Seconds).Order());
+        Assert.Equal(LoginThrottle.FreeAttempts + 4, attack.Checks);
+        Assert.Single(answers, a => a.Refused == "too many failed logins; try again later");
+    }
+
+    [Fact]
+    public async Task AnAdminWhoseNameIsUnderAttack_IsLetInAtOnce_WithThePasswordTheyUsedBefore()
+    {
+        var attack = new Attack();
+        Assert.True(await attack.LoginAsync("10.1.1.1", "ops", FastAdminPassword));
+
+        for (var i = 0; i < LoginThrottle.FreeAttempts + 3; i++)
+        {
+            Assert.False(await attack.LoginAsync("10.9.9.9", "ops", $"guess-{i}"));
+        }
+
+        var waitsBefore = attack.Waits.Count;
+        Assert.True(await attack.LoginAsync("10.1.1.1", "ops", FastAdminPassword));
+        Assert.Equal(waitsBefore, attack.Waits.Count);
+    }
+
+    [Fact]
+    public async Task PasswordHashes_RunAtMostTheConfiguredNumberAtOnce()
+    {
+        using var gate = new ManualResetEventSlim();
+        int inside = 0, entered = 0, most = 0;
+        var access = new DashboardAccess(FastUsers.Value, new FakeTimeProvider(Start), (_, _) => Task.CompletedTask, (hash, password) =>
+        {
+            Interlocked.Increment(ref entered);
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref most, now);
+            gate.Wait(TestContext.Current.CancellationToken);
+            Interlocked.Decrement(ref inside);
+            return hash.Matches(password);
+        }, concurrentChecks: 2);
+
+        var requests = Enumerable.Range(0, 4).Select(i => Task.Run(() => access.AuthorizeAsync(Request($"10.9.9.{i}", https: true, $"user{i}", "guess").Context))).ToList();
+        while (Volatile.Read(ref entered) < 2)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        // The other two are queued: give them every chance to start a third hash (they must not).
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Equal(2, Volatile.Read(ref entered));
+        gate.Set();
+        await Task.WhenAll(requests);
+
+        Assert.Equal(4, entered);
+        Assert.Equal(2, most);
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", "address:10.1.2.3")]
+    [InlineData("::ffff:10.1.2.3", "address:10.1.2.3")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "address:2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "address:2001:db8:1:2::/64")]
+    public void ThrottleKeys_AnIPv6Network_CountsAsOneAddress(string remote, string expected)
+    {
+        Assert.Equal([expected, "user:ops"], DashboardAccess.ThrottleKeys(IPAddress.Parse(remote), "ops"));
+    }
+
+    [Fact]
+    public void Throttle_ManyKeysAtOnce_StaysBounded()
+    {
+        var throttle = new LoginThrottle(new FakeTimeProvider(Start));
+
+        for (var i = 0; i < LoginThrottle.MaxTrackedKeys * 2; i++)
+        {
+            _ = throttle.Admit([$"user:name-{i}"]);
+        }
+
+        Assert.InRange(throttle.TrackedKeys, 1, LoginThrottle.MaxTrackedKeys + 1);
     }
 
     [Theory]
@@ -134,6 +264,67 @@ public sealed class DashboardAccessTests
         Assert.True(PasswordHash.TryParse(first, out var parsed));
         Assert.True(parsed.Matches(AdminPassword));
         Assert.False(parsed.Matches(AdminPassword + " "));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+
+    /// <summary>A filter on a fake clock whose slow-down advances the clock instead of waiting, and records each wait.</summary>
+    private sealed class Attack
+    {
+        private readonly FakeTimeProvider _clock = new(Start);
+        private readonly DashboardAccess _access;
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _checks;
+
+        /// <param name="holdWaits">Whether waits end only at <see cref="ReleaseWaits"/> (requests side by side) instead of at once.</param>
+        public Attack(bool holdWaits = false)
+        {
+            _access = new DashboardAccess(FastUsers.Value, _clock, (wait, _) =>
+            {
+                lock (Waits)
+                {
+                    Waits.Add((Current.Value ?? "?", (int)wait.TotalSeconds, Volatile.Read(ref _checks)));
+                }
+
+                if (holdWaits)
+                {
+                    return _held.Task;
+                }
+
+                _clock.Advance(wait);
+                return Task.CompletedTask;
+            }, (hash, password) =>
+            {
+                Interlocked.Increment(ref _checks);
+                return hash.Matches(password);
+            });
+        }
+
+        public List<(string Address, int Seconds, int ChecksBefore)> Waits { get; } = [];
+
+        public void ReleaseWaits() => _held.SetResult();
+
+        /// <summary>PBKDF2 hashes computed.</summary>
+        public int Checks => Volatile.Read(ref _checks);
+
+        private static AsyncLocal<string> Current { get; } = new();
+
+        public async Task<bool> LoginAsync(string address, string user, string password) => (await RequestAsync(address, user, password)).Allowed;
+
+        public async Task<(bool Allowed, string Refused)> RequestAsync(string address, string user, string password)
+        {
+            Current.Value = address;
+            var (context, http) = Request(address, https: true, user, password);
+            var allowed = await _access.AuthorizeAsync(context);
+            return (allowed, http.Response.Headers["X-Esfleet-Refused"].ToString());
+        }
     }
 
     private static (DashboardContext Context, HttpContext Http) Request(string remote, bool https, string? user = null, string? password = null)

@@ -35,8 +35,12 @@ public sealed partial class DemoServeTests
             var html = await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            Assert.Contains("<td class=\"count\">9</td>", html, StringComparison.Ordinal);
+            // The lab fleet: 5 Exchange servers need action (3 without sinks, 2 metabase), 13 could not be checked, 9 healthy.
+            Assert.Contains("id=\"tile-needs-action\" style=\"background:#C62828;text-decoration:none\"><span class=\"esf-tile-count\">5</span>", html, StringComparison.Ordinal);
+            Assert.Contains("id=\"tile-healthy\" style=\"background:#2E7D32;text-decoration:none\"><span class=\"esf-tile-count\">9</span>", html, StringComparison.Ordinal);
             Assert.Contains("report-link", html, StringComparison.Ordinal);
+            Assert.Contains("esfleet demo: nightly-audit registered on the demo's job storage", demo.Log.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Nightly audit nightly-audit: 0 2 * * * (UTC), next run ", html, StringComparison.Ordinal);
 
             using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", demo.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
             {

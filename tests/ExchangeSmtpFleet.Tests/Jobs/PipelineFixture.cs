@@ -40,8 +40,11 @@ internal sealed class PipelineFixture : IAsyncDisposable
 
     public string Reports => Path.Combine(Data, "reports");
 
-    /// <summary>A fleet of <paramref name="hosts"/> hosts (healthy and missing sinks alternating) answering after <paramref name="latencyMs"/> per reply.</summary>
-    public static async Task<PipelineFixture> StartAsync(int hosts, int latencyMs)
+    /// <summary>
+    /// A fleet of <paramref name="hosts"/> hosts (healthy and missing sinks alternating) answering after <paramref name="latencyMs"/>
+    /// per reply; the inventory also lists <paramref name="unreachable"/> addresses where nothing listens (connection refused).
+    /// </summary>
+    public static async Task<PipelineFixture> StartAsync(int hosts, int latencyMs, int unreachable = 0)
     {
         var block = Interlocked.Increment(ref _block);
         var healthy = File.ReadAllText(CliRunner.Sample("transcripts", "ex2003-healthy-real.txt"));
@@ -55,10 +58,12 @@ internal sealed class PipelineFixture : IAsyncDisposable
         }).ToList();
         var fleet = await SmtpSimulator.StartAsync(new FleetDefinition { Hosts = definitions }, TimeProvider.System);
         var inventory = CliRunner.TempFile("Host,Port,Name,Site\n" + string.Concat(Enumerable.Range(1, hosts).Select(i =>
-            string.Create(CultureInfo.InvariantCulture, $"{Address(block, i)},2525,EXCH{i:D3},Berlin\n"))));
+            string.Create(CultureInfo.InvariantCulture, $"{Address(block, i)},2525,EXCH{i:D3},Berlin\n")))
+            + string.Concat(Enumerable.Range(200, unreachable).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{Address(block, i)},2525,GONE{i:D3},Hamburg\n"))));
         var data = Path.Combine(CliRunner.DataDirectory, $"pipeline-{block}");
         Directory.CreateDirectory(data);
-        return new PipelineFixture(block, fleet, inventory, data, hosts);
+        return new PipelineFixture(block, fleet, inventory, data, hosts + unreachable);
     }
 
     /// <summary>The settings of a host over this fleet (mail through <paramref name="relay"/> when given).</summary>
@@ -120,6 +125,19 @@ internal sealed class PipelineFixture : IAsyncDisposable
             Assert.True(TimeProvider.System.GetElapsedTime(start) < limit, $"waited {limit.TotalSeconds:0} s for {what}");
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>Queues the start job as the nightly schedule would and waits until the run's report is written; returns the run's id.</summary>
+    public static async Task<string> RunAuditAsync(IServiceProvider services)
+    {
+        var storage = services.GetRequiredService<JobStorage>();
+        var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
+        var runId = AuditJobs.RunIdOf(storage, jobId);
+        var ledger = services.GetRequiredService<IJobLedger>();
+        await WaitForAsync(
+            async () => Core.Auditing.AuditWorkflow.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), RunSteps.Report),
+            TimeSpan.FromSeconds(60), "the report");
+        return runId;
     }
 
     /// <summary>The workbooks in the reports folder (not the partial files being written).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Jobs;
 using ExchangeSmtpFleet.Tests.Cli;
@@ -19,8 +18,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            JobHost.RegisterNightlyAudit(app.Services);
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
             var home = await http.GetAsync(new Uri("/hangfire", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -32,35 +30,7 @@ public sealed class ServeTests
             Assert.Contains("30 2 * * 1-5", recurring, StringComparison.Ordinal);
             Assert.Contains("Europe/Berlin", recurring, StringComparison.Ordinal);
             Assert.Contains("No run is stored yet.", audit, StringComparison.Ordinal);
-            Assert.Contains("time zone <code>Europe/Berlin</code>", audit, StringComparison.Ordinal);
-            await app.StopAsync(TestContext.Current.CancellationToken);
-        }
-    }
-
-    [Fact]
-    public async Task Health_SaysDatabaseAndStorageAreReachable_TheLastCompletedRun_AndTheBuild()
-    {
-        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
-        var app = JobHost.Build(TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
-        await using (app)
-        {
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-
-            var empty = await http.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
-            using var before = JsonDocument.Parse(await empty.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-            await CliRunner.RunWithSettingsAsync(
-                CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = fixture.Data }),
-                "audit", "--inventory", fixture.Inventory, "--db", fixture.Database, "--no-tls");
-            using var after = JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken));
-
-            Assert.Equal(System.Net.HttpStatusCode.OK, empty.StatusCode);
-            Assert.Equal("healthy", before.RootElement.GetProperty("status").GetString());
-            Assert.Equal(JsonValueKind.Null, before.RootElement.GetProperty("lastCompletedRun").ValueKind);
-            Assert.True(after.RootElement.GetProperty("database").GetProperty("ok").GetBoolean());
-            Assert.StartsWith("audit-", after.RootElement.GetProperty("lastCompletedRun").GetProperty("runId").GetString(), StringComparison.Ordinal);
-            Assert.InRange(after.RootElement.GetProperty("lastCompletedRun").GetProperty("ageHours").GetDouble(), 0, 0.1);
-            Assert.Equal(ExchangeSmtpFleet.Cli.EsfleetCli.Version, after.RootElement.GetProperty("version").GetString());
+            Assert.Contains("nightly-audit: 30 2 * * 1-5 (Europe/Berlin), next run ", audit, StringComparison.Ordinal);
             await app.StopAsync(TestContext.Current.CancellationToken);
         }
     }
@@ -74,7 +44,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             async Task<HttpResponseMessage> GetAsync(string? credentials)
             {
@@ -120,7 +90,7 @@ public sealed class ServeTests
         var app = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "https://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
         await using (app)
         {
-            await JobHost.StartAsync(app, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             string? seen = null;
             using var handler = new HttpClientHandler
             {
@@ -209,5 +179,44 @@ public sealed class ServeTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"{AuditSettings.Section}:Inventory is not set", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 18, items 3 and 4: a job storage or database that cannot be used is one line and exit 2 at start, never a stack trace or a loop of log lines.</summary>
+    [Theory]
+    [InlineData("garbage", "serve")]
+    [InlineData("directory", "serve")]
+    [InlineData("malformed", "serve")]
+    [InlineData("unreachable", "serve")]
+    [InlineData("unreachable", "worker")]
+    public async Task Serve_WithAStorageThatCannotBeUsed_StopsAtStart_WithOneLine(string storage, string role)
+    {
+        var data = Path.Combine(CliRunner.DataDirectory, $"storage-{storage}-{role}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(data);
+        var settings = new Dictionary<string, object> { ["DATA_DIR"] = data, ["Audit"] = new Dictionary<string, object> { ["Inventory"] = CliRunner.Sample("inventory-lab.csv") } };
+        switch (storage)
+        {
+            case "garbage":
+                await File.WriteAllBytesAsync(Path.Combine(data, JobServices.EmbeddedStorageFile), [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7))], TestContext.Current.CancellationToken);
+                break;
+            case "directory":
+                Directory.CreateDirectory(Path.Combine(data, JobServices.EmbeddedStorageFile));
+                break;
+            default:
+                settings["Database"] = new Dictionary<string, object> { ["Provider"] = "sqlserver" };
+                settings["ConnectionStrings"] = new Dictionary<string, object>
+                {
+                    ["Fleet"] = storage == "malformed" ? "Server=127.0.0.1,1;Password=Secr3t;bogus key=1" : "Server=127.0.0.1,1;Database=esfleet;User Id=esf;Password=Secr3t;Connect Timeout=1",
+                };
+                break;
+        }
+
+        var run = await CliRunner.RunWithSettingsAsync(CliRunner.SettingsFile(settings), role == "worker" ? ["serve", "--worker", "--urls", "http://127.0.0.1:0"] : ["serve", "--urls", "http://127.0.0.1:0"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.StartsWith("esfleet serve: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(storage is "garbage" or "directory" ? "the job storage in" : "cannot", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secr3t", run.Error, StringComparison.Ordinal);
     }
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
 
-/// <summary><c>esfleet changes</c>: what changed between a run and an earlier one.</summary>
+/// <summary><c>esfleet changes</c>: what changed between a run and the latest completed run before it (or a given one).</summary>
 internal sealed class ChangesCommand(ChangesCommandDefinition definition, ParseResult parse, CliContext context)
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
@@ -16,12 +17,15 @@ internal sealed class ChangesCommand(ChangesCommandDefinition definition, ParseR
             ? (await StoredRuns.FindAsync(history, sinceText, cancellationToken).ConfigureAwait(false)).RunId
             : null;
         var changes = await history.ChangesAsync(run.RunId, since, cancellationToken).ConfigureAwait(false);
+        var all = parse.GetValue(definition.All);
+        var shown = changes.Changes.Where(c => all || c.Kind != ChangeKind.StillFailing)
+            .OrderBy(c => c.Kind).ThenBy(c => c.HostKey, HostKeyComparer.Instance).ToList();
         var output = parse.InvocationConfiguration.Output;
-        var json = parse.GetValue(definition.Json);
-        foreach (var change in changes.Changes)
+        if (parse.GetValue(definition.Json))
         {
-            await output.WriteLineAsync(json
-                ? ResultJson.Line(w =>
+            foreach (var change in shown)
+            {
+                await output.WriteLineAsync(ResultJson.Line(w =>
                 {
                     w.WriteString("runId", changes.RunId);
                     w.WriteString("sinceRunId", changes.SinceRunId);
@@ -30,18 +34,42 @@ internal sealed class ChangesCommand(ChangesCommandDefinition definition, ParseR
                     w.WriteString("change", change.Kind.ToString());
                     w.WriteString("before", change.Before?.ToString());
                     w.WriteString("after", change.After?.ToString());
-                })
-                : $"{change.Kind,-15} {change.HostKey,-28} {change.Name ?? "-",-28} {change.Before?.ToString() ?? "-"} -> {change.After?.ToString() ?? "-"}")
-                .ConfigureAwait(false);
+                })).ConfigureAwait(false);
+            }
         }
-
-        if (!json)
+        else
         {
-            var counts = string.Join(", ", changes.Changes.GroupBy(c => c.Kind).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
+            if (shown.Count > 0)
+            {
+                var table = new TextTable("Change", "Host", "Name", "Before", "After");
+                foreach (var change in shown)
+                {
+                    table.Add(Label(change.Kind), change.HostKey, change.Name, change.Before?.ToString() ?? "-", change.After?.ToString() ?? "-");
+                }
+
+                await table.WriteAsync(output).ConfigureAwait(false);
+            }
+
+            var counts = string.Join(", ", changes.Changes.Where(c => c.Kind != ChangeKind.StillFailing).GroupBy(c => c.Kind).OrderBy(g => g.Key)
+                .Select(g => $"{g.Count()} {Label(g.Key).ToLowerInvariant()}"));
+            var stillFailing = changes.Changes.Count(c => c.Kind == ChangeKind.StillFailing);
+            var baseline = changes.SinceRunId is null ? "no earlier completed run" : since is null ? $"{changes.SinceRunId} (the latest completed run before it)" : changes.SinceRunId;
             await parse.InvocationConfiguration.Error.WriteLineAsync(
-                $"{changes.RunId} against {changes.SinceRunId ?? "no earlier run"}: {(counts.Length == 0 ? "no changes" : counts)}").ConfigureAwait(false);
+                $"{changes.RunId} against {baseline}: {(counts.Length == 0 ? "no changes" : counts)}{(stillFailing == 0 ? string.Empty : $"; {stillFailing} still failing{(all ? string.Empty : " (--all lists them)")}")}")
+                .ConfigureAwait(false);
         }
 
         return changes.Changes.Any(c => c.Kind is ChangeKind.NewProblem or ChangeKind.VerdictChanged) ? ExitCodes.Findings : ExitCodes.Ok;
     }
+
+    private static string Label(ChangeKind kind) => kind switch
+    {
+        ChangeKind.NewProblem => "New problem",
+        ChangeKind.Recovered => "Recovered",
+        ChangeKind.VerdictChanged => "Verdict changed",
+        ChangeKind.StillFailing => "Still failing",
+        ChangeKind.Added => "Added",
+        ChangeKind.Removed => "Removed",
+        _ => kind.ToString(),
+    };
 }

@@ -7,7 +7,7 @@ namespace ExchangeSmtpFleet.Cli.Commands;
 internal sealed class DbScriptCommandDefinition : Command
 {
     public DbScriptCommandDefinition()
-        : base("script", "Print the schema scripts, for a DBA who applies them by hand (idempotent, in order).")
+        : base("script", "Print the schema for a DBA who applies it by hand: the scripts in order with esfleet's journal, on SQL Server also Hangfire's schema (idempotent: running it twice changes nothing).")
     {
         Options.Add(Provider);
         SetAction((parse, cancellationToken) => new DbScriptCommand(this, parse).ExecuteAsync(cancellationToken));

@@ -18,9 +18,6 @@ namespace ExchangeSmtpFleet.Cli.Commands;
 /// </summary>
 internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult parse, CliContext context)
 {
-    /// <summary>The embedded job storage of demos, apart from the one of <c>serve</c> (one process per SQLite storage).</summary>
-    public const string StorageFile = "hangfire-demo.db";
-
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
@@ -43,10 +40,12 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
         var urls = keepOpen ? parse.GetValue(definition.Urls) ?? JobHost.DefaultUrls : "http://127.0.0.1:0";
         var app = JobHost.Build(
             context.Time, Overrides(inventoryFile, email), context.SettingsFile, urls,
-            (c, d, t) => JobServices.CreateStorage(c, d, t, StorageFile, pollInterval: Poll), JobHostRole.Demo);
+            (c, d, t) => JobServices.CreateStorage(c, d, t, JobServices.DemoStorageFile, pollInterval: Poll), JobHostRole.Demo);
         await using (app.ConfigureAwait(false))
         {
-            await JobHost.StartAsync(app, urls, cancellationToken).ConfigureAwait(false);
+            // A nightly-audit left by an earlier demo --serve must not fire while this demo audits (it would skip this one).
+            app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(AuditSettings.RecurringJobId);
+            await JobHost.StartAsync(app, JobHostRole.Demo, urls, cancellationToken).ConfigureAwait(false);
 
             await FinishEarlierDemoAsync(app.Services, error, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync($"esfleet demo: {simulator.Endpoints.Count} simulated mail servers listen on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
@@ -59,6 +58,11 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
                 return ExitCodes.Ok;
             }
 
+            // With the dashboard open, the recurring job is there as under serve, so "Run the audit now" and the Recurring
+            // Jobs page work on the lab fleet; the next demo removes it before it starts.
+            JobHost.RegisterNightlyAudit(app.Services);
+            var audit = app.Services.GetRequiredService<AuditSettings>();
+            await output.WriteLineAsync($"esfleet demo: {AuditSettings.RecurringJobId} registered on the demo's job storage ('{audit.Cron}', {audit.TimeZone}): \"Run the audit now\" on the Audit page audits the lab fleet again").ConfigureAwait(false);
             var address = app.Urls.First().TrimEnd('/');
             await output.WriteLineAsync($"dashboard: {address}/hangfire (jobs) and {address}/hangfire{AuditDashboard.PagePath} (the run); Ctrl+C stops").ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,7 @@ internal sealed class FleetSession : IAsyncDisposable
     private readonly IHost _host;
     private readonly JsonLinesSink? _json;
     private readonly SmtpSimulator? _simulator;
+    private readonly ActionList _actions = new();
 
     private FleetSession(
         FleetOptions options, ParseResult parse, string name, IHost host, string inventoryPath, InventoryReadResult inventory, JsonLinesSink? json, SmtpSimulator? simulator, int concurrency)
@@ -146,7 +147,7 @@ internal sealed class FleetSession : IAsyncDisposable
         var report = await Workflow.ProbeHostsAsync(new ProbeRequest(run.RunId, run.StartedAt, Inventory.Hosts, Concurrency)
         {
             Storage = run.Stored ? RunStorage.DropOnFailure : RunStorage.NotStored,
-            Sinks = _json is null ? [] : [_json],
+            Sinks = _json is null ? [_actions] : [_json, _actions],
             Progress = bar,
         }, cancellationToken).ConfigureAwait(false);
         bar?.Finish();
@@ -201,6 +202,7 @@ internal sealed class FleetSession : IAsyncDisposable
             await Summary.WriteLineAsync($"stored as run {run.RunId} in {Services.GetRequiredService<IRunWriter>().Description}").ConfigureAwait(false);
         }
 
+        await _actions.WriteAsync(Summary).ConfigureAwait(false);
         return stored;
     }
 
@@ -279,7 +281,7 @@ internal sealed class FleetSession : IAsyncDisposable
             return requested;
         }
 
-        var budget = FileDescriptors.ProbeBudget(limit, FileDescriptors.OpenNow(), descriptorsPerProbe);
+        var budget = FileDescriptors.Budget(limit, FileDescriptors.OpenAtScanStart(), descriptorsPerProbe);
         if (budget >= requested)
         {
             return requested;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,20 +12,47 @@ internal sealed class HistoryCommand(HistoryCommandDefinition definition, ParseR
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
-        if (!HostPort.TryParse(parse.GetValue(definition.Target)!, out var hostName, out var port, out var problem))
+        var target = parse.GetValue(definition.Target)!;
+        if (!HostPort.TryParse(target, out var hostName, out var port, out var problem))
         {
             throw new CommandException(problem!);
         }
 
         using var host = StoredRuns.Open(context, parse, definition.Store);
         var history = host.Services.GetRequiredService<IAuditHistory>();
+        var limit = parse.GetValue(definition.Limit) ?? 30;
         var key = HostKey.For(hostName, port);
-        var entries = await history.HistoryAsync(key, parse.GetValue(definition.Limit) ?? 30, cancellationToken).ConfigureAwait(false);
-        var output = parse.InvocationConfiguration.Output;
-        foreach (var entry in entries)
+        var entries = await history.HistoryAsync(key, limit, cancellationToken).ConfigureAwait(false);
+        if (entries.Count == 0 && !target.Contains(':', StringComparison.Ordinal))
         {
-            await output.WriteLineAsync(parse.GetValue(definition.Json)
-                ? ResultJson.Line(w =>
+            // The inventory's name (exch03.lab.example) rather than the host it connects to (HOST:PORT).
+            var named = await history.HostKeysNamedAsync(target, cancellationToken).ConfigureAwait(false);
+            if (named.Count > 1)
+            {
+                throw new CommandException($"{target} is the inventory name of {string.Join(", ", named.Order(HostKeyComparer.Instance))}: name one of them (HOST:PORT)");
+            }
+
+            if (named.Count == 1)
+            {
+                key = named[0];
+                entries = await history.HistoryAsync(key, limit, cancellationToken).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet history: {target} is the inventory name of {key}")).ConfigureAwait(false);
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            throw new CommandException(
+                $"{key} has no stored result in {history.Description} (history takes the host as the inventory's Host column names it, with :PORT when not 25, or its Name)",
+                ExitCodes.Findings);
+        }
+
+        var output = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(definition.Json))
+        {
+            foreach (var entry in entries)
+            {
+                await output.WriteLineAsync(ResultJson.Line(w =>
                 {
                     w.WriteString("host", key);
                     w.WriteString("runId", entry.RunId);
@@ -34,14 +62,20 @@ internal sealed class HistoryCommand(HistoryCommandDefinition definition, ParseR
                     w.WriteStartArray("missing");
                     entry.Missing.ToList().ForEach(w.WriteStringValue);
                     w.WriteEndArray();
-                })
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"{entry.RunId}  {entry.StartedAt:yyyy-MM-dd HH:mm}Z  {entry.Verdict,-28} {entry.Reason,-26} {(entry.Missing.IsEmpty ? "-" : string.Join(", ", entry.Missing))}"))
-                .ConfigureAwait(false);
+                })).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
         }
 
-        return entries.Count == 0
-            ? throw new CommandException($"{key} has no stored result in {history.Description}", ExitCodes.Findings)
-            : ExitCodes.Ok;
+        var table = new TextTable("Run", "Started (UTC)", "Verdict", "Reason", "Missing keywords");
+        foreach (var entry in entries)
+        {
+            table.Add(entry.RunId, entry.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), entry.Verdict.ToString(), entry.Reason.ToString(),
+                entry.Missing.IsEmpty ? "-" : string.Join(", ", entry.Missing));
+        }
+
+        await table.WriteAsync(output).ConfigureAwait(false);
+        return ExitCodes.Ok;
     }
 }

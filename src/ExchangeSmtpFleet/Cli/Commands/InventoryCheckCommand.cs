@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
+using ExchangeSmtpFleet.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
@@ -24,9 +26,39 @@ internal sealed class InventoryCheckCommand(InventoryCommandDefinition definitio
             output.WriteLine(TranscriptText.ForTerminal(problem.ToString()));
         }
 
+        foreach (var warning in Cut(path, result))
+        {
+            output.WriteLine(TranscriptText.ForTerminal(warning));
+        }
+
         var separator = result.Separator == '\t' ? "tab" : $"'{result.Separator}'";
         output.WriteLine(TranscriptText.ForTerminal(
             $"{path}: {result.RowCount} rows, {result.Hosts.Length} hosts to audit, {result.Problems.Length} with problems, {result.DisabledCount} disabled (separator {separator}, {result.Encoding})"));
         return result.Problems.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;
+    }
+
+    /// <summary>
+    /// The fields the database will cut (<see cref="StoredLimits"/>): the host is still audited and the report shows the
+    /// stored text, so these are warnings, not problems, and do not change the exit code.
+    /// </summary>
+    private static IEnumerable<string> Cut(string path, InventoryReadResult result)
+    {
+        if (StoredLimits.WillCut(path, StoredLimits.InventoryPath))
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"warning: the inventory's path is {path.Length} characters; runs store its first {StoredLimits.InventoryPath - 1} and a mark");
+        }
+
+        foreach (var host in result.Hosts)
+        {
+            foreach (var (column, value) in new (string Column, string? Value)[] { ("Name", host.Name), ("Site", host.Site), ("Owner", host.Owner) })
+            {
+                if (StoredLimits.WillCut(value, StoredLimits.Label))
+                {
+                    yield return string.Create(CultureInfo.InvariantCulture,
+                        $"line {host.LineNumber}: warning: {column} is {value!.Length} characters; the database stores its first {StoredLimits.Label - 1} and a mark");
+                }
+            }
+        }
     }
 }

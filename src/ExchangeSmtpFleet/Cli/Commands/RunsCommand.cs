@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,22 +15,37 @@ internal sealed class RunsCommand(RunsCommandDefinition definition, ParseResult 
         var history = host.Services.GetRequiredService<IAuditHistory>();
         var runs = await history.ListRunsAsync(parse.GetValue(definition.Limit) ?? 20, cancellationToken).ConfigureAwait(false);
         var output = parse.InvocationConfiguration.Output;
-        var json = parse.GetValue(definition.Json);
-        foreach (var run in runs)
+        if (parse.GetValue(definition.Json))
         {
-            await output.WriteLineAsync(json ? RunJson(run) : RunText(run)).ConfigureAwait(false);
+            foreach (var run in runs)
+            {
+                await output.WriteLineAsync(RunJson(run)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
         }
 
-        if (runs.Count == 0 && !json)
+        if (runs.Count == 0)
         {
             await output.WriteLineAsync($"no runs stored in {history.Description}").ConfigureAwait(false);
+            return ExitCodes.Ok;
         }
 
+        var table = new TextTable("Run", "Started (UTC)", "Status", "Hosts", "Need action", "Not checked", "Other", "Healthy");
+        foreach (var run in runs)
+        {
+            int Count(VerdictGroup group) => run.Counts.Where(c => VerdictGroups.Of(c.Key) == group).Sum(c => c.Value);
+            table.Add(
+                run.RunId, run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), run.Status.ToString(),
+                string.Create(CultureInfo.InvariantCulture, $"{run.Results}/{run.HostCount}"),
+                Number(Count(VerdictGroup.NeedsAction)), Number(Count(VerdictGroup.CouldNotCheck)), Number(Count(VerdictGroup.Other)), Number(Count(VerdictGroup.Healthy)));
+        }
+
+        await table.WriteAsync(output).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 
-    private static string RunText(StoredRun run) => string.Create(CultureInfo.InvariantCulture,
-        $"{run.RunId}  {run.StartedAt:yyyy-MM-dd HH:mm}Z  {run.Status,-11} {run.Results,6}/{run.HostCount,-6} {string.Join("  ", run.Counts.Where(c => c.Value > 0).Select(c => $"{c.Key} {c.Value}"))}");
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string RunJson(StoredRun run) => ResultJson.Line(w =>
     {

@@ -31,12 +31,7 @@ internal sealed class ServeCommand(ServeCommandDefinition definition, ParseResul
             role);
         await using (app.ConfigureAwait(false))
         {
-            if (role == JobHostRole.Serve)
-            {
-                JobHost.RegisterNightlyAudit(app.Services);
-            }
-
-            await JobHost.StartAsync(app, listen, cancellationToken).ConfigureAwait(false);
+            await JobHost.StartAsync(app, role, listen, cancellationToken).ConfigureAwait(false);
 
             await (role == JobHostRole.Worker ? SayWorkerAsync(app) : SayServeAsync(app, cancellationToken)).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
