@@ -181,15 +181,20 @@ internal sealed class PostgresDatabase : StoreDatabase
     /// <summary>
     /// One transaction: the migration lock first (a second process that migrates at the same moment waits here until the
     /// first has committed, then finds every script journaled), then the journal made if missing (CREATE TABLE IF NOT
-    /// EXISTS is not safe against a concurrent CREATE without the lock), read, and the scripts it lacks applied and
-    /// journaled in order. DDL is transactional in PostgreSQL: a script that fails leaves nothing of the upgrade.
+    /// EXISTS is not safe against a concurrent CREATE without the lock, and needs CREATE in the schema even when the table
+    /// is there: a login with running rights only must not meet it), read, and the scripts it lacks applied and journaled
+    /// in order. DDL is transactional in PostgreSQL: a script that fails leaves nothing of the upgrade.
     /// </summary>
     protected override Task ApplySchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Guard(async () =>
     {
         var scripts = Scripts;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(TakeMigrationLock, new { key = MigrationLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(CreateJournal, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalExists, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CreateJournal, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         var applied = (await connection.QueryAsync<string>(new CommandDefinition(ReadJournal, transaction: transaction, cancellationToken: cancellationToken))
             .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         RefuseNewerSchema(applied, scripts);

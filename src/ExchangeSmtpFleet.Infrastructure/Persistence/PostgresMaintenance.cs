@@ -25,13 +25,16 @@ internal sealed class PostgresMaintenance(PostgresDatabase db) : IStoreMaintenan
         """;
 
     /// <summary>
-    /// The rights a run needs: TEMP on the database (the sink's staging tables) and SELECT, INSERT, UPDATE, DELETE on every
-    /// table of the schema, each right asked for alone (given a list, has_table_privilege is true when any one is held).
+    /// The rights a run needs: TEMP on the database (the sink's staging tables), SELECT, INSERT, UPDATE, DELETE on every
+    /// table of the schema and SELECT on the journal, each right asked for alone (given a list, has_table_privilege is true
+    /// when any one is held).
     /// </summary>
     private const string RunRights = """
         SELECT t.name AS table_name, to_regclass(t.name) IS NOT NULL AS present,
                CASE WHEN to_regclass(t.name) IS NULL THEN ''
-                    ELSE array_to_string(ARRAY(SELECT p.name FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) WITH ORDINALITY AS p(name, n)
+                    ELSE array_to_string(ARRAY(SELECT p.name
+                                               FROM unnest(CASE WHEN t.name = 'schema_versions' THEN ARRAY['SELECT']
+                                                                ELSE ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] END) WITH ORDINALITY AS p(name, n)
                                                WHERE NOT has_table_privilege(to_regclass(t.name), p.name) ORDER BY p.n), ', ') END AS missing
         FROM unnest(@tables::text[]) WITH ORDINALITY AS t(name, n)
         ORDER BY t.n;

@@ -237,6 +237,44 @@ public sealed class PostgresDatabaseTests(PostgresFixture postgres) : IClassFixt
         }
     }
 
+    /// <summary>
+    /// The set-up the README gives a DBA: the schema applied from <c>db script</c> by the owner, and a login with running
+    /// rights only (DML on the tables, SELECT on the journal, TEMP by default). That login stores and reads runs, claims
+    /// steps, and db check passes it; it never needs CREATE.
+    /// </summary>
+    [Fact]
+    public async Task LoginWithRunningRightsOnly_AfterTheDbaScript_StoresAndReadsRuns_AndDbCheckPassesIt()
+    {
+        var database = postgres.CreateDatabase();
+        await PostgresSchema.ExecuteAsync(database, DbaScript.For(SchemaScripts.Postgres, "9.9.9"), Cancel);
+        var login = $"esf_runner_{Guid.NewGuid():N}"[..24];
+        await PostgresSchema.ExecuteAsync(database, $"""
+            CREATE ROLE {login} LOGIN PASSWORD 'runner-pw';
+            GRANT USAGE ON SCHEMA public TO {login};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {login};
+            REVOKE INSERT, UPDATE, DELETE ON schema_versions FROM {login};
+            """, Cancel);
+        try
+        {
+            var runner = PostgresStorages.At(new NpgsqlConnectionStringBuilder(database) { Username = login, Password = "runner-pw", Pooling = false }.ConnectionString);
+
+            await StoreRunAsync(runner, "scan-1", Night, [Verdict.Healthy, Verdict.MissingSinks], batches: 2);
+            var claim = await runner.Ledger.ClaimStepAsync("scan-1", RunSteps.Report, "j1", Cancel);
+            var checks = await runner.Maintenance.CheckAsync(Cancel);
+
+            Assert.Equal(2, (await runner.History.FindRunAsync("scan-1", Cancel))!.Results);
+            Assert.Single(await runner.History.LackingAsync("scan-1", "XEXCH50", Cancel));
+            Assert.Equal(StepClaimKind.Claimed, claim.Kind);
+            Assert.All(checks.Where(c => c.Name != "job storage"), c => Assert.Equal(CheckOutcome.Pass, c.Outcome));
+            Assert.Contains("may not (no CREATE on schema public); nothing to do now", checks.Single(c => c.Name == "migrate rights").Detail, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await PostgresSchema.ExecuteAsync(database, $"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {login}; REVOKE USAGE ON SCHEMA public FROM {login};", Cancel);
+            await PostgresSchema.ExecuteAsync(PostgresFixture.Server!, $"DROP ROLE IF EXISTS {login}", Cancel);
+        }
+    }
+
     [Fact]
     public async Task Check_NothingListens_IsOneFailedConnect()
     {
