@@ -97,6 +97,9 @@ max_connections = 200
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+# A session that waits a second for another's lock says so in postgres.log, with both statements: how a test that
+# stalls is explained.
+log_lock_waits = on
 EOF
     if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$data/postgresql.auto.conf" "$data/pg_hba.conf"; fi
     # Another checkout's cluster may take the port between the check and the start: then the next one.
