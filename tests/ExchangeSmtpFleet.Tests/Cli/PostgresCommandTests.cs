@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ExchangeSmtpFleet.Simulator;
 using ExchangeSmtpFleet.Tests.Jobs;
 using Npgsql;
 
@@ -28,12 +27,12 @@ public sealed class PostgresCommandTests : IAsyncDisposable
             string.Create(CultureInfo.InvariantCulture, $"127.45.{block}.{i},2525,EXCH0{i}\n"))));
         string[] store = ["--provider", "postgres", "--db", database];
 
-        await using (await FleetAsync(block, "ex2003-healthy-real.txt", "ex2003-healthy-real.txt", "seed-example-2-missing-sinks.txt"))
+        await using (await SimulatedHosts.AtAsync($"127.45.{block}", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt", "seed-example-2-missing-sinks.txt"))
         {
             Assert.Equal(1, (await CliRunner.RunAsync(["scan", "--inventory", inventory, "--no-tls", .. store])).ExitCode);
         }
 
-        await using (await FleetAsync(block, "seed-example-2-missing-sinks.txt", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt"))
+        await using (await SimulatedHosts.AtAsync($"127.45.{block}", "seed-example-2-missing-sinks.txt", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt"))
         {
             var second = await CliRunner.RunAsync(["scan", "--inventory", inventory, "--no-tls", .. store]);
             Assert.Equal(1, second.ExitCode);
@@ -65,10 +64,10 @@ public sealed class PostgresCommandTests : IAsyncDisposable
         var database = await _databases.CreateAsync();
 
         var script = await CliRunner.RunAsync("db", "script", "--provider", "postgres");
-        await ApplyAsync(database, script.Output);
+        await PostgresDatabases.ExecuteAsync(database, script.Output);
         var check = await CliRunner.RunAsync("db", "check", "--provider", "postgres", "--db", database);
         var journal = await JournalAsync(database);
-        await ApplyAsync(database, script.Output);
+        await PostgresDatabases.ExecuteAsync(database, script.Output);
         var migrate = await CliRunner.RunAsync("db", "migrate", "--provider", "postgres", "--db", database);
 
         Assert.Equal(0, script.ExitCode);
@@ -122,24 +121,6 @@ public sealed class PostgresCommandTests : IAsyncDisposable
         Assert.StartsWith($"esfleet serve: PostgreSQL database {database.Database} on {database.Host}:{database.Port}: ", run.Error, StringComparison.Ordinal);
         Assert.Contains("password authentication failed", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-x9", run.Error, StringComparison.Ordinal);
-    }
-
-    private static Task<SmtpSimulator> FleetAsync(int block, params string[] transcripts) => SmtpSimulator.StartAsync(new FleetDefinition
-    {
-        Hosts = [.. transcripts.Select((t, i) => new SimulatedHostDefinition
-        {
-            Address = string.Create(CultureInfo.InvariantCulture, $"127.45.{block}.{i + 1}"),
-            Port = 2525,
-            TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", t)),
-        })],
-    }, TimeProvider.System);
-
-    private static async Task ApplyAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync(Cancel);
-        await using var apply = new NpgsqlCommand(sql, connection);
-        await apply.ExecuteNonQueryAsync(Cancel);
     }
 
     /// <summary>The journal in the order it was written, each script with when.</summary>
