@@ -14,6 +14,11 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
         var overrides = definition.Fleet.Overrides(parse);
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
         await using var session = await FleetSession.OpenAsync(definition.Fleet, parse, context, "esfleet audit", overrides).ConfigureAwait(false);
+        if (parse.GetValue(definition.Email))
+        {
+            await ReportMail.PreflightAsync(session.Services, parse.InvocationConfiguration.Error, "esfleet audit").ConfigureAwait(false);
+        }
+
         var run = await session.BeginAsync(RunKind.Audit, store: true, cancellationToken).ConfigureAwait(false);
         var report = await session.ProbeAsync(run, cancellationToken).ConfigureAwait(false);
         if (!await session.FinishAsync(run, report).ConfigureAwait(false))
@@ -27,7 +32,7 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
         await session.Summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
         if (parse.GetValue(definition.Email))
         {
-            var mailed = await ReportMail.SendAsync(session.Workflow, run.RunId, path, resend: false, parse.InvocationConfiguration.Error, "esfleet audit", cancellationToken)
+            var mailed = await ReportMail.SendAsync(session.Workflow, run.RunId, path, MailTrigger.Audit, parse.InvocationConfiguration.Error, "esfleet audit", cancellationToken)
                 .ConfigureAwait(false);
             if (mailed != ExitCodes.Ok)
             {
