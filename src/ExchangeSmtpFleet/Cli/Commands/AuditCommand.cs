@@ -11,6 +11,7 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        var directory = ReportTarget.Folder("--out", parse.GetValue(definition.ReportDirectory));
         var overrides = definition.Fleet.Overrides(parse);
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
         await using var session = await FleetSession.OpenAsync(definition.Fleet, parse, context, "esfleet audit", overrides).ConfigureAwait(false);
@@ -21,7 +22,6 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
             throw new CommandException("no report: the run was not stored");
         }
 
-        var directory = parse.GetValue(definition.ReportDirectory)?.FullName;
         var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, $"{run.RunId}.xlsx"), cancellationToken)
             .ConfigureAwait(false);
         await session.Summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);

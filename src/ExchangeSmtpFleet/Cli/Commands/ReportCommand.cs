@@ -10,12 +10,13 @@ internal sealed class ReportCommand(ReportCommandDefinition definition, ParseRes
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        var target = ReportTarget.Workbook("--out", parse.GetValue(definition.Out));
         var overrides = new Dictionary<string, string?>();
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
         using var host = StoredRuns.Open(context, parse, definition.Store, overrides);
         var workflow = host.Services.GetRequiredService<AuditWorkflow>();
         var run = await StoredRuns.FindAsync(host.Services.GetRequiredService<IAuditHistory>(), parse.GetValue(definition.Run)!, cancellationToken).ConfigureAwait(false);
-        var path = await workflow.WriteReportAsync(run.RunId, parse.GetValue(definition.Out), cancellationToken).ConfigureAwait(false);
+        var path = await workflow.WriteReportAsync(run.RunId, target, cancellationToken).ConfigureAwait(false);
         await parse.InvocationConfiguration.Output.WriteLineAsync(path).ConfigureAwait(false);
         return parse.GetValue(definition.Email)
             ? await ReportMail.SendAsync(workflow, run.RunId, path, parse.GetValue(definition.Resend), parse.InvocationConfiguration.Error, "esfleet report", cancellationToken)
