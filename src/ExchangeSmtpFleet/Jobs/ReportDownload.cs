@@ -1,11 +1,15 @@
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Infrastructure.Files;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Jobs;
 
-/// <summary>Sends a run's workbook (<c>/hangfire/audit/report/&lt;run&gt;</c>, behind the dashboard's authorization).</summary>
+/// <summary>
+/// Sends a run's workbook (<c>/hangfire/audit/report/&lt;run&gt;</c>, behind the dashboard's authorization): only a whole one
+/// (issue 18, item 11), never 200 with an empty or cut file that Excel then calls damaged.
+/// </summary>
 internal sealed class ReportDownload : IDashboardDispatcher
 {
     public async Task Dispatch(DashboardContext context)
@@ -14,15 +18,21 @@ internal sealed class ReportDownload : IDashboardDispatcher
         var runId = context.UriMatch.Groups["run"].Value;
         var http = context.GetHttpContext();
         var path = http.RequestServices.GetRequiredService<AuditWorkflow>().ReportPathOf(runId);
-        if (!File.Exists(path))
+
+        // The stream opened by the check is the one sent: a workbook moved in meanwhile does not mix with the checked one.
+        await using var workbook = WorkbookFile.OpenWhole(path);
+        if (workbook is null)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
-            await http.Response.WriteAsync($"no report for run {runId}", http.RequestAborted).ConfigureAwait(false);
+            await http.Response.WriteAsync(
+                File.Exists(path) ? $"the workbook of run {runId} is not whole: write it again (esfleet report --run {runId})" : $"no report for run {runId}",
+                http.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        http.Response.ContentLength = workbook.Length;
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path)}\"";
-        await http.Response.SendFileAsync(path, http.RequestAborted).ConfigureAwait(false);
+        await workbook.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Infrastructure.Files;
 using static ExchangeSmtpFleet.Jobs.DashboardHtml;
 
 namespace ExchangeSmtpFleet.Jobs;
@@ -47,7 +48,7 @@ internal static class RunsView
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"esf-num\" data-group=\"Healthy\">{Count(VerdictGroup.Healthy)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"esf-num\">{run.Results} / {run.HostCount}</td>");
             html.Append(CultureInfo.InvariantCulture,
-                $"<td>{(File.Exists(report) ? $"<a class=\"esf-workbook\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.Download)}</a>" : "&ndash;")}</td></tr>");
+                $"<td>{(WorkbookFile.IsWhole(report) ? $"<a class=\"esf-workbook\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.Download)}</a>" : "&ndash;")}</td></tr>");
         }
 
         html.Append("</tbody></table>");
