@@ -457,13 +457,33 @@ public sealed class AuditWorkflow
     public async Task<IReadOnlyList<string>> ResumeAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>();
-        foreach (var run in await _ledger.UnfinishedPipelineRunsAsync(cancellationToken).ConfigureAwait(false))
+        var unfinished = await _ledger.UnfinishedPipelineRunsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var run in unfinished)
         {
             await _ledger.ReleaseOpenStepsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
             var queued = await QueueBatchesAsync(run, owner: null, cancellationToken).ConfigureAwait(false);
             lines.Add(queued > 0
                 ? $"run {run.RunId}: {queued} of {run.BatchCount} batches queued again"
                 : $"run {run.RunId}: every batch done; {await FinishAndQueueReportAsync(run.RunId, LabelOf(run.StartedAt), "resume", cancellationToken).ConfigureAwait(false)}");
+        }
+
+        // A run whose report is written and whose mail was claimed by a job that died with the process: the claim is given
+        // back and the mail queued at once, not after the job time-out (hours) makes Hangfire run the dead job again
+        // (issue 18, item 17). A mail the relay took is recorded before its step is done: the new job finds it and sends nothing.
+        foreach (var run in await _ledger.PipelineRunsWithOpenStepsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (unfinished.Any(u => u.RunId == run.RunId))
+            {
+                continue;
+            }
+
+            var mail = (await _ledger.StepsAsync(run.RunId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Step == RunSteps.Mail && s.DoneAt is null);
+            await _ledger.ReleaseOpenStepsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            if (mail is not null && _options.MailAfterReport)
+            {
+                Queue().EnqueueMail(run.RunId, LabelOf(run.StartedAt));
+                lines.Add($"run {run.RunId}: its mail, claimed by job {mail.JobId} that is gone, queued again");
+            }
         }
 
         return lines;

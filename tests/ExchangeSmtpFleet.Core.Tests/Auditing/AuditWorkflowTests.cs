@@ -335,4 +335,30 @@ public sealed class AuditWorkflowTests
         Assert.Equal([$"run {run.RunId}: every batch done; run Failed (4 hosts have no result, first h1.example:25); report queued"], resumed);
         Assert.Equal([run.RunId], second.Queue.Reports);
     }
+
+    /// <summary>
+    /// Issue 18, item 17: the process died while its mail job talked to the relay. The restart gives the mail step back and
+    /// queues the mail at once; a new job sends it (without the resume it would find the step taken by the dead job).
+    /// </summary>
+    [Fact]
+    public async Task Resume_AMailClaimedByAJobThatDied_IsReleasedAndQueuedAgain_AndSentOnce()
+    {
+        var h = Harness.With(4, mail: true);
+        var run = await h.StartJobAsync("j1", batchSize: 4);
+        await h.RunBatchesAsync();
+        await h.Workflow.WriteRunReportAsync(run.RunId, "label", "r1", Token);
+        Assert.Single(h.Queue.Mails);
+        h.Queue.Mails.Clear();
+        Assert.Equal(StepClaimKind.Claimed, (await h.Store.ClaimStepAsync(run.RunId, RunSteps.Mail, "m1", Token)).Kind);
+
+        var lines = await h.Workflow.ResumeAsync(Token);
+        var sent = await h.Workflow.MailRunReportAsync(run.RunId, "m2", Token);
+        var again = await h.Workflow.ResumeAsync(Token);
+
+        Assert.Equal([$"run {run.RunId}: its mail, claimed by job m1 that is gone, queued again"], lines);
+        Assert.Equal([run.RunId], h.Queue.Mails);
+        Assert.StartsWith($"report of {run.RunId} mailed to ", sent, StringComparison.Ordinal);
+        Assert.Equal([run.RunId], h.Publisher.Sent);
+        Assert.Empty(again);
+    }
 }
