@@ -167,10 +167,18 @@ public sealed class AuditWorkflow
 
         var inventory = request.Inventory ?? OpenInventory(request.InventoryPath);
         var run = NewRun(request, inventory);
+        string? abandoned = null;
         if (request.Kind == RunKind.Audit)
         {
             var now = _time.GetUtcNow();
             var holder = await _ledger.TakeAuditLockAsync(run.RunId, now, now - _options.StaleAfter, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(holder, run.RunId, StringComparison.Ordinal)
+                && await CloseAbandonedAsync(holder, request.Owner ?? run.RunId, cancellationToken).ConfigureAwait(false) is { } closed)
+            {
+                abandoned = closed;
+                holder = await _ledger.TakeAuditLockAsync(run.RunId, now, now - _options.StaleAfter, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!string.Equals(holder, run.RunId, StringComparison.Ordinal))
             {
                 return new RunStart(run.RunId, run.StartedAt, inventory, $"audit {holder} is still running ({await ProgressOfAsync(holder, cancellationToken).ConfigureAwait(false)})")
@@ -189,7 +197,8 @@ public sealed class AuditWorkflow
 
         var pipeline = new PipelineRun(run.RunId, run.StartedAt, AuditRunStatus.Running, inventory.Hosts.Length, batches.Count, batches.Size);
         var queuedNow = await QueueBatchesAsync(pipeline, request.Owner, cancellationToken).ConfigureAwait(false);
-        return new RunStart(run.RunId, run.StartedAt, inventory, $"run {run.RunId}: {inventory.Hosts.Length} hosts in {batches.Count} batches of up to {batches.Size}; {queuedNow} batches queued");
+        return new RunStart(run.RunId, run.StartedAt, inventory,
+            $"{(abandoned is null ? string.Empty : $"{abandoned}; ")}run {run.RunId}: {inventory.Hosts.Length} hosts in {batches.Count} batches of up to {batches.Size}; {queuedNow} batches queued");
     }
 
     /// <summary>
@@ -547,6 +556,37 @@ public sealed class AuditWorkflow
 
         var gap = finished.HostsWithoutResult == 0 ? string.Empty : $" ({finished.HostsWithoutResult} hosts have no result, first {finished.FirstWithoutResult})";
         return $"run {finished.Status}{gap}; report queued";
+    }
+
+    /// <summary>
+    /// Closes the running run <paramref name="runId"/> that holds the audit lock when no job of it is left to run (issue 18,
+    /// item 13): its batches were deleted in the dashboard or failed for good, and nothing would ever finish it, so every
+    /// audit would be skipped until Audit:StaleAfterHours. A run with every batch done is finished and reported as the last
+    /// batch would have done it; any other ends Failed with what it stored. Null when the run is not such a run: not split
+    /// into batches, still beginning (its start job queues the batches), or with a job that will run.
+    /// </summary>
+    private async Task<string?> CloseAbandonedAsync(string runId, string owner, CancellationToken cancellationToken)
+    {
+        if (_queue is null || await _ledger.PipelineRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { Status: AuditRunStatus.Running } run)
+        {
+            return null;
+        }
+
+        var steps = await _ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (!IsDone(steps, RunSteps.Begin) || await _queue.HasPendingJobsAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var done = BatchesDone(steps);
+        if (done == run.BatchCount)
+        {
+            return $"run {runId} had no job left with every batch done: {await FinishAndQueueReportAsync(runId, LabelOf(run.StartedAt), owner, cancellationToken).ConfigureAwait(false)}";
+        }
+
+        var finished = await FinishRunAsync(runId, AuditRunStatus.Failed, cancellationToken).ConfigureAwait(false);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"run {runId} had no job left ({done} of {run.BatchCount} batches done; the others were deleted or failed for good): ended {finished.Status}, {finished.HostsWithoutResult} hosts without a result");
     }
 
     /// <summary>Queues the batches of a run that are not done and marks the begin step done; returns how many were queued.</summary>
