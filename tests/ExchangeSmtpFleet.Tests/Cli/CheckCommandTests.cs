@@ -114,6 +114,7 @@ public sealed class CheckCommandTests
         Assert.Equal("ESFLEET UNKNOWN - --critical-age (10) must be more than --warning-age (50)", thresholds.Output.TrimEnd());
 
         Assert.Equal(3, (await CliRunner.RunAsync("check", "--bogus")).ExitCode);
+        Assert.Equal(3, (await CliRunner.RunAsync("check", "--format", "json,checkmk")).ExitCode);
         var format = await CliRunner.RunAsync("check", "--format", "xml");
         Assert.Equal(3, format.ExitCode);
         Assert.Contains("--format must be plugin, json, checkmk or prtg, not 'xml'", format.Output + format.Error, StringComparison.Ordinal);
@@ -143,6 +144,12 @@ public sealed class CheckCommandTests
         Assert.Equal("TimeSeconds", channels["Age of the latest completed run"].GetProperty("unit").GetString());
         Assert.Equal(1, channels["Healthy"].GetProperty("value").GetDouble());
         Assert.StartsWith("1 Exchange server needs action", root.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        var misconfigured = await CliRunner.RunWithSettingsAsync(
+            CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Database"] = new { Provider = "bogus" } }), "check", "--format", "checkmk");
+        Assert.Equal(0, misconfigured.ExitCode);
+        Assert.StartsWith("3 \"Exchange SMTP sinks\" - configuration: Database:Provider", misconfigured.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, misconfigured.Error);
 
         var none = await CliRunner.RunAsync("check", "--db", Path.Combine(CliRunner.DataDirectory, "check-none.db"), "--format", "prtg");
         Assert.Equal(0, none.ExitCode);

@@ -6,6 +6,7 @@ using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
@@ -56,6 +57,11 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         catch (StoreException e)
         {
             return await SayAsync(Unknown, e.Message, [], null).ConfigureAwait(false);
+        }
+        catch (ConfigurationProblemException e)
+        {
+            // A monitoring system reads only this line: a configuration it cannot use is UNKNOWN there, in its format.
+            return await SayAsync(Unknown, $"configuration: {string.Join("; ", e.Problems)}", [], null).ConfigureAwait(false);
         }
     }
 
@@ -202,7 +208,7 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
     /// </summary>
     private string CheckmkLine(int state, string text, List<Metric> perf)
     {
-        var service = parse.GetValue(definition.Host) is { } host ? $"Exchange SMTP sinks {OneLine(host).Replace('"', '\'')}" : "Exchange SMTP sinks";
+        var service = parse.GetValue(definition.Host) is { } host ? $"Exchange SMTP sinks {OneLine(host).Replace('"', '_').Replace('\'', '_')}" : "Exchange SMTP sinks";
         var metrics = perf.Count == 0
             ? "-"
             : string.Join('|', perf.Select(m => m.Warning is null && m.Critical is null
