@@ -100,7 +100,7 @@ public sealed class RunPublisherTests
         await File.WriteAllBytesAsync(path, whole.AsSpan(0, whole.Length / 2).ToArray(), Token);
         var run = (await store.History.FindRunAsync("scan-1", Token))!;
 
-        var error = await Assert.ThrowsAsync<AuditException>(() => publisher.SendReportAsync(run, path, Token));
+        var error = await Assert.ThrowsAsync<AuditException>(() => publisher.SendReportAsync(run, path, askPolicy: false, Token));
 
         Assert.Equal($"the workbook of scan-1 at {path} is not a whole workbook: write the report again (esfleet report --run scan-1)", error.Message);
     }

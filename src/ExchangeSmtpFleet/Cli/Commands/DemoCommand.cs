@@ -150,6 +150,14 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             {
                 break;
             }
+
+            // Mail:When may decide against mailing: the mail job then succeeds without completing the step (a person may
+            // still send it), so its own result is what ends the wait.
+            if (email && AuditWorkflow.IsDone(steps, RunSteps.Report) && MailJobResult(storage, runId) is { } declined)
+            {
+                await error.WriteLineAsync($"esfleet demo: {declined}").ConfigureAwait(false);
+                break;
+            }
         }
 
         var history = services.GetRequiredService<IAuditHistory>();
@@ -189,6 +197,20 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
                 return (id, step, failed?.Data.TryGetValue("ExceptionMessage", out var message) == true && !string.IsNullOrEmpty(message)
                     ? message
                     : reason[(reason.IndexOf(": ", StringComparison.Ordinal) is var colon and >= 0 ? colon + 2 : 0)..]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The result of the run's mail job once it has succeeded, or null.</summary>
+    private static string? MailJobResult(JobStorage storage, string runId)
+    {
+        foreach (var (_, job) in storage.GetMonitoringApi().SucceededJobs(0, 50))
+        {
+            if (job?.Job?.Method.Name == nameof(AuditJobs.MailAsync) && job.Job.Args.Count > 1 && Equals(job.Job.Args[1], runId))
+            {
+                return job.Result is string text ? text.Trim('"') : job.Result?.ToString()?.Trim('"') ?? "mail job done";
             }
         }
 
