@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Knowledge;
@@ -8,6 +6,7 @@ using ExchangeSmtpFleet.Infrastructure.Files;
 using ExchangeSmtpFleet.Infrastructure.Mail;
 using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Infrastructure.Publishing;
+using ExchangeSmtpFleet.Infrastructure.Tests.Reporting;
 using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
 
 namespace ExchangeSmtpFleet.Infrastructure.Tests.Publishing;
@@ -39,7 +38,7 @@ public sealed class RunPublisherTests
         var before = await File.ReadAllBytesAsync(first, Token);
 
         // The evidence is read last, into the workbook already saved by ClosedXML: the partial file exists when this fails.
-        var failing = new RunPublisher(new FailingEvidence(store.History), null, reports, Language.English);
+        var failing = new RunPublisher(new ReportStore(store.History) { Evidence = _ => FailingEvidence() }, null, reports, Language.English);
         var error = await Assert.ThrowsAsync<AuditException>(() => failing.WriteReportAsync("scan-1", null, Token));
 
         Assert.Equal($"cannot write {first}: injected: the disk failed", error.Message);
@@ -110,41 +109,13 @@ public sealed class RunPublisherTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    /// <summary>A store whose evidence cannot be read (a disk that fails while the workbook is being written).</summary>
-    private sealed class FailingEvidence(IAuditHistory inner) : IAuditHistory
+    /// <summary>Evidence that cannot be read: a disk that fails while the workbook is being written.</summary>
+    private static async IAsyncEnumerable<StoredEvidence> FailingEvidence()
     {
-        public string Description => inner.Description;
-
-        public async IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await Task.Yield();
-            throw new IOException("injected: the disk failed");
+        await Task.Yield();
+        throw new IOException("injected: the disk failed");
 #pragma warning disable CS0162 // An iterator needs a yield.
-            yield break;
+        yield break;
 #pragma warning restore CS0162
-        }
-
-        public IAsyncEnumerable<StoredResult> ReadResultsAsync(string runId, CancellationToken cancellationToken) => inner.ReadResultsAsync(runId, cancellationToken);
-
-        public IAsyncEnumerable<(string HostKey, ImmutableArray<string> Keywords)> ReadKeywordsAsync(string runId, CancellationToken cancellationToken) =>
-            inner.ReadKeywordsAsync(runId, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRun>> ListRunsAsync(int limit, CancellationToken cancellationToken) => inner.ListRunsAsync(limit, cancellationToken);
-
-        public Task<StoredRun?> FindRunAsync(string runId, CancellationToken cancellationToken) => inner.FindRunAsync(runId, cancellationToken);
-
-        public Task<StoredRun?> LatestCompletedRunAsync(CancellationToken cancellationToken) => inner.LatestCompletedRunAsync(cancellationToken);
-
-        public Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken) => inner.InventoryProblemsAsync(runId, cancellationToken);
-
-        public Task<IReadOnlyList<HostHistoryEntry>> HistoryAsync(string hostKey, int limit, CancellationToken cancellationToken) => inner.HistoryAsync(hostKey, limit, cancellationToken);
-
-        public Task<IReadOnlyList<string>> HostKeysNamedAsync(string name, CancellationToken cancellationToken) => inner.HostKeysNamedAsync(name, cancellationToken);
-
-        public Task<IReadOnlyList<LackingHost>> LackingAsync(string runId, string keyword, CancellationToken cancellationToken) => inner.LackingAsync(runId, keyword, cancellationToken);
-
-        public Task<RunChanges> ChangesAsync(string runId, string? sinceRunId, CancellationToken cancellationToken) => inner.ChangesAsync(runId, sinceRunId, cancellationToken);
-
-        public Task<IReadOnlyList<string>> HostsWithoutResultAsync(string runId, CancellationToken cancellationToken) => inner.HostsWithoutResultAsync(runId, cancellationToken);
     }
 }

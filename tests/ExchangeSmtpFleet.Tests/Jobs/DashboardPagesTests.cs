@@ -7,6 +7,7 @@ using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Jobs;
 using Hangfire;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Tests.Jobs;
@@ -103,12 +104,9 @@ public sealed partial class DashboardPagesTests
     public async Task Worklist_WhileARunIsRunning_StaysOnTheLastCompletedRun_AndSaysHowFarTheRunningOneIs()
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
-        var app = JobHost.Build(
-            TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0",
-            (_, _, _) => new Hangfire.InMemory.InMemoryStorage(), JobHostRole.Serve);
+        var app = await ServeInMemoryAsync(fixture);
         await using (app)
         {
-            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             var completed = await PipelineFixture.RunAuditAsync(app.Services);
             var running = await app.Services.GetRequiredService<AuditWorkflow>().BeginRunAsync(
                 new RunRequest(RunKind.Scan, fixture.Inventory, 2), TestContext.Current.CancellationToken);
@@ -133,12 +131,9 @@ public sealed partial class DashboardPagesTests
     public async Task Workbook_NotWhole_IsNotOffered(int divisor)
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
-        var app = JobHost.Build(
-            TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0",
-            (_, _, _) => new Hangfire.InMemory.InMemoryStorage(), JobHostRole.Serve);
+        var app = await ServeInMemoryAsync(fixture);
         await using (app)
         {
-            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             var runId = await PipelineFixture.RunAuditAsync(app.Services);
             var path = Assert.Single(fixture.Workbooks());
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -159,6 +154,24 @@ public sealed partial class DashboardPagesTests
             Assert.DoesNotContain("id=\"report-link\"", worklist, StringComparison.Ordinal);
             Assert.DoesNotContain("esf-workbook", runs, StringComparison.Ordinal);
             Assert.Contains($"data-run=\"{runId}\"", runs, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>serve on the fixture's fleet in batches of 5, its jobs in memory, started.</summary>
+    private static async Task<WebApplication> ServeInMemoryAsync(PipelineFixture fixture)
+    {
+        var app = JobHost.Build(
+            TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0",
+            (_, _, _) => new Hangfire.InMemory.InMemoryStorage(), JobHostRole.Serve);
+        try
+        {
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
     }
 
