@@ -49,7 +49,8 @@ public sealed class ConfigurationTests
     [InlineData("""{ "Probe": { "Retries": 9 } }""", "Probe:Retries must be 0-5, not 9")]
     [InlineData("""{ "Probe": { "EhloName": "two words" } }""", "Probe:EhloName must be a domain")]
     [InlineData("""{ "Scan": { "Concurrency": 0 } }""", "Scan:Concurrency must be 1-4096, not 0")]
-    [InlineData("""{ "Database": { "Provider": "oracle" } }""", "Database:Provider must be one of sqlite")]
+    [InlineData("""{ "Database": { "Provider": "oracle" } }""", "Database:Provider must be one of sqlite, sqlserver, postgres, not 'oracle'")]
+    [InlineData("""{ "Database": { "JobInvisibilitySeconds": 5 } }""", "Database:JobInvisibilitySeconds must be 10-3600, not 5")]
     [InlineData("""{ "Scan": { "Concurrency": """, "Failed to load configuration from file")]
     public async Task SettingsFile_BadValue_IsOneLineAndExit2(string json, string expected)
     {
