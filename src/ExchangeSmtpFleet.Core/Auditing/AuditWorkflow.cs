@@ -328,6 +328,10 @@ public sealed class AuditWorkflow
     /// <param name="runId">The run.</param>
     public string ReportPathOf(string runId) => _publisher.DefaultPath(runId);
 
+    /// <summary>The workbook of a run on disk, for a download (<see cref="IReportPublisher.FindReport"/>); null when there is none.</summary>
+    /// <param name="runId">The run.</param>
+    public string? FindReportOf(string runId) => _publisher.FindReport(runId);
+
     /// <summary>Step 4 as a job: the run's workbook written once (the report step), then its mail queued when configured.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="label">How the run is named in job titles.</param>

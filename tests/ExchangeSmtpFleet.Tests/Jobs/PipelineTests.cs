@@ -55,7 +55,7 @@ public sealed class PipelineTests
         Assert.Equal(24, await fixture.ResultsAsync(store, runId));
         Assert.Empty(await store.HostsWithoutResultAsync(runId, TestContext.Current.CancellationToken));
         Assert.Equal(AuditRunStatus.Completed, (await store.FindRunAsync(runId, TestContext.Current.CancellationToken))!.Status);
-        Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.xlsx")], fixture.Workbooks());
+        Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.en.xlsx")], fixture.Workbooks());
         Assert.Single(relay.Received);
 
         var monitoring = storage.GetMonitoringApi();
