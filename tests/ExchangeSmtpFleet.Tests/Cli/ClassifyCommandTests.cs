@@ -20,7 +20,7 @@ public sealed class ClassifyCommandTests
         var run = await CliRunner.RunAsync("classify", CliRunner.Sample("transcripts", "seed-example-2-missing-sinks.txt"));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("MissingSinks", run.Output);
+        Assert.Contains("Exchange event sinks not loaded", run.Output);
         Assert.Contains("X-EXPS, X-EXPS=LOGIN, X-LINK2STATE, XEXCH50", run.Output);
         Assert.Contains("Probable causes", run.Output);
         Assert.Contains("1. Uninstall IIS.", run.Output);
