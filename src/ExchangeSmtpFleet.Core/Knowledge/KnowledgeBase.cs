@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Probing;
@@ -51,8 +50,8 @@ public sealed class KnowledgeBase
             values[i] = finding.Arguments[i].Length == 0 ? none : finding.Arguments[i];
         }
 
-        // The values are machine text already; the template has no format specifiers.
-        return string.Format(CultureInfo.InvariantCulture, template, values);
+        // The values are machine text already; a template names no format, only the words of a count ({0:line|lines}).
+        return Plural.Format(template, values);
     }
 
     /// <summary>The text of <paramref name="label"/> in <paramref name="language"/>.</summary>
@@ -90,8 +89,8 @@ public sealed class KnowledgeBase
             ? [language == Language.English ? reason.ToString() : ReasonTitle(reason, language), .. note.Arguments]
             : [.. note.Arguments];
 
-        // The values are machine text already; the templates have no format specifiers.
-        return string.Format(CultureInfo.InvariantCulture, LabelText(note.Label, language), values);
+        // The values are machine text already; a template names no format, only the words of a count ({0:line|lines}).
+        return Plural.Format(LabelText(note.Label, language), values);
     }
 
     /// <summary>What a verdict means for the reader, in a few words that say more than its title ("act: mail between Exchange servers fails; ...").</summary>
@@ -169,7 +168,7 @@ public sealed class KnowledgeBase
             foreach (var language in Enum.GetValues<Language>())
             {
                 var template = Text(entry, language);
-                var placeholders = Enumerable.Range(0, 10).Count(i => template.Contains($"{{{i}}}", StringComparison.Ordinal));
+                var placeholders = Enumerable.Range(0, 10).Count(i => template.Contains($"{{{i}}}", StringComparison.Ordinal) || template.Contains($"{{{i}:", StringComparison.Ordinal));
                 if (placeholders != FindingCatalog.ArgumentCount(code))
                 {
                     throw new InvalidDataException(

@@ -228,7 +228,7 @@ public sealed class SmtpProber : IHostProber
                     _transcript.Server(line);
                 }
 
-                injected = $"server sent {bytes} bytes after its STARTTLS 220; dropped";
+                injected = $"server sent {Plural.Of(bytes, "byte")} after its STARTTLS 220; dropped";
                 Note(Label.NoteInjected, bytes.ToString(CultureInfo.InvariantCulture));
                 _observation = _observation with { TlsError = injected };
             }
@@ -351,7 +351,7 @@ public sealed class SmtpProber : IHostProber
                         $"{step}: lines end in a bare CR instead of CRLF (RFC 5321 2.3.8): {TranscriptText.Escape(partial)}");
                 }
 
-                throw new ProbeAbortException(abort.Reason, $"{abort.Message}; {bytes} bytes arrived without a line end");
+                throw new ProbeAbortException(abort.Reason, $"{abort.Message}; {Plural.Of(bytes, "byte")} arrived without a line end");
             }
         }
 
@@ -368,14 +368,14 @@ public sealed class SmtpProber : IHostProber
                 }
                 catch (IOException e) when (!token.IsCancellationRequested)
                 {
-                    throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {accumulator.Count} lines");
+                    throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {Plural.Of(accumulator.Count, "line")}");
                 }
 
                 switch (read.Status)
                 {
                     case LineReadStatus.Closed:
                         throw new ProbeAbortException(Reason.ConnectionClosed,
-                            $"{step}: connection closed by the server after {accumulator.Count} lines of the reply");
+                            $"{step}: connection closed by the server after {Plural.Of(accumulator.Count, "line")} of the reply");
                     case LineReadStatus.LineTooLong:
                         throw new ProbeAbortException(Reason.LineTooLong, $"{step}: line longer than {Options.Limits.MaxLineLength} characters");
                     case LineReadStatus.SessionTooLong:
