@@ -367,10 +367,10 @@ public sealed class AuditWorkflow
     /// <param name="runId">The run.</param>
     /// <param name="workbook">Its workbook on disk.</param>
     /// <param name="owner">The job or command that mails.</param>
-    /// <param name="resend">Send although the run was mailed before.</param>
+    /// <param name="trigger">Who asks: the audit's own step (<c>Mail:When</c> decides), a person, or a person sending it again.</param>
     /// <param name="cancellationToken">Cancels the dialogue with the relay.</param>
     /// <exception cref="AuditException">There is no such run, or its workbook is missing.</exception>
-    public async Task<MailOutcome> MailReportAsync(string runId, string workbook, string owner, bool resend, CancellationToken cancellationToken)
+    public async Task<MailOutcome> MailReportAsync(string runId, string workbook, string owner, MailTrigger trigger, CancellationToken cancellationToken)
     {
         var run = await _history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new AuditException($"run {runId} is not in {_history.Description}");
@@ -380,7 +380,7 @@ public sealed class AuditWorkflow
         }
 
         var claimed = false;
-        if (!resend)
+        if (trigger != MailTrigger.Resend)
         {
             if (await _ledger.MailedAtAsync(runId, cancellationToken).ConfigureAwait(false) is { } mailedAt)
             {
@@ -404,12 +404,24 @@ public sealed class AuditWorkflow
         MailDelivery delivery;
         try
         {
-            delivery = await _publisher.SendReportAsync(run, workbook, cancellationToken).ConfigureAwait(false);
+            delivery = await _publisher.SendReportAsync(run, workbook, askPolicy: trigger == MailTrigger.Audit, cancellationToken).ConfigureAwait(false);
         }
         catch when (claimed)
         {
             await _ledger.ReleaseStepAsync(runId, RunSteps.Mail, owner, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+
+        if (delivery.Kind == MailDeliveryKind.NotWanted)
+        {
+            // Decided, not failed: nothing is recorded, so a person may still send it (report --email); a retry of the job
+            // asks the policy again over the same stored run and gets the same answer.
+            if (claimed)
+            {
+                await _ledger.ReleaseStepAsync(runId, RunSteps.Mail, owner, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return new MailOutcome(MailOutcomeKind.NotWanted, null, delivery.Detail);
         }
 
         if (!delivery.Accepted)
@@ -430,7 +442,7 @@ public sealed class AuditWorkflow
             await _ledger.CompleteStepAsync(runId, RunSteps.Mail, owner, sentAt, CancellationToken.None).ConfigureAwait(false);
         }
 
-        return new MailOutcome(MailOutcomeKind.Sent, sentAt, $"{delivery.Recipients} via {delivery.Detail}");
+        return new MailOutcome(MailOutcomeKind.Sent, sentAt, $"{delivery.Recipients} via {delivery.Detail}{(delivery.Note is null ? string.Empty : $" ({delivery.Note})")}");
     }
 
     /// <summary>Step 5 as a job: the run's report mailed once.</summary>
@@ -441,13 +453,14 @@ public sealed class AuditWorkflow
     /// <exception cref="AuditException">The relay could not be reached or refused (the job is retried).</exception>
     public async Task<string> MailRunReportAsync(string runId, string owner, CancellationToken cancellationToken)
     {
-        var outcome = await MailReportAsync(runId, _publisher.DefaultPath(runId), owner, resend: false, cancellationToken).ConfigureAwait(false);
+        var outcome = await MailReportAsync(runId, _publisher.DefaultPath(runId), owner, MailTrigger.Audit, cancellationToken).ConfigureAwait(false);
         return outcome.Kind switch
         {
             MailOutcomeKind.Sent => $"report of {runId} mailed to {outcome.Detail}",
             MailOutcomeKind.AlreadyMailed => string.Create(CultureInfo.InvariantCulture, $"report of {runId} was mailed at {outcome.At:u}; nothing sent"),
             MailOutcomeKind.NotConfigured => $"report of {runId} not mailed: no relay is configured (Mail:Host)",
             MailOutcomeKind.Busy => $"the report of {runId} is mailed by job {outcome.Detail}",
+            MailOutcomeKind.NotWanted => $"report of {runId} not mailed: {outcome.Detail}",
             _ => throw new AuditException($"report of {runId} not mailed: {outcome.Detail}"),
         };
     }

@@ -33,10 +33,14 @@ public interface IReportPublisher
     /// <exception cref="AuditException">The file cannot be written; the message names it.</exception>
     Task<string> WriteReportAsync(string runId, string? path, CancellationToken cancellationToken);
 
-    /// <summary>Composes the mail of <paramref name="run"/> with its <paramref name="workbook"/> and sends it through the relay.</summary>
+    /// <summary>
+    /// Composes the mail of <paramref name="run"/> with its <paramref name="workbook"/> and sends it through the relay, unless
+    /// <paramref name="askPolicy"/> and the configured policy (<c>Mail:When</c>: always, on findings, on changes) do not want it.
+    /// </summary>
     /// <param name="run">The run.</param>
     /// <param name="workbook">Its workbook.</param>
+    /// <param name="askPolicy">Whether the policy decides (the audit's own mail step); false sends whatever it says.</param>
     /// <param name="cancellationToken">Cancels the dialogue with the relay.</param>
-    /// <returns>Whether the relay took it, with the recipients and relay or the relay's answer.</returns>
-    Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, CancellationToken cancellationToken);
+    /// <returns>Whether the relay took it, with the recipients and relay, the relay's answer, or why it was not wanted.</returns>
+    Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, bool askPolicy, CancellationToken cancellationToken);
 }

@@ -17,4 +17,7 @@ public enum MailOutcomeKind
 
     /// <summary>Another job or command holds the run's mail step and is sending it; nothing sent.</summary>
     Busy = 4,
+
+    /// <summary>Not sent on purpose: <c>Mail:When</c> does not want this run mailed (nothing recorded: a person may still send it).</summary>
+    NotWanted = 5,
 }

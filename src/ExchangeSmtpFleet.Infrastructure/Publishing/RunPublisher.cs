@@ -66,7 +66,7 @@ public sealed class RunPublisher(IAuditHistory history, MailOptions? mail, strin
     }
 
     /// <inheritdoc/>
-    public async Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, CancellationToken cancellationToken)
+    public async Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, bool askPolicy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         var options = mail ?? throw new InvalidOperationException("mail is not configured");
@@ -83,17 +83,23 @@ public sealed class RunPublisher(IAuditHistory history, MailOptions? mail, strin
         }
 
         var changes = await history.ChangesAsync(run.RunId, null, cancellationToken).ConfigureAwait(false);
+        if (askPolicy && !MailPolicy.ShouldSend(options.When, figures, changes, out var reason))
+        {
+            return MailDelivery.NotWanted(reason);
+        }
+
         var message = ReportMailer.Compose(options, run, figures, changes, workbook, language);
+        MailSent sent;
         try
         {
-            await ReportMailer.SendAsync(options, message, cancellationToken).ConfigureAwait(false);
+            sent = await ReportMailer.SendAsync(options, message, cancellationToken).ConfigureAwait(false);
         }
         catch (MailException e)
         {
-            return new MailDelivery(false, string.Empty, e.Message);
+            return MailDelivery.Refused(e.Message);
         }
 
-        return new MailDelivery(true, string.Join(", ", options.To), $"{options.Host}:{options.Port}");
+        return MailDelivery.Sent(string.Join(", ", options.To), $"{options.Host}:{options.Port}", sent.QuitProblem);
     }
 
     /// <summary>Removes a partial workbook; a failure here (the folder gone with the disk) must not hide the writing's own error.</summary>

@@ -126,9 +126,13 @@ internal sealed class AuditSettings
             yield return $"{Section}:{nameof(Inventory)}: {Path.GetFullPath(Inventory)}: {(kind == FileType.Missing ? "file not found" : FileKind.Describe(kind) ?? "cannot be examined")}";
         }
 
-        if (Email && !mail.Configured)
+        if (Email)
         {
-            yield return $"{Section}:{nameof(Email)} is true but {MailSettings.Section}:{nameof(MailSettings.Host)} is not set: the report could not be mailed";
+            // Mail is asked for: everything missing for it at once (relay, sender, recipients), before the first night.
+            foreach (var problem in mail.Problems(required: true).Where(p => !mail.Problems().Contains(p, StringComparer.Ordinal)))
+            {
+                yield return $"{problem} ({Section}:{nameof(Email)} is true)";
+            }
         }
     }
 

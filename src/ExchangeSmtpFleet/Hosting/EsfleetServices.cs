@@ -60,7 +60,7 @@ internal static class EsfleetServices
         services.AddSingleton<IFleetProber>(sp => new FleetProber(sp.GetRequiredService<IHostProber>(), time));
         services.AddSingleton<IReportPublisher>(sp => new RunPublisher(
             sp.GetRequiredService<IAuditHistory>(),
-            sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions() : null,
+            sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions(sp.GetRequiredService<DashboardSettings>().PublicUri) : null,
             DatabaseSettings.ReportsDirectory(sp.GetRequiredService<IConfiguration>()),
             LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English));
         services.AddSingleton(sp =>

@@ -239,9 +239,28 @@ internal sealed class DashboardText
         ? $"Nächtliches Audit nightly-audit: {cron} ({zone}){(next is null ? string.Empty : $", nächster Lauf {next}")}"
         : $"Nightly audit nightly-audit: {cron} ({zone}){(next is null ? string.Empty : $", next run {next}")}";
 
-    public string InventoryLine(string inventory, int batchSize, bool mailed) => De
-        ? string.Create(CultureInfo.InvariantCulture, $"Inventar {inventory}, Stapel zu {batchSize} {(batchSize == 1 ? "Host" : "Hosts")}{(mailed ? ", Bericht per E-Mail" : string.Empty)}.")
-        : string.Create(CultureInfo.InvariantCulture, $"Inventory {inventory}, batches of {Plural.Of(batchSize, "host")}{(mailed ? ", report mailed" : string.Empty)}.");
+    /// <param name="inventory">The inventory file.</param>
+    /// <param name="batchSize">Hosts per batch job.</param>
+    /// <param name="mailWhen">Null when the report is not mailed, else <c>Mail:When</c> (Always, Findings, Changes).</param>
+    public string InventoryLine(string inventory, int batchSize, string? mailWhen) => De
+        ? string.Create(CultureInfo.InvariantCulture, $"Inventar {inventory}, Stapel zu {batchSize} {(batchSize == 1 ? "Host" : "Hosts")}{MailedDe(mailWhen)}.")
+        : string.Create(CultureInfo.InvariantCulture, $"Inventory {inventory}, batches of {Plural.Of(batchSize, "host")}{MailedEn(mailWhen)}.");
+
+    private static string MailedDe(string? when) => when switch
+    {
+        null => string.Empty,
+        _ when when.Equals("Always", StringComparison.OrdinalIgnoreCase) => ", Bericht per E-Mail",
+        _ when when.Equals("Findings", StringComparison.OrdinalIgnoreCase) => ", Bericht per E-Mail, wenn ein Exchange-Server Handlungsbedarf hat (Mail:When Findings)",
+        _ => ", Bericht per E-Mail, wenn sich etwas geändert hat (Mail:When Changes)",
+    };
+
+    private static string MailedEn(string? when) => when switch
+    {
+        null => string.Empty,
+        _ when when.Equals("Always", StringComparison.OrdinalIgnoreCase) => ", report mailed",
+        _ when when.Equals("Findings", StringComparison.OrdinalIgnoreCase) => ", report mailed when an Exchange server needs action (Mail:When Findings)",
+        _ => ", report mailed when something changed (Mail:When Changes)",
+    };
 
     public string LastTriggered(string job, string state) => De ? $"zuletzt ausgelöst: Job {job} ({state})" : $"last triggered: job {job} ({state})";
 

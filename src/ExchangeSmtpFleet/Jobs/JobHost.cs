@@ -112,6 +112,16 @@ internal static class JobHost
             RegisterNightlyAudit(app.Services);
         }
 
+        if (role != JobHostRole.Worker)
+        {
+            // Risky but allowed (a mail password in clear): said once at start, where the admin looks.
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeSmtpFleet.Mail");
+            foreach (var warning in app.Services.GetRequiredService<MailSettings>().Warnings())
+            {
+                log.LogWarning("{Warning}", warning);
+            }
+        }
+
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -321,7 +321,7 @@ internal static class WorklistView
             }
         }
 
-        html.Append("<br>").Append(E(text.InventoryLine("[[1]]", settings.BatchSize, settings.Email)).Replace("[[1]]", $"<code>{E(settings.Inventory)}</code>", StringComparison.Ordinal)).Append("</p>");
+        html.Append("<br>").Append(E(text.InventoryLine("[[1]]", settings.BatchSize, settings.Email ? page.Get<MailSettings>().When : null)).Replace("[[1]]", $"<code>{E(settings.Inventory)}</code>", StringComparison.Ordinal)).Append("</p>");
     }
 
     /// <summary>The nightly audit's recurring job in the job storage, or null when it is not registered.</summary>

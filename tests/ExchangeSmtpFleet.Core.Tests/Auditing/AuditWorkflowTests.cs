@@ -68,7 +68,7 @@ public sealed class AuditWorkflowTests
         var report = await workflow.ProbeHostsAsync(new ProbeRequest(start.RunId, start.StartedAt, start.Inventory.Hosts, 4), Token);
         var finished = await workflow.FinishRunAsync(start.RunId, report.Status, Token);
         var path = await workflow.WriteReportAsync(start.RunId, null, Token);
-        var mail = await workflow.MailReportAsync(start.RunId, path, "cli", resend: false, Token);
+        var mail = await workflow.MailReportAsync(start.RunId, path, "cli", MailTrigger.Command, Token);
 
         Assert.Matches(@"^audit-\d{8}T\d{6}Z-[0-9a-f]{6}$", start.RunId);
         Assert.Equal(AuditRunStatus.Completed, finished.Status);
@@ -258,9 +258,9 @@ public sealed class AuditWorkflowTests
         h.Publisher.Refusal = "550 mailbox unavailable";
 
         var error = await Assert.ThrowsAsync<AuditException>(() => h.Workflow.MailRunReportAsync(start.RunId, "m1", Token));
-        var byCommand = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", resend: false, Token);
+        var byCommand = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", MailTrigger.Command, Token);
         h.Publisher.Refusal = null;
-        var retry = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", resend: false, Token);
+        var retry = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", MailTrigger.Command, Token);
 
         Assert.Contains("550 mailbox unavailable", error.Message, StringComparison.Ordinal);
         Assert.Equal(MailOutcomeKind.Failed, byCommand.Kind);
@@ -275,11 +275,30 @@ public sealed class AuditWorkflowTests
         var start = await h.Workflow.BeginRunAsync(new RunRequest(RunKind.Audit, Inventory, 4), Token);
         await h.Store.ClaimStepAsync(start.RunId, RunSteps.Mail, "other-process", Token);
 
-        var busy = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", resend: false, Token);
-        var resent = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", resend: true, Token);
+        var busy = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", MailTrigger.Command, Token);
+        var resent = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", MailTrigger.Resend, Token);
 
         Assert.Equal((MailOutcomeKind.Busy, "other-process"), (busy.Kind, busy.Detail));
         Assert.Equal(MailOutcomeKind.Sent, resent.Kind);
+    }
+
+    [Fact]
+    public async Task Mail_TheAuditsOwnStep_FollowsMailWhen_RecordsNothing_AndAPersonMayStillSendIt()
+    {
+        var h = Harness.With(2);
+        var start = await h.Workflow.BeginRunAsync(new RunRequest(RunKind.Audit, Inventory, 4), Token);
+        h.Publisher.PolicyRefusal = "Mail:When is Findings and no Exchange server needs action and no host has a new problem";
+
+        var line = await h.Workflow.MailRunReportAsync(start.RunId, "m1", Token);
+        var again = await h.Workflow.MailRunReportAsync(start.RunId, "m2", Token);
+        var mailedBefore = await h.Store.MailedAtAsync(start.RunId, Token);
+        var byPerson = await h.Workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", MailTrigger.Command, Token);
+
+        Assert.Equal($"report of {start.RunId} not mailed: Mail:When is Findings and no Exchange server needs action and no host has a new problem", line);
+        Assert.Equal(line, again);
+        Assert.Null(mailedBefore);
+        Assert.Equal(MailOutcomeKind.Sent, byPerson.Kind);
+        Assert.Equal([start.RunId], h.Publisher.Sent);
     }
 
     [Fact]
@@ -290,7 +309,7 @@ public sealed class AuditWorkflowTests
         var workflow = AuditFakes.Workflow(h.Fleet, h.Store, new FakePublisher { CanMail = false }, h.Queue, h.Time, inventory: h.Inventories);
         var start = await workflow.BeginRunAsync(new RunRequest(RunKind.Audit, Inventory, 4), Token);
 
-        var outcome = await workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", resend: false, Token);
+        var outcome = await workflow.MailReportAsync(start.RunId, "/x.xlsx", "cli", MailTrigger.Command, Token);
 
         Assert.Equal(MailOutcomeKind.NotConfigured, outcome.Kind);
         Assert.Empty(await h.Store.StepsAsync(start.RunId, Token));

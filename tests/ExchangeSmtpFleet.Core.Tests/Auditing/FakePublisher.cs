@@ -11,6 +11,9 @@ internal sealed class FakePublisher : IReportPublisher
     /// <summary>Null: the relay takes every mail; else its answer when it refuses.</summary>
     public string? Refusal { get; set; }
 
+    /// <summary>Null: the policy wants every mail; else why it does not (asked only of the audit's own mail step).</summary>
+    public string? PolicyRefusal { get; set; }
+
     public List<string> Written { get; } = [];
 
     public List<string> Sent { get; } = [];
@@ -26,14 +29,19 @@ internal sealed class FakePublisher : IReportPublisher
         return Task.FromResult(target);
     }
 
-    public Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, CancellationToken cancellationToken)
+    public Task<MailDelivery> SendReportAsync(StoredRun run, string workbook, bool askPolicy, CancellationToken cancellationToken)
     {
+        if (askPolicy && PolicyRefusal is { } reason)
+        {
+            return Task.FromResult(MailDelivery.NotWanted(reason));
+        }
+
         if (Refusal is { } answer)
         {
-            return Task.FromResult(new MailDelivery(false, string.Empty, answer));
+            return Task.FromResult(MailDelivery.Refused(answer));
         }
 
         Sent.Add(run.RunId);
-        return Task.FromResult(new MailDelivery(true, "boss@corp.example", "relay:25"));
+        return Task.FromResult(MailDelivery.Sent("boss@corp.example", "relay:25"));
     }
 }

@@ -49,7 +49,7 @@ public sealed class CheckCommandTests
         var perf = Perfdata(line);
         Assert.Equal("1;;;0", perf["healthy"]);
         Assert.Equal("1;;;0", perf["missing_sinks"]);
-        Assert.Equal("1;;;0", perf["need_action"]);
+        Assert.Equal("1;;0;0", perf["need_action"]);
         Assert.Equal("0;;;0", perf["new"]);
         Assert.Matches("^[0-9]+s;93600;180000;0$", perf["age"]);
         Assert.Equal(string.Empty, check.Error);
@@ -114,5 +114,47 @@ public sealed class CheckCommandTests
         Assert.Equal("ESFLEET UNKNOWN - --critical-age (10) must be more than --warning-age (50)", thresholds.Output.TrimEnd());
 
         Assert.Equal(3, (await CliRunner.RunAsync("check", "--bogus")).ExitCode);
+        Assert.Equal(3, (await CliRunner.RunAsync("check", "--format", "json,checkmk")).ExitCode);
+        var format = await CliRunner.RunAsync("check", "--format", "xml");
+        Assert.Equal(3, format.ExitCode);
+        Assert.Contains("--format must be plugin, json, checkmk or prtg, not 'xml'", format.Output + format.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checkmk_GetsALocalCheckLine_AndPrtg_ItsSensorJson_BothExitingZero()
+    {
+        var (db, block) = await ScannedAsync("ex2003-healthy-real.txt", "seed-example-2-missing-sinks.txt");
+
+        var checkmk = await CliRunner.RunAsync("check", "--db", db, "--format", "checkmk");
+        Assert.Equal(0, checkmk.ExitCode);
+        var line = Assert.Single(checkmk.Output.TrimEnd().Split('\n'));
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(line, @"^2 ""Exchange SMTP sinks"" healthy=1\|missing_sinks=1\|suspected_metabase_corruption=0\|unexpected_server=0\|rejected=0\|protocol_error=0\|unreachable=0\|age=[0-9]+;93600;180000\|need_action=1;;0\|new=0 1 Exchange server needs action \(1 sinks not loaded\) \[run scan-"), line);
+
+        var one = await CliRunner.RunAsync("check", "--db", db, "--format", "checkmk", "--host", "EXCH01");
+        Assert.StartsWith($"0 \"Exchange SMTP sinks EXCH01\" missing=0 127.46.{block}.1:2525 (EXCH01): Healthy since ", one.Output, StringComparison.Ordinal);
+
+        var prtg = await CliRunner.RunAsync("check", "--db", db, "--format", "prtg");
+        Assert.Equal(0, prtg.ExitCode);
+        var root = JsonDocument.Parse(prtg.Output).RootElement.GetProperty("prtg");
+        var channels = root.GetProperty("result").EnumerateArray().ToDictionary(c => c.GetProperty("channel").GetString()!);
+        Assert.Equal(2, channels["State"].GetProperty("value").GetDouble());
+        Assert.Equal(1, channels["State"].GetProperty("limitmaxerror").GetDouble());
+        Assert.Equal(1, channels["Need action"].GetProperty("value").GetDouble());
+        Assert.Equal(0, channels["Need action"].GetProperty("limitmaxerror").GetDouble());
+        Assert.Equal("TimeSeconds", channels["Age of the latest completed run"].GetProperty("unit").GetString());
+        Assert.Equal(1, channels["Healthy"].GetProperty("value").GetDouble());
+        Assert.StartsWith("1 Exchange server needs action", root.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        var misconfigured = await CliRunner.RunWithSettingsAsync(
+            CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Database"] = new { Provider = "bogus" } }), "check", "--format", "checkmk");
+        Assert.Equal(0, misconfigured.ExitCode);
+        Assert.StartsWith("3 \"Exchange SMTP sinks\" - configuration: Database:Provider", misconfigured.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, misconfigured.Error);
+
+        var none = await CliRunner.RunAsync("check", "--db", Path.Combine(CliRunner.DataDirectory, "check-none.db"), "--format", "prtg");
+        Assert.Equal(0, none.ExitCode);
+        var error = JsonDocument.Parse(none.Output).RootElement.GetProperty("prtg");
+        Assert.Equal(1, error.GetProperty("error").GetInt32());
+        Assert.Contains("there is no database there", error.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 }

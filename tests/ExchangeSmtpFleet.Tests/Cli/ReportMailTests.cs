@@ -185,8 +185,10 @@ public sealed class ReportMailTests
             Settings(endpoint, "None", "it-leitung@example.org", new { User = "esfleet", Password = "s3cret-Pa55" }), "report", "--db", db, "--email");
 
         Assert.Equal(2, sent.ExitCode);
-        var line = Assert.Single(sent.Error.Trim().Split('\n'));
-        Assert.Contains($"not mailed: mail relay 127.47.{block}.1:2587: ", line, StringComparison.Ordinal);
+        var lines = sent.Error.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("esfleet report: warning: Mail:Tls is None and Mail:User is set: the password crosses the network in clear (Auto or StartTls protects it)", lines[0]);
+        Assert.Contains($"not mailed: mail relay 127.47.{block}.1:2587: ", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-Pa55", sent.Error, StringComparison.Ordinal);
         Assert.Empty(relay.Received);
     }
@@ -256,15 +258,38 @@ public sealed class ReportMailTests
     }
 
     [Fact]
-    public async Task Email_WithoutARelayConfigured_SaysWhichSettingIsMissing()
+    public async Task Email_WithoutARelayConfigured_NamesEverySettingMissing_BeforeAnyWork()
     {
         var block = Interlocked.Increment(ref _block);
         var db = await ScannedDatabaseAsync(block);
+        var workbook = Path.Combine(CliRunner.DataDirectory, $"unmailed-{block}.xlsx");
 
-        var sent = await CliRunner.RunAsync("report", "--db", db, "--email");
+        var sent = await CliRunner.RunAsync("report", "--db", db, "--email", "--out", workbook);
 
         Assert.Equal(2, sent.ExitCode);
-        Assert.Contains("--email needs Mail:Host", sent.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "esfleet: configuration: --email: Mail:Host is not set (the mail relay)",
+                "esfleet: configuration: --email: Mail:From must be a mail address, not ''",
+                "esfleet: configuration: --email: Mail:To needs at least one recipient",
+            ],
+            sent.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(workbook), "nothing is done before the mail settings are right");
+    }
+
+    [Fact]
+    public async Task AuditEmail_WithoutARelayConfigured_StopsBeforeTheInventory_TheSimulatorAndTheJsonFile()
+    {
+        var json = CliRunner.TempFile("precious\n");
+
+        var audit = await CliRunner.RunAsync(
+            "audit", "--inventory", CliRunner.Sample("inventory-lab.csv"), "--simulate", CliRunner.Sample("lab-fleet.json"), "--json", json, "--email");
+
+        Assert.Equal(2, audit.ExitCode);
+        Assert.Equal(3, audit.Error.Trim().Split('\n').Length);
+        Assert.All(audit.Error.Trim().Split('\n'), l => Assert.StartsWith("esfleet: configuration: --email: Mail:", l, StringComparison.Ordinal));
+        Assert.Equal("precious\n", File.ReadAllText(json));
+        Assert.DoesNotContain("simulating", audit.Error, StringComparison.Ordinal);
     }
 
     [Theory]

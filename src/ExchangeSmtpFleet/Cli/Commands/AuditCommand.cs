@@ -13,7 +13,11 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
     {
         var overrides = definition.Fleet.Overrides(parse);
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
-        await using var session = await FleetSession.OpenAsync(definition.Fleet, parse, context, "esfleet audit", overrides).ConfigureAwait(false);
+        var email = parse.GetValue(definition.Email);
+        await using var session = await FleetSession.OpenAsync(
+            definition.Fleet, parse, context, "esfleet audit", overrides,
+            email ? services => ReportMail.PreflightAsync(services, parse.InvocationConfiguration.Error, "esfleet audit") : null).ConfigureAwait(false);
+
         var run = await session.BeginAsync(RunKind.Audit, store: true, cancellationToken).ConfigureAwait(false);
         var report = await session.ProbeAsync(run, cancellationToken).ConfigureAwait(false);
         if (!await session.FinishAsync(run, report).ConfigureAwait(false))
@@ -25,9 +29,9 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
         var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, Path.GetFileName(session.Workflow.ReportPathOf(run.RunId))), cancellationToken)
             .ConfigureAwait(false);
         await session.Summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
-        if (parse.GetValue(definition.Email))
+        if (email)
         {
-            var mailed = await ReportMail.SendAsync(session.Workflow, run.RunId, path, resend: false, parse.InvocationConfiguration.Error, "esfleet audit", cancellationToken)
+            var mailed = await ReportMail.SendAsync(session.Workflow, run.RunId, path, MailTrigger.Audit, parse.InvocationConfiguration.Error, "esfleet audit", cancellationToken)
                 .ConfigureAwait(false);
             if (mailed != ExitCodes.Ok)
             {

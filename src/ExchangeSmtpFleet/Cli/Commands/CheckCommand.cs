@@ -7,6 +7,7 @@ using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
@@ -58,9 +59,14 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         {
             return await SayAsync(Unknown, e.Message, [], null).ConfigureAwait(false);
         }
+        catch (ConfigurationProblemException e)
+        {
+            // A monitoring system reads only this line: a configuration it cannot use is UNKNOWN there, in its format.
+            return await SayAsync(Unknown, $"configuration: {string.Join("; ", e.Problems)}", [], null).ConfigureAwait(false);
+        }
     }
 
-    private async Task<int> CheckFleetAsync(IAuditHistory history, StoredRun run, List<string> perf, int floor, string suffix, CancellationToken cancellationToken)
+    private async Task<int> CheckFleetAsync(IAuditHistory history, StoredRun run, List<Metric> perf, int floor, string suffix, CancellationToken cancellationToken)
     {
         int Of(Verdict verdict) => run.Counts.FirstOrDefault(c => c.Key == verdict).Value;
         var sinks = Of(Verdict.MissingSinks);
@@ -70,8 +76,8 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         var fresh = changes.SinceRunId is null
             ? 0
             : changes.Changes.Count(c => c.After is { } after && VerdictGroups.NeedsAction(after) && (c.Before is not { } before || !VerdictGroups.NeedsAction(before)));
-        perf.Add(Metric("need_action", sinks + metabase));
-        perf.Add(Metric("new", fresh));
+        perf.Add(new Metric("need_action", "Need action", sinks + metabase, Critical: 0));
+        perf.Add(new Metric("new", "New problems", fresh));
         var notChecked = run.Counts.Where(c => VerdictGroups.Of(c.Key) == VerdictGroup.CouldNotCheck).Sum(c => c.Value);
         string text;
         int state;
@@ -151,16 +157,17 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         var missing = found.Missing.IsEmpty ? string.Empty : $", missing {string.Join(' ', found.Missing)}";
         var since = found.VerdictSince is { } start ? string.Create(CultureInfo.InvariantCulture, $" since {start.UtcDateTime:yyyy-MM-dd}") : string.Empty;
         var text = $"{found.HostKey}{(found.Name is null ? string.Empty : $" ({found.Name})")}: {Core.Knowledge.KnowledgeBase.BuiltIn.VerdictTitle(found.Verdict, Core.Knowledge.Language.English)}{since}{missing}{suffix}";
-        return await SayAsync(Math.Max(state, floor), text, [Metric("missing", found.Missing.Length)], run).ConfigureAwait(false);
+        return await SayAsync(Math.Max(state, floor), text, [new Metric("missing", "Missing keywords", found.Missing.Length)], run).ConfigureAwait(false);
     }
 
-    private async Task<int> SayAsync(int state, string text, List<string> perf, StoredRun? run)
+    private async Task<int> SayAsync(int state, string text, List<Metric> perf, StoredRun? run)
     {
         var output = parse.InvocationConfiguration.Output;
         var name = state switch { Ok => "OK", Warning => "WARNING", Critical => "CRITICAL", _ => "UNKNOWN" };
-        if (parse.GetValue(definition.Json))
+        var format = definition.FormatOf(parse);
+        await output.WriteLineAsync(format switch
         {
-            await output.WriteLineAsync(ResultJson.Line(w =>
+            CheckFormat.Json => ResultJson.Line(w =>
             {
                 w.WriteString("status", name);
                 w.WriteNumber("exitCode", state);
@@ -169,39 +176,116 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
                 w.WriteStartObject("perfdata");
                 foreach (var metric in perf)
                 {
-                    var (label, value) = (metric[..metric.IndexOf('=', StringComparison.Ordinal)], metric[(metric.IndexOf('=', StringComparison.Ordinal) + 1)..].Split(';')[0]);
-                    w.WriteNumber(label, double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture));
+                    w.WriteNumber(metric.Label, metric.Value);
                 }
 
                 w.WriteEndObject();
-            })).ConfigureAwait(false);
+            }),
+            CheckFormat.Checkmk => CheckmkLine(state, text, perf),
+            CheckFormat.Prtg => PrtgJson(state, text, perf),
+            _ => PluginLine(name, text, perf),
+        }).ConfigureAwait(false);
+
+        // Checkmk's agent and PRTG's sensor take the state from what is printed; a non-zero exit would read as the script failing.
+        return format is CheckFormat.Checkmk or CheckFormat.Prtg ? Ok : state;
+    }
+
+    /// <summary><c>ESFLEET CRITICAL - text | label=value;warn;crit;min ...</c> (Monitoring Plugins Development Guidelines).</summary>
+    private static string PluginLine(string name, string text, List<Metric> perf)
+    {
+        var line = new StringBuilder($"ESFLEET {name} - {OneLine(text)}");
+        if (perf.Count > 0)
+        {
+            line.Append(" | ").Append(string.Join(' ', perf.Select(m => string.Create(
+                CultureInfo.InvariantCulture, $"{m.Label}={m.Value}{m.Unit};{m.Warning};{m.Critical};0"))));
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>
+    /// A Checkmk local check (the agent's <c>local/</c> folder): <c>STATE "service" label=value;warn;crit|... text</c>;
+    /// Checkmk's own thresholds are not used, the state is ours.
+    /// </summary>
+    private string CheckmkLine(int state, string text, List<Metric> perf)
+    {
+        var service = parse.GetValue(definition.Host) is { } host ? $"Exchange SMTP sinks {OneLine(host).Replace('"', '_').Replace('\'', '_')}" : "Exchange SMTP sinks";
+        var metrics = perf.Count == 0
+            ? "-"
+            : string.Join('|', perf.Select(m => m.Warning is null && m.Critical is null
+                ? string.Create(CultureInfo.InvariantCulture, $"{m.Label}={m.Value}")
+                : string.Create(CultureInfo.InvariantCulture, $"{m.Label}={m.Value};{m.Warning};{m.Critical}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{state} \"{service}\" {metrics} {OneLine(text)}");
+    }
+
+    /// <summary>
+    /// PRTG's EXE/Script Advanced sensor: <c>{"prtg":{"result":[channels],"text":...}}</c>, the state as the first channel
+    /// (warning above 0, error above 1), or <c>{"prtg":{"error":1,"text":...}}</c> when the state is unknown.
+    /// </summary>
+    private static string PrtgJson(int state, string text, List<Metric> perf) => ResultJson.Line(w =>
+    {
+        w.WriteStartObject("prtg");
+        if (state == Unknown)
+        {
+            w.WriteNumber("error", 1);
         }
         else
         {
-            var line = new StringBuilder($"ESFLEET {name} - {TranscriptText.Escape(text).Replace('|', '/')}");
-            if (perf.Count > 0)
+            w.WriteStartArray("result");
+            WriteChannel(w, new Metric("state", "State", state, Warning: 0, Critical: 1), "Custom");
+            foreach (var metric in perf)
             {
-                line.Append(" | ").Append(string.Join(' ', perf));
+                WriteChannel(w, metric, metric.Unit == "s" ? "TimeSeconds" : "Count");
             }
 
-            await output.WriteLineAsync(line.ToString()).ConfigureAwait(false);
+            w.WriteEndArray();
         }
 
-        return state;
+        // PRTG shows at most 2,000 characters of the text.
+        var line = OneLine(text);
+        w.WriteString("text", line.Length > 2000 ? line[..1999] + "…" : line);
+        w.WriteEndObject();
+    });
+
+    private static void WriteChannel(System.Text.Json.Utf8JsonWriter w, Metric metric, string unit)
+    {
+        w.WriteStartObject();
+        w.WriteString("channel", metric.Title);
+        w.WriteNumber("value", metric.Value);
+        w.WriteString("unit", unit);
+        if (metric.Warning is not null || metric.Critical is not null)
+        {
+            w.WriteNumber("limitmode", 1);
+            if (metric.Warning is { } warning)
+            {
+                w.WriteNumber("limitmaxwarning", warning);
+            }
+
+            if (metric.Critical is { } critical)
+            {
+                w.WriteNumber("limitmaxerror", critical);
+            }
+        }
+
+        w.WriteEndObject();
     }
+
+    /// <summary>Text from the store on one line, without control characters, without the perfdata separator.</summary>
+    private static string OneLine(string text) => TranscriptText.Escape(text).Replace('|', '/');
 
     /// <summary>Whether <paramref name="target"/> names a port: <c>host:25</c>, <c>[::1]:25</c>; a bare IPv6 address has none.</summary>
     private static bool HasPort(string target) =>
         target.StartsWith('[') ? target.Contains("]:", StringComparison.Ordinal) : target.Count(c => c == ':') == 1;
 
-    private static List<string> Perfdata(StoredRun run, TimeSpan age, TimeSpan warningAge, TimeSpan criticalAge)
+    private static List<Metric> Perfdata(StoredRun run, TimeSpan age, TimeSpan warningAge, TimeSpan criticalAge)
     {
-        var perf = run.Counts.Select(c => Metric(Snake(c.Key), c.Value)).ToList();
-        perf.Add(string.Create(CultureInfo.InvariantCulture, $"age={age.TotalSeconds:0}s;{warningAge.TotalSeconds:0};{criticalAge.TotalSeconds:0};0"));
+        var perf = run.Counts.Select(c => new Metric(Snake(c.Key), Core.Knowledge.KnowledgeBase.BuiltIn.VerdictTitle(c.Key, Core.Knowledge.Language.English), c.Value)).ToList();
+        perf.Add(new Metric("age", "Age of the latest completed run", Math.Round(age.TotalSeconds), "s", Math.Round(warningAge.TotalSeconds), Math.Round(criticalAge.TotalSeconds)));
         return perf;
     }
 
-    private static string Metric(string label, int value) => string.Create(CultureInfo.InvariantCulture, $"{label}={value};;;0");
+    /// <summary>One performance value: its label (plugin, Checkmk, JSON), its title (a PRTG channel), its thresholds.</summary>
+    private sealed record Metric(string Label, string Title, double Value, string Unit = "", double? Warning = null, double? Critical = null);
 
     /// <summary><c>SuspectedMetabaseCorruption</c> → <c>suspected_metabase_corruption</c>.</summary>
     private static string Snake(Verdict verdict) =>

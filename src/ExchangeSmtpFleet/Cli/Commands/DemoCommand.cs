@@ -142,6 +142,14 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             {
                 break;
             }
+
+            // Mail:When may decide against mailing: the mail job then succeeds without completing the step (a person may
+            // still send it), so its own result is what ends the wait.
+            if (email && AuditWorkflow.IsDone(steps, RunSteps.Report) && MailJobResult(storage, runId) is { } declined)
+            {
+                await error.WriteLineAsync($"esfleet demo: {declined}").ConfigureAwait(false);
+                break;
+            }
         }
 
         var history = services.GetRequiredService<IAuditHistory>();
@@ -150,6 +158,20 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
         await RunSummaryRenderer.WriteAsync(output, run.Counts, string.Create(CultureInfo.InvariantCulture,
             $"run {run.RunId} ({run.Status}): {run.Results} of {Plural.Of(run.HostCount, "host")} in {time.GetElapsedTime(started).TotalSeconds:0.0} s, stored in {history.Description}")).ConfigureAwait(false);
         await output.WriteLineAsync($"report: {workflow.ReportPathOf(run.RunId)}").ConfigureAwait(false);
+    }
+
+    /// <summary>The result of the run's mail job once it has succeeded, or null.</summary>
+    private static string? MailJobResult(JobStorage storage, string runId)
+    {
+        foreach (var (_, job) in storage.GetMonitoringApi().SucceededJobs(0, 50))
+        {
+            if (job?.Job?.Method.Name == nameof(AuditJobs.MailAsync) && job.Job.Args.Count > 1 && Equals(job.Job.Args[1], runId))
+            {
+                return job.Result is string text ? text.Trim('"') : job.Result?.ToString()?.Trim('"') ?? "mail job done";
+            }
+        }
+
+        return null;
     }
 
     private static string FailedJob(JobStorage storage)

@@ -59,8 +59,15 @@ internal sealed class FleetSession : IAsyncDisposable
     /// Builds the host, reads the inventory (its bad rows said, one line each), checks and opens the JSON Lines target and
     /// starts a simulated fleet: everything that can fail before the first probe.
     /// </summary>
+    /// <param name="options">The fleet's options.</param>
+    /// <param name="parse">The command line.</param>
+    /// <param name="context">The command's context.</param>
+    /// <param name="name">The command's name for its lines.</param>
+    /// <param name="overrides">Settings over the configuration.</param>
+    /// <param name="preflight">Checks of the command's own settings, run before anything is read, opened or started.</param>
     /// <exception cref="CommandException">An input cannot be used; the message names it.</exception>
-    public static async Task<FleetSession> OpenAsync(FleetOptions options, ParseResult parse, CliContext context, string name, IDictionary<string, string?> overrides)
+    public static async Task<FleetSession> OpenAsync(
+        FleetOptions options, ParseResult parse, CliContext context, string name, IDictionary<string, string?> overrides, Func<IServiceProvider, Task>? preflight = null)
     {
         var error = parse.InvocationConfiguration.Error;
         var host = context.BuildHost(overrides.AsReadOnly());
@@ -68,6 +75,11 @@ internal sealed class FleetSession : IAsyncDisposable
         JsonLinesSink? json = null;
         try
         {
+            if (preflight is not null)
+            {
+                await preflight(host.Services).ConfigureAwait(false);
+            }
+
             var workflow = host.Services.GetRequiredService<AuditWorkflow>();
             var path = parse.GetValue(options.Inventory)!.FullName;
             var inventory = workflow.OpenInventory(path, problem => error.WriteLine(TranscriptText.ForTerminal($"{name}: {path}: {problem} (row skipped)")));

@@ -14,11 +14,16 @@ internal sealed class ReportCommand(ReportCommandDefinition definition, ParseRes
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
         using var host = StoredRuns.Open(context, parse, definition.Store, overrides);
         var workflow = host.Services.GetRequiredService<AuditWorkflow>();
+        if (parse.GetValue(definition.Email))
+        {
+            await ReportMail.PreflightAsync(host.Services, parse.InvocationConfiguration.Error, "esfleet report").ConfigureAwait(false);
+        }
+
         var run = await StoredRuns.FindAsync(host.Services.GetRequiredService<IAuditHistory>(), parse.GetValue(definition.Run)!, cancellationToken).ConfigureAwait(false);
         var path = await workflow.WriteReportAsync(run.RunId, parse.GetValue(definition.Out), cancellationToken).ConfigureAwait(false);
         await parse.InvocationConfiguration.Output.WriteLineAsync(path).ConfigureAwait(false);
         return parse.GetValue(definition.Email)
-            ? await ReportMail.SendAsync(workflow, run.RunId, path, parse.GetValue(definition.Resend), parse.InvocationConfiguration.Error, "esfleet report", cancellationToken)
+            ? await ReportMail.SendAsync(workflow, run.RunId, path, parse.GetValue(definition.Resend) ? MailTrigger.Resend : MailTrigger.Command, parse.InvocationConfiguration.Error, "esfleet report", cancellationToken)
                 .ConfigureAwait(false)
             : ExitCodes.Ok;
     }
