@@ -80,7 +80,7 @@ public sealed class ParseProblemTests
         var run = await CliRunner.RunAsync("check", "--bogus");
 
         Assert.Equal(3, run.ExitCode);
-        Assert.Equal("esfleet check: --bogus is not an option of check (its options: --host, --warning-age, --critical-age, --json, --db, --provider)", run.Error.TrimEnd());
+        Assert.Equal("esfleet check: --bogus is not an option of check (its options: --host, --warning-age, --critical-age, --json, --format, --db, --provider)", run.Error.TrimEnd());
     }
 
     [Fact]
