@@ -13,8 +13,8 @@ internal sealed class ReportDownload : IDashboardDispatcher
         ArgumentNullException.ThrowIfNull(context);
         var runId = context.UriMatch.Groups["run"].Value;
         var http = context.GetHttpContext();
-        var path = http.RequestServices.GetRequiredService<AuditWorkflow>().ReportPathOf(runId);
-        if (!File.Exists(path))
+        var path = http.RequestServices.GetRequiredService<AuditWorkflow>().FindReportOf(runId);
+        if (path is null)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             await http.Response.WriteAsync($"no report for run {runId}", http.RequestAborted).ConfigureAwait(false);

@@ -119,7 +119,7 @@ internal static class WorklistView
     {
         var text = page.Text;
         html.Append("<p class=\"esf-actions\">");
-        if (run is not null && File.Exists(page.Get<AuditWorkflow>().ReportPathOf(run.RunId)))
+        if (run is not null && page.Get<AuditWorkflow>().FindReportOf(run.RunId) is not null)
         {
             html.Append(CultureInfo.InvariantCulture, $"<a class=\"btn btn-default\" id=\"report-link\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.DownloadWorkbook)}</a>");
         }
