@@ -16,7 +16,10 @@ set -euo pipefail
 
 checkout=$(cd "$(dirname "$0")/.." && pwd)
 
-# The test role: may create databases (each test class makes its own and drops it). A test cluster's password, not a secret.
+# The test role: may create databases (each test class makes its own and drops it) and roles (the tests of db check make a
+# login with fewer rights and drop it), and may end other sessions (pg_signal_backend: DROP DATABASE ... WITH (FORCE) must
+# end an autovacuum worker that happens to be in the test's database, which a plain owner may not). A test cluster's
+# password, not a secret.
 role=esf
 password=esf-test
 database=esf_test
@@ -94,6 +97,9 @@ max_connections = 200
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+# A session that waits a second for another's lock says so in postgres.log, with both statements: how a test that
+# stalls is explained.
+log_lock_waits = on
 EOF
     if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$data/postgresql.auto.conf" "$data/pg_hba.conf"; fi
     # Another checkout's cluster may take the port between the check and the start: then the next one.
@@ -105,8 +111,9 @@ EOF
   echo "$port" >"$dir/port"
 
   owner "$pg/psql" -h "$sockets" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password'" \
-    -c "CREATE DATABASE $database OWNER $role" >/dev/null
+    -c "CREATE ROLE $role LOGIN CREATEDB CREATEROLE PASSWORD '$password'" \
+    -c "CREATE DATABASE $database OWNER $role" \
+    -c "GRANT pg_signal_backend TO $role" >/dev/null
   printf 'PostgreSQL %s started in %.1f s: 127.0.0.1:%s, data in %s\n' \
     "$(cat "$data/PG_VERSION")" "$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" "$port" "$data"
 }

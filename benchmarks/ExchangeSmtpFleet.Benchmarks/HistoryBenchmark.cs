@@ -7,17 +7,17 @@ using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Core.Transcripts;
-using ExchangeSmtpFleet.Infrastructure.Persistence;
 
 namespace ExchangeSmtpFleet.Benchmarks;
 
 /// <summary>
 /// Builds a database of RUNS nightly runs of HOSTS hosts through the store's sink (real keyword lists; about 3 % of the
-/// hosts change verdict each night; no transcripts, as after <c>db prune</c>) and times the history reads on it.
+/// hosts change verdict each night; no transcripts, as after <c>db prune</c>) and times the history reads on it: SQLite, or
+/// with <c>--postgres</c> PostgreSQL (<c>--keep NAME</c> then names the database to build on and keep).
 /// </summary>
 internal static class HistoryBenchmark
 {
-    public static async Task RunAsync(int runs, int hosts, string? keep)
+    public static async Task RunAsync(int runs, int hosts, string? keep, string? postgres)
     {
         var healthyText = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "transcripts", "ex2003-healthy-real.txt"));
         var healthy = TranscriptParser.Parse(healthyText).Observation;
@@ -33,9 +33,10 @@ internal static class HistoryBenchmark
             })],
         };
 
-        var path = keep ?? Path.Combine(Path.GetTempPath(), $"esf-bench-history-{Guid.NewGuid():N}", "esfleet.db");
-        var store = AuditStorage.Sqlite(path, TimeProvider.System);
-        var existing = File.Exists(path) ? (await store.History.ListRunsAsync(runs, CancellationToken.None)).Count : 0;
+        var database = await BenchmarkDatabase.OpenAsync(postgres, keep, "history");
+        var store = database.Store;
+        await store.Maintenance.MigrateAsync(CancellationToken.None);
+        var existing = (await store.History.ListRunsAsync(runs, CancellationToken.None)).Count;
         var build = Stopwatch.StartNew();
         var start = new DateTimeOffset(2025, 11, 30, 2, 0, 0, TimeSpan.Zero);
         for (var night = existing; night < runs; night++)
@@ -82,15 +83,16 @@ internal static class HistoryBenchmark
         }
 
         build.Stop();
-        var size = new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
+        var size = await database.SizeAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"history: database of {runs} runs x {hosts} hosts ({(long)runs * hosts} results), built in {build.Elapsed.TotalSeconds:0} s ({runs - existing} new runs), {size / 1048576} MiB: {path}"));
+            $"history: database of {runs} runs x {hosts} hosts ({(long)runs * hosts} results), built in {build.Elapsed.TotalSeconds:0} s ({runs - existing} new runs), {size / 1048576} MiB: {database.Where}"));
 
         var latest = (await store.History.FindRunAsync("latest", CancellationToken.None))!;
         await Time("history of one host (365 lines)", () => store.History.HistoryAsync(inventory.Hosts[hosts / 2].Key, 400, CancellationToken.None));
         await Time("lacking XEXCH50 in the latest run", () => store.History.LackingAsync(latest.RunId, "XEXCH50", CancellationToken.None));
         await Time("changes of the latest run against the one before", () => store.History.ChangesAsync(latest.RunId, null, CancellationToken.None));
         await Time("runs, the newest 20 with counts", () => store.History.ListRunsAsync(20, CancellationToken.None));
+        await database.DropAsync();
     }
 
     private static async Task Time<T>(string what, Func<Task<T>> read)

@@ -6,18 +6,18 @@ using ExchangeSmtpFleet.Core.Inventory;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Transcripts;
-using ExchangeSmtpFleet.Infrastructure.Persistence;
 
 namespace ExchangeSmtpFleet.Benchmarks;
 
 /// <summary>
 /// Writes N results of the real Exchange 2003 capture (16 keywords, a 17-line transcript each) into a new SQLite database
-/// through the store's sink, in batches of <see cref="AuditWorkflow.MaxBatchSize"/> as the audit service hands them over,
-/// and prints results per second and peak memory. Outcomes are made on the fly, so memory shows the store, not the input.
+/// (or with <c>--postgres</c> a new PostgreSQL database) through the store's sink, in batches of
+/// <see cref="AuditWorkflow.MaxBatchSize"/> as the audit service hands them over, and prints results per second, CPU (on
+/// PostgreSQL also the server's) and peak memory. Outcomes are made on the fly, so memory shows the store, not the input.
 /// </summary>
 internal static class StoreBenchmark
 {
-    public static async Task RunAsync(int results)
+    public static async Task RunAsync(int results, string? postgres)
     {
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "transcripts", "ex2003-healthy-real.txt"));
         var observation = TranscriptParser.Parse(text).Observation;
@@ -31,8 +31,8 @@ internal static class StoreBenchmark
         }).ToList();
         var inventory = new InventoryReadResult { Hosts = [.. hosts] };
 
-        var folder = Path.Combine(Path.GetTempPath(), $"esf-bench-store-{Guid.NewGuid():N}");
-        var store = AuditStorage.Sqlite(Path.Combine(folder, "esfleet.db"), TimeProvider.System);
+        var database = await BenchmarkDatabase.OpenAsync(postgres, null, "store");
+        var store = database.Store;
         await store.Maintenance.MigrateAsync(CancellationToken.None);
         var run = new AuditRun
         {
@@ -49,6 +49,7 @@ internal static class StoreBenchmark
         using var process = Process.GetCurrentProcess();
         var peak = 0L;
         var cpuBefore = process.TotalProcessorTime;
+        var serverBefore = await database.ServerCpuSecondsAsync();
         var watch = Stopwatch.StartNew();
         await store.Writer.BeginRunAsync(run, inventory, null, CancellationToken.None);
         await using (var sink = store.Writer.OpenResultSink(run.RunId, run.StartedAt))
@@ -83,11 +84,13 @@ internal static class StoreBenchmark
         }
 
         watch.Stop();
+        var serverCpu = await database.ServerCpuSecondsAsync() - serverBefore;
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        var size = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
+        var size = await database.SizeAsync();
+        var server = serverCpu is { } s ? string.Create(CultureInfo.InvariantCulture, $", server {s:0.00} CPU-s") : string.Empty;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"store: {results} results into SQLite in {watch.Elapsed.TotalSeconds:0.00} s, {results / watch.Elapsed.TotalSeconds:0} results/s, {cpu:0.00} CPU-s, peak working set {Math.Max(peak, process.WorkingSet64) / 1048576} MiB, database {size / 1048576} MiB ({size / results} bytes per result)"));
+            $"store: {results} results into {database.Where} in {watch.Elapsed.TotalSeconds:0.00} s, {results / watch.Elapsed.TotalSeconds:0} results/s, {cpu:0.00} CPU-s{server}, peak working set {Math.Max(peak, process.WorkingSet64) / 1048576} MiB, database {size / 1048576} MiB ({size / results} bytes per result)"));
 
         // Read back, streamed: memory must not grow with the run.
         GC.Collect();
@@ -107,6 +110,6 @@ internal static class StoreBenchmark
         process.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"store: read back {read} results streamed in {readWatch.Elapsed.TotalSeconds:0.00} s, peak working set while reading {Math.Max(readPeak, process.WorkingSet64) / 1048576} MiB, managed heap {GC.GetTotalMemory(false) / 1048576} MiB"));
-        Directory.Delete(folder, recursive: true);
+        await database.DropAsync();
     }
 }

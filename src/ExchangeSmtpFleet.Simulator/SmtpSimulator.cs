@@ -18,6 +18,7 @@ public sealed class SmtpSimulator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lazy<X509Certificate2> _certificate;
     private long _sessionCount;
+    private long[] _sessionsPerHost = [];
     private int _open;
     private int _maxOpen;
 
@@ -31,6 +32,9 @@ public sealed class SmtpSimulator : IAsyncDisposable
     public IReadOnlyList<SimulatedEndpoint> Endpoints { get; private set; } = [];
 
     public SimulatorStatistics Statistics => new(Interlocked.Read(ref _sessionCount), Volatile.Read(ref _open), Volatile.Read(ref _maxOpen));
+
+    /// <summary>Connections each host accepted so far, in fleet order (<see cref="Endpoints"/>): how often each was probed.</summary>
+    public long[] SessionsPerHost() => [.. _sessionsPerHost.Select((_, i) => Interlocked.Read(ref _sessionsPerHost[i]))];
 
     /// <summary>Binds every host and starts answering.</summary>
     /// <exception cref="FleetDefinitionException">A transcript cannot be read or replayed, or an address cannot be bound.</exception>
@@ -78,6 +82,7 @@ public sealed class SmtpSimulator : IAsyncDisposable
         var scripts = new Dictionary<(string Text, string? Name, bool Tls), HostScript>();
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var endpoints = new List<SimulatedEndpoint>(fleet.Hosts.Count);
+        _sessionsPerHost = new long[fleet.Hosts.Count];
         foreach (var definition in fleet.Hosts)
         {
             if (!SimulatedFaultNames.TryParse(definition.Fault, out var fault))
@@ -118,7 +123,7 @@ public sealed class SmtpSimulator : IAsyncDisposable
             _listeners.Add(listener);
             var endpoint = new SimulatedEndpoint((IPEndPoint)listener.LocalEndPoint!, fault, definition);
             endpoints.Add(endpoint);
-            _acceptLoops.Add(AcceptLoopAsync(listener, endpoint, script));
+            _acceptLoops.Add(AcceptLoopAsync(listener, endpoint, script, endpoints.Count - 1));
         }
 
         Endpoints = endpoints;
@@ -144,7 +149,7 @@ public sealed class SmtpSimulator : IAsyncDisposable
         return text;
     }
 
-    private async Task AcceptLoopAsync(Socket listener, SimulatedEndpoint endpoint, HostScript script)
+    private async Task AcceptLoopAsync(Socket listener, SimulatedEndpoint endpoint, HostScript script, int index)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -159,6 +164,7 @@ public sealed class SmtpSimulator : IAsyncDisposable
             }
 
             var id = Interlocked.Increment(ref _sessionCount);
+            Interlocked.Increment(ref _sessionsPerHost[index]);
             var open = Interlocked.Increment(ref _open);
             for (var max = Volatile.Read(ref _maxOpen); open > max; max = Volatile.Read(ref _maxOpen))
             {

@@ -72,4 +72,26 @@ public sealed class FleetDefinitionTests
         Assert.Equal(fleet.Hosts.Count, simulator.Endpoints.Count);
         Assert.All(simulator.Endpoints.Where(e => e.Fault != SimulatedFault.Refuse), e => Assert.NotEqual(0, e.EndPoint.Port));
     }
+
+    [Fact]
+    public async Task SessionsPerHost_CountsTheConnectionsEachHostAccepted_InFleetOrder()
+    {
+        var transcript = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "transcripts", "ex2003-healthy-real.txt"));
+        var fleet = new FleetDefinition
+        {
+            Hosts = [.. Enumerable.Range(1, 3).Select(i => new SimulatedHostDefinition { Address = $"127.53.0.{i}", Port = 0, TranscriptText = transcript })],
+        };
+        await using var simulator = await SmtpSimulator.StartAsync(fleet, TimeProvider.System);
+
+        foreach (var index in new[] { 2, 0, 2 })
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(simulator.Endpoints[index].EndPoint, TestContext.Current.CancellationToken);
+            var greeting = new byte[64];
+            _ = await client.GetStream().ReadAsync(greeting, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal([1, 0, 2], simulator.SessionsPerHost());
+        Assert.Equal(3, simulator.Statistics.Sessions);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 
@@ -87,7 +88,7 @@ public sealed class AuditWorkflow
     public static string ProgressOf(PipelineRun run, IEnumerable<RunStep> steps)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return string.Create(CultureInfo.InvariantCulture, $"{BatchesDone(steps)} of {run.BatchCount} batches done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
+        return string.Create(CultureInfo.InvariantCulture, $"{BatchesDone(steps)} of {Plural.Of(run.BatchCount, "batch", "batches")} done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
     }
 
     /// <summary>Reads and validates an inventory: the gate every run passes.</summary>
@@ -162,7 +163,7 @@ public sealed class AuditWorkflow
         {
             var queued = await QueueBatchesAsync(begun, request.Owner, cancellationToken).ConfigureAwait(false);
             return new RunStart(id, begun.StartedAt, new InventoryReadResult(),
-                queued == 0 ? $"run {id} was begun before: its {begun.BatchCount} batches are queued" : $"run {id} was begun before: {queued} of its {begun.BatchCount} batches queued again");
+                queued == 0 ? $"run {id} was begun before: its {Plural.Of(begun.BatchCount, "batch is", "batches are")} queued" : $"run {id} was begun before: {queued} of its {Plural.Of(begun.BatchCount, "batch", "batches")} queued again");
         }
 
         var inventory = request.Inventory ?? OpenInventory(request.InventoryPath);
@@ -192,13 +193,13 @@ public sealed class AuditWorkflow
         await _writer.BeginRunAsync(run, inventory, batches, cancellationToken).ConfigureAwait(false);
         if (batches is null)
         {
-            return new RunStart(run.RunId, run.StartedAt, inventory, $"run {run.RunId}: {inventory.Hosts.Length} hosts");
+            return new RunStart(run.RunId, run.StartedAt, inventory, $"run {run.RunId}: {Plural.Of(inventory.Hosts.Length, "host")}");
         }
 
         var pipeline = new PipelineRun(run.RunId, run.StartedAt, AuditRunStatus.Running, inventory.Hosts.Length, batches.Count, batches.Size);
         var queuedNow = await QueueBatchesAsync(pipeline, request.Owner, cancellationToken).ConfigureAwait(false);
         return new RunStart(run.RunId, run.StartedAt, inventory,
-            $"{(abandoned is null ? string.Empty : $"{abandoned}; ")}run {run.RunId}: {inventory.Hosts.Length} hosts in {batches.Count} batches of up to {batches.Size}; {queuedNow} batches queued");
+            $"{(abandoned is null ? string.Empty : $"{abandoned}; ")}run {run.RunId}: {Plural.Of(inventory.Hosts.Length, "host")} in {Plural.Of(batches.Count, "batch", "batches")} of up to {batches.Size}; {Plural.Of(queuedNow, "batch", "batches")} queued");
     }
 
     /// <summary>
@@ -283,7 +284,7 @@ public sealed class AuditWorkflow
             var report = await ProbeHostsAsync(new ProbeRequest(batch.RunId, stored.StartedAt, hosts, _options.BatchConcurrency), cancellationToken).ConfigureAwait(false);
             if (report.Status == AuditRunStatus.Interrupted)
             {
-                throw new OperationCanceledException($"batch {batch.Number} of {batch.RunId} stopped after {report.Summary.Total} of {hosts.Count} hosts", cancellationToken);
+                throw new OperationCanceledException($"batch {batch.Number} of {batch.RunId} stopped after {report.Summary.Total} of {Plural.Of(hosts.Count, "host")}", cancellationToken);
             }
 
             if (report.SinkFailure is not null)
@@ -305,7 +306,7 @@ public sealed class AuditWorkflow
         var steps = await _ledger.StepsAsync(batch.RunId, cancellationToken).ConfigureAwait(false);
         var done = BatchesDone(steps);
         var before = Math.Clamp(stored.HostCount - batch.First, 0, batch.Size) - hosts.Count;
-        var line = $"batch {batch.Number} of {batch.Of} of {batch.RunId}: {hosts.Count} hosts probed{(before > 0 ? $", {before} stored by an earlier attempt" : string.Empty)}; {done} of {batch.Of} batches done";
+        var line = $"batch {batch.Number} of {batch.Of} of {batch.RunId}: {Plural.Of(hosts.Count, "host")} probed{(before > 0 ? $", {before} stored by an earlier attempt" : string.Empty)}; {done} of {Plural.Of(batch.Of, "batch", "batches")} done";
         return done < batch.Of
             ? $"{line}, waiting for {Waiting(steps, batch.Of)}"
             : $"{line}; {await FinishAndQueueReportAsync(batch.RunId, batch.Label, owner, cancellationToken).ConfigureAwait(false)}";
@@ -336,6 +337,10 @@ public sealed class AuditWorkflow
     /// <summary>Where the workbook of a run goes unless told otherwise.</summary>
     /// <param name="runId">The run.</param>
     public string ReportPathOf(string runId) => _publisher.DefaultPath(runId);
+
+    /// <summary>The workbook of a run on disk, for a download (<see cref="IReportPublisher.FindReport"/>); null when there is none.</summary>
+    /// <param name="runId">The run.</param>
+    public string? FindReportOf(string runId) => _publisher.FindReport(runId);
 
     /// <summary>Step 4 as a job: the run's workbook written once (the report step), then its mail queued when configured.</summary>
     /// <param name="runId">The run.</param>
@@ -485,7 +490,7 @@ public sealed class AuditWorkflow
             await _ledger.ReleaseOpenStepsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
             var queued = await QueueBatchesAsync(run, owner: null, cancellationToken).ConfigureAwait(false);
             lines.Add(queued > 0
-                ? $"run {run.RunId}: {queued} of {run.BatchCount} batches queued again"
+                ? $"run {run.RunId}: {queued} of {Plural.Of(run.BatchCount, "batch", "batches")} queued again"
                 : $"run {run.RunId}: every batch done; {await FinishAndQueueReportAsync(run.RunId, LabelOf(run.StartedAt), "resume", cancellationToken).ConfigureAwait(false)}");
         }
 
@@ -522,7 +527,7 @@ public sealed class AuditWorkflow
         }
 
         return await _history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } run
-            ? string.Create(CultureInfo.InvariantCulture, $"{run.Results} of {run.HostCount} hosts done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
+            ? string.Create(CultureInfo.InvariantCulture, $"{run.Results} of {Plural.Of(run.HostCount, "host")} done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
             : "starting";
     }
 
@@ -567,7 +572,7 @@ public sealed class AuditWorkflow
             await _ledger.CompleteStepAsync(runId, RunSteps.Finish, owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
-        var gap = finished.HostsWithoutResult == 0 ? string.Empty : $" ({finished.HostsWithoutResult} hosts have no result, first {finished.FirstWithoutResult})";
+        var gap = finished.HostsWithoutResult == 0 ? string.Empty : $" ({Plural.Of(finished.HostsWithoutResult, "host has", "hosts have")} no result, first {finished.FirstWithoutResult})";
         return $"run {finished.Status}{gap}; report queued";
     }
 
@@ -599,7 +604,7 @@ public sealed class AuditWorkflow
 
         var finished = await FinishRunAsync(runId, AuditRunStatus.Failed, cancellationToken).ConfigureAwait(false);
         return string.Create(CultureInfo.InvariantCulture,
-            $"run {runId} had no job left ({done} of {run.BatchCount} batches done; the others were deleted or failed for good): ended {finished.Status}, {finished.HostsWithoutResult} hosts without a result");
+            $"run {runId} had no job left ({done} of {Plural.Of(run.BatchCount, "batch", "batches")} done; the others were deleted or failed for good): ended {finished.Status}, {Plural.Of(finished.HostsWithoutResult, "host")} without a result");
     }
 
     /// <summary>Queues the batches of a run that are not done and marks the begin step done; returns how many were queued.</summary>

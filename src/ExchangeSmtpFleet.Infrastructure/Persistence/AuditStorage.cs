@@ -12,6 +12,12 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// <param name="Maintenance">Schema and pruning.</param>
 public sealed record AuditStorage(IRunWriter Writer, IAuditHistory History, IJobLedger Ledger, IStoreMaintenance Maintenance)
 {
+    /// <summary>
+    /// The schema of Hangfire's job storage in a PostgreSQL database of the store: the job host makes it, <c>db check</c>
+    /// looks for it.
+    /// </summary>
+    public const string PostgresJobSchema = "hangfire";
+
     /// <summary>Which database, for messages.</summary>
     public string Description => History.Description;
 
@@ -26,6 +32,12 @@ public sealed record AuditStorage(IRunWriter Writer, IAuditHistory History, IJob
     /// <exception cref="StoreException">The connection string cannot be read.</exception>
     public static AuditStorage SqlServer(string connectionString, TimeProvider time) => SqlServer(new SqlServerDatabase(connectionString, time));
 
+    /// <summary>PostgreSQL, in the database (and the search_path's first schema) the connection string names.</summary>
+    /// <param name="connectionString">An Npgsql connection string (never shown).</param>
+    /// <param name="time">The clock.</param>
+    /// <exception cref="StoreException">The connection string cannot be read.</exception>
+    public static AuditStorage Postgres(string connectionString, TimeProvider time) => Postgres(new PostgresDatabase(connectionString, time));
+
     /// <summary>SQLite with its own wait for another process's lock (tests).</summary>
     internal static AuditStorage Sqlite(string path, TimeProvider time, TimeSpan busyTimeout)
     {
@@ -36,4 +48,8 @@ public sealed record AuditStorage(IRunWriter Writer, IAuditHistory History, IJob
     /// <summary>SQL Server over a database object of the caller's (tests set its retry pause).</summary>
     internal static AuditStorage SqlServer(SqlServerDatabase db) =>
         new(new SqlServerRunWriter(db), new SqlServerAuditHistory(db), new SqlServerJobLedger(db), new SqlServerMaintenance(db));
+
+    /// <summary>PostgreSQL over a database object of the caller's (tests set its retry pause).</summary>
+    internal static AuditStorage Postgres(PostgresDatabase db) =>
+        new(new PostgresRunWriter(db), new PostgresAuditHistory(db), new PostgresJobLedger(db), new PostgresMaintenance(db));
 }

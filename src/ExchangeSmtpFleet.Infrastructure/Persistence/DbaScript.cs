@@ -11,7 +11,7 @@ namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 /// </summary>
 public static class DbaScript
 {
-    /// <summary>The whole script of <paramref name="dialect"/> (<see cref="SchemaScripts.Sqlite"/> or <see cref="SchemaScripts.SqlServer"/>).</summary>
+    /// <summary>The whole script of <paramref name="dialect"/> (<see cref="SchemaScripts.Sqlite"/>, <see cref="SchemaScripts.SqlServer"/> or <see cref="SchemaScripts.Postgres"/>).</summary>
     /// <param name="dialect">The dialect's folder name.</param>
     /// <param name="build">The esfleet build that prints it, for the header.</param>
     /// <exception cref="ArgumentException">No such dialect.</exception>
@@ -19,6 +19,7 @@ public static class DbaScript
     {
         SchemaScripts.SqlServer => SqlServer(build),
         SchemaScripts.Sqlite => Sqlite(build),
+        SchemaScripts.Postgres => Postgres(build),
         _ => throw new ArgumentException($"no schema scripts for '{dialect}'", nameof(dialect)),
     };
 
@@ -105,6 +106,42 @@ public static class DbaScript
                 """);
         }
 
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// SQL for psql, one transaction as esfleet's own migration is: it takes the advisory lock esfleet's migrations take (an
+    /// esfleet starting meanwhile waits), makes the journal, and applies each script with its journal row. Idempotent as a
+    /// whole: the scripts are, and a journal row already there is left as it is. A failure rolls everything back.
+    /// </summary>
+    private static string Postgres(string build)
+    {
+        var scripts = SchemaScripts.For(SchemaScripts.Postgres);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"""
+            -- ExchangeSmtpFleet schema for PostgreSQL 13 or later, as esfleet {build} applies it: the scripts {scripts[0].Name}
+            -- to {scripts[^1].Name} and the journal schema_versions that esfleet reads at start, so that a login with read and
+            -- write rights only runs once a DBA applied this (in the login's first search_path schema). Running it again
+            -- changes nothing. Apply it as the owner of that schema, stopping at the first error (one transaction):
+            --   psql -v ON_ERROR_STOP=1 -d esfleet -f esfleet-schema.sql
+            -- Hangfire's schema (hangfire) is made by the first esfleet serve as a login that may CREATE in the database.
+            BEGIN;
+            SELECT pg_advisory_xact_lock({PostgresDatabase.MigrationLockKey});
+            {PostgresDatabase.CreateJournal}
+
+            """);
+        foreach (var (name, script) in scripts)
+        {
+            var quoted = name.Replace("'", "''", StringComparison.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $"""
+                -- esfleet schema script {name}
+                {script.Trim()}
+                INSERT INTO schema_versions (script, applied_at) VALUES ('{quoted}', now()) ON CONFLICT (script) DO NOTHING;
+
+                """);
+        }
+
+        text.Append("COMMIT;\n");
         return text.ToString();
     }
 }

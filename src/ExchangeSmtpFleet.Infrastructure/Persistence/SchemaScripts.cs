@@ -3,7 +3,7 @@ using System.Reflection;
 namespace ExchangeSmtpFleet.Infrastructure.Persistence;
 
 /// <summary>
-/// The versioned schema scripts of <c>sql/sqlite/</c> and <c>sql/sqlserver/</c>, embedded in this assembly. Applied in
+/// The versioned schema scripts of <c>sql/sqlite/</c>, <c>sql/sqlserver/</c> and <c>sql/postgres/</c>, embedded in this assembly. Applied in
 /// name order and journaled by name: never rename or change a script that has shipped, add a new one.
 /// </summary>
 public static class SchemaScripts
@@ -13,6 +13,9 @@ public static class SchemaScripts
 
     /// <summary>The SQL Server dialect's folder.</summary>
     public const string SqlServer = "sqlserver";
+
+    /// <summary>The PostgreSQL dialect's folder.</summary>
+    public const string Postgres = "postgres";
 
     private const string Prefix = "ExchangeSmtpFleet.Sql.";
 

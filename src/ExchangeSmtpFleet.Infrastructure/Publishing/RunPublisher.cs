@@ -26,7 +26,26 @@ public sealed class RunPublisher(IAuditHistory history, MailOptions? mail, strin
     public bool CanMail => mail is not null;
 
     /// <inheritdoc/>
-    public string DefaultPath(string runId) => Path.GetFullPath(Path.Combine(reportDirectory, $"{runId}.xlsx"));
+    public string DefaultPath(string runId) => Path.GetFullPath(Path.Combine(reportDirectory, $"{runId}.{language.ToCode()}.xlsx"));
+
+    /// <inheritdoc/>
+    public string? FindReport(string runId)
+    {
+        var own = DefaultPath(runId);
+        if (WorkbookFile.IsWhole(own))
+        {
+            return own;
+        }
+
+        // Written before workbooks were named by language (one name for every language), or only in another language.
+        var unnamed = Path.GetFullPath(Path.Combine(reportDirectory, $"{runId}.xlsx"));
+        if (WorkbookFile.IsWhole(unnamed))
+        {
+            return unnamed;
+        }
+
+        return Enum.GetValues<Language>().Select(l => Path.GetFullPath(Path.Combine(reportDirectory, $"{runId}.{l.ToCode()}.xlsx"))).FirstOrDefault(WorkbookFile.IsWhole);
+    }
 
     /// <inheritdoc/>
     public async Task<string> WriteReportAsync(string runId, string? path, CancellationToken cancellationToken)

@@ -5,18 +5,18 @@ namespace ExchangeSmtpFleet.Cli;
 
 /// <summary>
 /// <c>--db</c> and <c>--provider</c>: the database a command stores to or reads from. With SQLite <c>--db</c> is the file
-/// (<c>Database:Path</c>); with <c>--provider sqlserver</c> it is the connection string (<c>ConnectionStrings:Fleet</c>).
+/// (<c>Database:Path</c>); with <c>--provider sqlserver</c> or <c>postgres</c> it is the connection string (<c>ConnectionStrings:Fleet</c>).
 /// </summary>
 internal sealed class StoreOptions
 {
     public Option<string?> Database { get; } = new("--db")
     {
-        Description = "The SQLite file (default: esfleet.db in ESF_DATA_DIR, ./data), or with --provider sqlserver the connection string.",
+        Description = "The SQLite file (default: esfleet.db in ESF_DATA_DIR, ./data), or with --provider sqlserver or postgres the connection string.",
     };
 
     public Option<string?> Provider { get; } = new("--provider")
     {
-        Description = "sqlite or sqlserver (default: Database:Provider, sqlite).",
+        Description = "sqlite, sqlserver or postgres (default: Database:Provider, sqlite).",
         Validators =
         {
             r =>
@@ -24,7 +24,7 @@ internal sealed class StoreOptions
                 var value = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
                 if (!DatabaseSettings.Providers.Contains(value, StringComparer.OrdinalIgnoreCase))
                 {
-                    r.AddError($"--provider must be {string.Join(" or ", DatabaseSettings.Providers)}, not '{value}'");
+                    r.AddError($"--provider must be {string.Join(", ", DatabaseSettings.Providers[..^1])} or {DatabaseSettings.Providers[^1]}, not '{value}'");
                 }
             },
         },
@@ -47,7 +47,7 @@ internal sealed class StoreOptions
 
         if (parse.GetValue(Database) is { Length: > 0 } database)
         {
-            if (string.Equals(provider, DatabaseSettings.SqlServer, StringComparison.OrdinalIgnoreCase))
+            if (new DatabaseSettings { Provider = provider ?? DatabaseSettings.Sqlite }.IsShared)
             {
                 overrides[$"ConnectionStrings:{DatabaseSettings.ConnectionStringName}"] = database;
             }

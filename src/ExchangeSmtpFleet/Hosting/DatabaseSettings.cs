@@ -21,17 +21,32 @@ internal sealed class DatabaseSettings : ISettings
     /// <summary>The production provider.</summary>
     public const string SqlServer = "sqlserver";
 
-    /// <summary>The connection string key of the SQL Server database (<c>ConnectionStrings:Fleet</c>).</summary>
+    /// <summary>The other shared provider (issue 22).</summary>
+    public const string Postgres = "postgres";
+
+    /// <summary>The connection string key of the SQL Server or PostgreSQL database (<c>ConnectionStrings:Fleet</c>).</summary>
     public const string ConnectionStringName = "Fleet";
 
     /// <summary>The providers this build can store runs with.</summary>
-    public static readonly string[] Providers = [Sqlite, SqlServer];
+    public static readonly string[] Providers = [Sqlite, SqlServer, Postgres];
 
-    /// <summary><c>sqlite</c> (the embedded default) or <c>sqlserver</c> (with <c>ConnectionStrings:Fleet</c>).</summary>
+    /// <summary><c>sqlite</c> (the embedded default), <c>sqlserver</c> or <c>postgres</c> (both with <c>ConnectionStrings:Fleet</c>).</summary>
     public string Provider { get; set; } = Sqlite;
 
     /// <summary>Whether <see cref="Provider"/> names SQL Server (any case).</summary>
     public bool IsSqlServer => string.Equals(Provider, SqlServer, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <see cref="Provider"/> names PostgreSQL (any case).</summary>
+    public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the database is a server that several processes share (SQL Server, PostgreSQL), and with it the job storage.</summary>
+    public bool IsShared => IsSqlServer || IsPostgres;
+
+    /// <summary>
+    /// PostgreSQL's job storage: how long a batch taken by a worker stays invisible to the others without a sign of life. A
+    /// live worker renews it every fifth of this (sliding invisibility); a job of a worker that died comes back after it.
+    /// </summary>
+    public int JobInvisibilitySeconds { get; set; } = 300;
 
     /// <summary>The SQLite file; empty for <c>esfleet.db</c> in the data folder.</summary>
     public string? Path { get; set; }
@@ -48,6 +63,11 @@ internal sealed class DatabaseSettings : ISettings
         if (!Providers.Contains(Provider, StringComparer.OrdinalIgnoreCase))
         {
             yield return $"{Section}:{nameof(Provider)} must be one of {string.Join(", ", Providers)}, not '{Provider}'";
+        }
+
+        if (JobInvisibilitySeconds is < 10 or > 3600)
+        {
+            yield return $"{Section}:{nameof(JobInvisibilitySeconds)} must be 10-3600, not {JobInvisibilitySeconds}";
         }
 
         if (KeepRunsDays is < 1)

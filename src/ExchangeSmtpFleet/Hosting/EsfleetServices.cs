@@ -91,8 +91,8 @@ internal static class EsfleetServices
     }
 
     /// <summary>
-    /// The store the settings name (SPEC 6), one registration per role: SQLite in the data folder, or SQL Server with
-    /// <c>ConnectionStrings:Fleet</c>. Nothing is opened until a role is used.
+    /// The store the settings name (SPEC 6), one registration per role: SQLite in the data folder, or SQL Server or
+    /// PostgreSQL with <c>ConnectionStrings:Fleet</c>. Nothing is opened until a role is used.
     /// </summary>
     public static IServiceCollection AddAuditStore(this IServiceCollection services)
     {
@@ -128,7 +128,7 @@ internal static class EsfleetServices
 
     private static AuditStorage CreateStorage(DatabaseSettings settings, IConfiguration configuration, TimeProvider time)
     {
-        if (!settings.IsSqlServer)
+        if (!settings.IsShared)
         {
             return AuditStorage.Sqlite(settings.DatabasePath(configuration[DatabaseSettings.DataDirectoryKey]), time);
         }
@@ -136,7 +136,7 @@ internal static class EsfleetServices
         var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
         return string.IsNullOrWhiteSpace(connectionString)
             ? throw new ConfigurationProblemException(
-                $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is sqlserver but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty (set ESF_ConnectionStrings__Fleet or --db)")
-            : AuditStorage.SqlServer(connectionString, time);
+                $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is {settings.Provider.ToLowerInvariant()} but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty (set ESF_ConnectionStrings__Fleet or --db)")
+            : settings.IsPostgres ? AuditStorage.Postgres(connectionString, time) : AuditStorage.SqlServer(connectionString, time);
     }
 }

@@ -60,8 +60,9 @@ internal static class JobServices
 
     /// <summary>
     /// The Hangfire storage the configuration names: SQL Server's (schema <c>HangFire</c> in the <c>Fleet</c> database)
-    /// when the database is SQL Server, shared by every server; otherwise the embedded SQLite file in the data folder, for
-    /// one process only (<see cref="IsEmbedded"/>).
+    /// when the database is SQL Server, PostgreSQL's (schema <c>hangfire</c>, <see cref="PostgresJobStorage"/>) when it is
+    /// PostgreSQL, both shared by every server; otherwise the embedded SQLite file in the data folder, for one process only
+    /// (<see cref="IsEmbedded"/>).
     /// </summary>
     /// <param name="configuration">The configuration.</param>
     /// <param name="database">The database settings.</param>
@@ -72,6 +73,15 @@ internal static class JobServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(database);
+        if (database.IsPostgres)
+        {
+            var postgres = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
+            return string.IsNullOrWhiteSpace(postgres)
+                ? throw new ConfigurationProblemException(
+                    $"{DatabaseSettings.Section}:{nameof(DatabaseSettings.Provider)} is postgres but ConnectionStrings:{DatabaseSettings.ConnectionStringName} is empty")
+                : PostgresJobStorage.Create(postgres, TimeSpan.FromSeconds(database.JobInvisibilitySeconds));
+        }
+
         if (database.IsSqlServer)
         {
             var connectionString = configuration.GetConnectionString(DatabaseSettings.ConnectionStringName);
@@ -149,8 +159,9 @@ internal static class JobServices
     private static StoreException Unusable(IServiceProvider services, Exception error)
     {
         var configuration = services.GetRequiredService<IConfiguration>();
-        var name = services.GetRequiredService<DatabaseSettings>().IsSqlServer
-            ? $"the job storage (schema HangFire of ConnectionStrings:{DatabaseSettings.ConnectionStringName})"
+        var database = services.GetRequiredService<DatabaseSettings>();
+        var name = database.IsShared
+            ? $"the job storage (schema {(database.IsPostgres ? AuditStorage.PostgresJobSchema : HangfireSchema)} of ConnectionStrings:{DatabaseSettings.ConnectionStringName})"
             : $"the job storage in {Path.GetFullPath(DatabaseSettings.DataDirectory(configuration))} ({EmbeddedStorageFile}, or {DemoStorageFile} for demo)";
         var message = error is AggregateException { InnerException: { } inner } ? inner.Message : error.Message;
         var advice = error.GetType().Name.StartsWith("SQLite", StringComparison.Ordinal)

@@ -17,15 +17,16 @@ internal sealed class ReportDownload : IDashboardDispatcher
         ArgumentNullException.ThrowIfNull(context);
         var runId = context.UriMatch.Groups["run"].Value;
         var http = context.GetHttpContext();
-        var path = http.RequestServices.GetRequiredService<AuditWorkflow>().ReportPathOf(runId);
+        var workflow = http.RequestServices.GetRequiredService<AuditWorkflow>();
 
         // The stream opened by the check is the one sent: a workbook moved in meanwhile does not mix with the checked one.
-        await using var workbook = WorkbookFile.OpenWhole(path);
+        var path = workflow.FindReportOf(runId);
+        await using var workbook = path is null ? null : WorkbookFile.OpenWhole(path);
         if (workbook is null)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             await http.Response.WriteAsync(
-                File.Exists(path) ? $"the workbook of run {runId} is not whole: write it again (esfleet report --run {runId})" : $"no report for run {runId}",
+                File.Exists(workflow.ReportPathOf(runId)) ? $"the workbook of run {runId} is not whole: write it again (esfleet report --run {runId})" : $"no report for run {runId}",
                 http.RequestAborted).ConfigureAwait(false);
             return;
         }

@@ -5,7 +5,6 @@ using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
-using ExchangeSmtpFleet.Infrastructure.Files;
 using Hangfire;
 using Hangfire.Storage;
 using static ExchangeSmtpFleet.Jobs.DashboardHtml;
@@ -120,7 +119,7 @@ internal static class WorklistView
     {
         var text = page.Text;
         html.Append("<p class=\"esf-actions\">");
-        if (run is not null && WorkbookFile.IsWhole(page.Get<AuditWorkflow>().ReportPathOf(run.RunId)))
+        if (run is not null && page.Get<AuditWorkflow>().FindReportOf(run.RunId) is not null)
         {
             html.Append(CultureInfo.InvariantCulture, $"<a class=\"btn btn-default\" id=\"report-link\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.DownloadWorkbook)}</a>");
         }

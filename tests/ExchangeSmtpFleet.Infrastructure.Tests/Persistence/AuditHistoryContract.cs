@@ -18,8 +18,8 @@ public abstract class AuditHistoryContract : StorageContract
 
         var run = Assert.Single(await store.History.ListRunsAsync(10, Token));
         Assert.Equal("scan-a", run.RunId);
-        Assert.Equal(started, run.StartedAt);
-        Assert.Equal(started.AddMinutes(5), run.FinishedAt);
+        Assert.Equal(Stored(started), run.StartedAt);
+        Assert.Equal(Stored(started.AddMinutes(5)), run.FinishedAt);
         Assert.Equal(AuditRunStatus.Completed, run.Status);
         Assert.Equal(4, run.HostCount);
         Assert.Equal("9.9.9-test", run.ToolVersion);

@@ -12,11 +12,83 @@ using static ExchangeSmtpFleet.Infrastructure.Tests.Persistence.Outcomes;
 namespace ExchangeSmtpFleet.Infrastructure.Tests.Publishing;
 
 /// <summary>
-/// Issue 18, items 2 and 11: the workbook at a run's path is whole or absent, whatever happens while it is written, and the
-/// path is never something the move would destroy.
+/// Issue 20, item 5: a workbook is named by run and language; the dashboard's download finds the one there is. Issue 18,
+/// items 2 and 11: the workbook at a run's path is whole or absent, whatever happens while it is written, the path is never
+/// something the move would destroy, and only a whole workbook is found or mailed.
 /// </summary>
 public sealed class RunPublisherTests
 {
+    private const string RunId = "audit-20261206T020000Z-j1";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"esf-publisher-{Guid.NewGuid():N}");
+
+    private RunPublisher Publisher(Language language) => new(null!, null, _folder, language);
+
+    private string Write(string name)
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, name);
+        WriteZip(path);
+        return path;
+    }
+
+    [Fact]
+    public void DefaultPath_NamesRunAndLanguage()
+    {
+        Assert.Equal(Path.Combine(_folder, $"{RunId}.en.xlsx"), Publisher(Language.English).DefaultPath(RunId));
+        Assert.Equal(Path.Combine(_folder, $"{RunId}.de.xlsx"), Publisher(Language.German).DefaultPath(RunId));
+    }
+
+    [Fact]
+    public void FindReport_PrefersTheConfiguredLanguage()
+    {
+        Write($"{RunId}.en.xlsx");
+        var german = Write($"{RunId}.de.xlsx");
+        Write($"{RunId}.xlsx");
+
+        Assert.Equal(german, Publisher(Language.German).FindReport(RunId));
+    }
+
+    [Fact]
+    public void FindReport_WorkbookWrittenBeforeLanguageNames_IsFound()
+    {
+        var old = Write($"{RunId}.xlsx");
+
+        Assert.Equal(old, Publisher(Language.English).FindReport(RunId));
+    }
+
+    [Fact]
+    public void FindReport_OnlyAnotherLanguage_IsFound_NoneIsNull()
+    {
+        Assert.Null(Publisher(Language.English).FindReport(RunId));
+
+        var german = Write($"{RunId}.de.xlsx");
+
+        Assert.Equal(german, Publisher(Language.English).FindReport(RunId));
+        Assert.Null(Publisher(Language.English).FindReport("audit-20261207T020000Z-j2"));
+    }
+
+    /// <summary>Issue 18, item 11: a workbook cut short is passed over, for a whole one in another language or for none.</summary>
+    [Fact]
+    public void FindReport_AWorkbookThatIsNotWhole_IsPassedOver()
+    {
+        var english = Write($"{RunId}.en.xlsx");
+        File.WriteAllBytes(english, File.ReadAllBytes(english)[..100]);
+        Assert.Null(Publisher(Language.English).FindReport(RunId));
+
+        var german = Write($"{RunId}.de.xlsx");
+
+        Assert.Equal(german, Publisher(Language.English).FindReport(RunId));
+    }
+
+    /// <summary>A small whole ZIP, as a workbook is one.</summary>
+    private static void WriteZip(string path)
+    {
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create);
+        using var entry = new StreamWriter(zip.CreateEntry("xl/workbook.xml").Open());
+        entry.Write(new string('x', 500));
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static async Task<(AuditStorage Store, string Folder)> StoredAsync()
@@ -55,9 +127,13 @@ public sealed class RunPublisherTests
         var reports = Directory.CreateDirectory(Path.Combine(folder, "reports")).FullName;
         // The publisher's clock, not the machine's, says how old a file is: here it runs ten hours ahead.
         var time = new FixedTime(TimeProvider.System.GetUtcNow().AddHours(10));
-        var abandoned = Path.Combine(reports, $".scan-1.{Guid.NewGuid():N}.xlsx");
-        var young = Path.Combine(reports, $".scan-1.{Guid.NewGuid():N}.xlsx");
-        var otherRun = Path.Combine(reports, $".scan-2.{Guid.NewGuid():N}.xlsx");
+        var publisher = new RunPublisher(store.History, null, reports, Language.English, time);
+
+        // A partial file is named after the workbook it becomes: .<run id>.<language>.<guid>.xlsx.
+        string Partial(string runId) => Path.Combine(reports, $".{Path.GetFileNameWithoutExtension(publisher.DefaultPath(runId))}.{Guid.NewGuid():N}.xlsx");
+        var abandoned = Partial("scan-1");
+        var young = Partial("scan-1");
+        var otherRun = Partial("scan-2");
         foreach (var file in new[] { abandoned, young, otherRun })
         {
             await File.WriteAllTextAsync(file, "PK", Token);
@@ -67,7 +143,7 @@ public sealed class RunPublisherTests
         File.SetLastWriteTimeUtc(otherRun, time.GetUtcNow().UtcDateTime.AddMinutes(-61));
         File.SetLastWriteTimeUtc(young, time.GetUtcNow().UtcDateTime.AddMinutes(-59));
 
-        await new RunPublisher(store.History, null, reports, Language.English, time).WriteReportAsync("scan-1", null, Token);
+        await publisher.WriteReportAsync("scan-1", null, Token);
 
         Assert.Equal(new[] { Path.GetFileName(young), Path.GetFileName(otherRun) }.Order(StringComparer.Ordinal), PartialFiles(reports).Order(StringComparer.Ordinal));
     }
@@ -77,10 +153,11 @@ public sealed class RunPublisherTests
     {
         var (store, folder) = await StoredAsync();
         var reports = Directory.CreateDirectory(Path.Combine(folder, "reports")).FullName;
-        var link = Path.Combine(reports, "scan-1.xlsx");
+        var publisher = new RunPublisher(store.History, null, reports, Language.English);
+        var link = publisher.DefaultPath("scan-1");
         File.CreateSymbolicLink(link, "/dev/null");
 
-        var error = await Assert.ThrowsAsync<AuditException>(() => new RunPublisher(store.History, null, reports, Language.English).WriteReportAsync("scan-1", null, Token));
+        var error = await Assert.ThrowsAsync<AuditException>(() => publisher.WriteReportAsync("scan-1", null, Token));
 
         Assert.Equal($"cannot write the workbook: {link} is a character device, not a regular file", error.Message);
         Assert.Equal("/dev/null", new FileInfo(link).LinkTarget);

@@ -81,7 +81,7 @@ public sealed class CheckCommandTests
 
         var fresh = await CliRunner.RunAtAsync(clock, "check", "--db", db);
         Assert.Equal(0, fresh.ExitCode);
-        Assert.StartsWith("ESFLEET OK - no Exchange server needs action (1 of 1 hosts checked)", fresh.Output, StringComparison.Ordinal);
+        Assert.StartsWith("ESFLEET OK - no Exchange server needs action (1 of 1 host checked)", fresh.Output, StringComparison.Ordinal);
 
         clock.Advance(TimeSpan.FromHours(30));
         var stale = await CliRunner.RunAtAsync(clock, "check", "--db", db);

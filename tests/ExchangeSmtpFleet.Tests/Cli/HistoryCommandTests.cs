@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ExchangeSmtpFleet.Simulator;
 
 namespace ExchangeSmtpFleet.Tests.Cli;
 
@@ -8,17 +7,6 @@ namespace ExchangeSmtpFleet.Tests.Cli;
 public sealed class HistoryCommandTests
 {
     private static int _block;
-
-    /// <summary>A fleet on fixed addresses and ports, so that a second scan meets the same hosts; each host replays a transcript.</summary>
-    private static Task<SmtpSimulator> FleetAsync(int block, params string[] transcripts) => SmtpSimulator.StartAsync(new FleetDefinition
-    {
-        Hosts = [.. transcripts.Select((t, i) => new SimulatedHostDefinition
-        {
-            Address = string.Create(CultureInfo.InvariantCulture, $"127.44.{block}.{i + 1}"),
-            Port = 2525,
-            TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", t)),
-        })],
-    }, TimeProvider.System);
 
     [Fact]
     public async Task TwoScans_AreListedAndReadBackByHistoryLackingAndChanges()
@@ -28,7 +16,7 @@ public sealed class HistoryCommandTests
         var inventory = CliRunner.TempFile(string.Concat(Enumerable.Range(1, 3).Select(i =>
             string.Create(CultureInfo.InvariantCulture, $"127.44.{block}.{i},2525,EXCH0{i}\n"))).Insert(0, "Host,Port,Name\n"));
 
-        await using (await FleetAsync(block, "ex2003-healthy-real.txt", "ex2003-healthy-real.txt", "seed-example-2-missing-sinks.txt"))
+        await using (await SimulatedHosts.AtAsync($"127.44.{block}", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt", "seed-example-2-missing-sinks.txt"))
         {
             var first = await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls");
             Assert.Equal(1, first.ExitCode);
@@ -36,7 +24,7 @@ public sealed class HistoryCommandTests
         }
 
         // The night after: host 1 lost its sinks, host 3 recovered.
-        await using (await FleetAsync(block, "seed-example-2-missing-sinks.txt", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt"))
+        await using (await SimulatedHosts.AtAsync($"127.44.{block}", "seed-example-2-missing-sinks.txt", "ex2003-healthy-real.txt", "ex2003-healthy-real.txt"))
         {
             Assert.Equal(1, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
         }
@@ -267,7 +255,7 @@ public sealed class HistoryCommandTests
         var db = Path.Combine(CliRunner.DataDirectory, $"lacking-{block}.db");
         var inventory = CliRunner.TempFile(string.Create(CultureInfo.InvariantCulture,
             $"Host,Port,Name,IgnoreVerbs\n127.44.{block}.1,2525,EXCH01,XEXCH50\n127.44.{block}.2,2525,EXCH02,\n"));
-        await using (await FleetAsync(block, "lab-ex2003-no-xexch50.txt", "ex2003-healthy-real.txt"))
+        await using (await SimulatedHosts.AtAsync($"127.44.{block}", "lab-ex2003-no-xexch50.txt", "ex2003-healthy-real.txt"))
         {
             Assert.Equal(0, (await CliRunner.RunAsync("scan", "--inventory", inventory, "--db", db, "--no-tls")).ExitCode);
         }

@@ -14,6 +14,22 @@ internal static class SimulatedHosts
 
     public static Task<SmtpSimulator> StartAsync(params (string Transcript, string Fault)[] hosts) => StartAsync(hosts, 0);
 
+    /// <summary>
+    /// A host per transcript on fixed addresses, <paramref name="network"/>.1, .2, ... port 2525, so that a second scan of
+    /// the same inventory meets the same hosts (with other transcripts, if the test wants its verdicts to change).
+    /// </summary>
+    /// <param name="network">The first three octets, e.g. <c>127.44.7</c>: a network no other test uses.</param>
+    /// <param name="transcripts">The transcript of each host, by file name in samples/transcripts.</param>
+    public static Task<SmtpSimulator> AtAsync(string network, params string[] transcripts) => SmtpSimulator.StartAsync(new FleetDefinition
+    {
+        Hosts = [.. transcripts.Select((t, i) => new SimulatedHostDefinition
+        {
+            Address = string.Create(CultureInfo.InvariantCulture, $"{network}.{i + 1}"),
+            Port = 2525,
+            TranscriptText = File.ReadAllText(CliRunner.Sample("transcripts", t)),
+        })],
+    }, TimeProvider.System);
+
     private static Task<SmtpSimulator> StartAsync((string Transcript, string Fault)[] hosts, int latencyMs)
     {
         var block = Interlocked.Increment(ref _block);

@@ -70,6 +70,16 @@ internal sealed class NamespacedProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM (<c>kill -TERM</c>): the process stops as a service manager stops it.</summary>
+    public void Terminate()
+    {
+        if (!Process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
+
     /// <summary>Waits for the exit and the end of its output.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => Process.WaitForExitAsync(cancellationToken);
 

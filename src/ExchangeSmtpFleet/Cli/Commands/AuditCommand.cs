@@ -26,7 +26,7 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
             throw new CommandException("no report: the run was not stored");
         }
 
-        var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, $"{run.RunId}.xlsx"), cancellationToken)
+        var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, Path.GetFileName(session.Workflow.ReportPathOf(run.RunId))), cancellationToken)
             .ConfigureAwait(false);
         await session.Summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
         if (email)

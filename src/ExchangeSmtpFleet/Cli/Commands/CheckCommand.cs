@@ -4,6 +4,7 @@ using System.Text;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
@@ -45,7 +46,7 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
 
             var age = context.Time.GetUtcNow() - (run.FinishedAt ?? run.StartedAt);
             var ageState = age > criticalAge ? Critical : age > warningAge ? Warning : Ok;
-            var ageText = age > warningAge ? $"; the latest completed run is {age.TotalHours:0} hours old" : string.Empty;
+            var ageText = age > warningAge ? $"; the latest completed run is {Plural.Rounded(age.TotalHours, "0", "hour")} old" : string.Empty;
             var failed = latest is not null && latest.RunId != run.RunId && latest.Status is AuditRunStatus.Failed or AuditRunStatus.Interrupted
                 ? $"; the newest run {latest.RunId} is {latest.Status}"
                 : string.Empty;
@@ -98,7 +99,7 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         }
         else
         {
-            text = $"no Exchange server needs action ({run.Results} of {run.HostCount} hosts checked)";
+            text = $"no Exchange server needs action ({run.Results} of {Plural.Of(run.HostCount, "host")} checked)";
             state = Ok;
         }
 

@@ -15,15 +15,15 @@ internal sealed class DbScriptCommandDefinition : Command
 
     public Option<string> Provider { get; } = new("--provider")
     {
-        Description = "The dialect: sqlite or sqlserver (default sqlite).",
+        Description = "The dialect: sqlite, sqlserver or postgres (default sqlite).",
         DefaultValueFactory = _ => SchemaScripts.Sqlite,
         Validators =
         {
             r =>
             {
-                if (r.GetValueOrDefault<string>() is not (SchemaScripts.Sqlite or SchemaScripts.SqlServer))
+                if (r.GetValueOrDefault<string>() is not (SchemaScripts.Sqlite or SchemaScripts.SqlServer or SchemaScripts.Postgres))
                 {
-                    r.AddError($"--provider must be {SchemaScripts.Sqlite} or {SchemaScripts.SqlServer}, not '{r.GetValueOrDefault<string>()}'");
+                    r.AddError($"--provider must be {SchemaScripts.Sqlite}, {SchemaScripts.SqlServer} or {SchemaScripts.Postgres}, not '{r.GetValueOrDefault<string>()}'");
                 }
             },
         },

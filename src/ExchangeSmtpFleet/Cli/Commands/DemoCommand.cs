@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Jobs;
@@ -48,8 +49,8 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             await JobHost.StartAsync(app, JobHostRole.Demo, urls, cancellationToken).ConfigureAwait(false);
 
             await FinishEarlierDemoAsync(app.Services, error, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"esfleet demo: {simulator.Endpoints.Count} simulated mail servers listen on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
-            await output.WriteLineAsync($"esfleet demo: auditing {Path.GetFileName(inventoryFile)} through the job pipeline: a start job, one job per batch of {app.Services.GetRequiredService<AuditSettings>().BatchSize} hosts, a report job{(email ? ", a mail job" : string.Empty)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"esfleet demo: {Plural.Of(simulator.Endpoints.Count, "simulated mail server listens", "simulated mail servers listen")} on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
+            await output.WriteLineAsync($"esfleet demo: auditing {Path.GetFileName(inventoryFile)} through the job pipeline: a start job, one job per batch of {Plural.Of(app.Services.GetRequiredService<AuditSettings>().BatchSize, "host")}, a report job{(email ? ", a mail job" : string.Empty)}").ConfigureAwait(false);
             await RunAuditAsync(app.Services, output, error, email, cancellationToken).ConfigureAwait(false);
             if (!keepOpen)
             {
@@ -164,7 +165,7 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
         var run = await history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"run {runId} vanished");
         await output.WriteLineAsync().ConfigureAwait(false);
         await RunSummaryRenderer.WriteAsync(output, run.Counts, string.Create(CultureInfo.InvariantCulture,
-            $"run {run.RunId} ({run.Status}): {run.Results} of {run.HostCount} hosts in {time.GetElapsedTime(started).TotalSeconds:0.0} s, stored in {history.Description}")).ConfigureAwait(false);
+            $"run {run.RunId} ({run.Status}): {run.Results} of {Plural.Of(run.HostCount, "host")} in {time.GetElapsedTime(started).TotalSeconds:0.0} s, stored in {history.Description}")).ConfigureAwait(false);
         await output.WriteLineAsync($"report: {workflow.ReportPathOf(run.RunId)}").ConfigureAwait(false);
     }
 

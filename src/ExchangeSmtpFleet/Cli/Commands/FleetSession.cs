@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
@@ -88,7 +89,7 @@ internal sealed class FleetSession : IAsyncDisposable
             if (parse.GetValue(options.Simulate) is { } fleetFile)
             {
                 simulator = await SimulateCommand.StartAsync(fleetFile.FullName, context.Time).ConfigureAwait(false);
-                await error.WriteLineAsync($"{name}: simulating {simulator.Endpoints.Count} hosts from {fleetFile.FullName}").ConfigureAwait(false);
+                await error.WriteLineAsync($"{name}: simulating {Plural.Of(simulator.Endpoints.Count, "host")} from {fleetFile.FullName}").ConfigureAwait(false);
             }
 
             var concurrency = FitConcurrency(host.Services.GetRequiredService<ScanSettings>().Concurrency, simulator is null ? 1 : 2, out var capped);
@@ -184,7 +185,7 @@ internal sealed class FleetSession : IAsyncDisposable
 
         if (report.Status == AuditRunStatus.Interrupted)
         {
-            throw new CommandException($"cancelled after {report.Summary.Total} of {report.Summary.Expected} hosts");
+            throw new CommandException($"cancelled after {report.Summary.Total} of {Plural.Of(report.Summary.Expected, "host")}");
         }
 
         if (report.SinkFailure is not null)
@@ -200,7 +201,7 @@ internal sealed class FleetSession : IAsyncDisposable
         var figures = report.Summary;
         var seconds = figures.Elapsed.TotalSeconds;
         await RunSummaryRenderer.WriteAsync(Summary, figures.Counts, string.Create(CultureInfo.InvariantCulture,
-            $"{run.RunId}: {figures.Total} hosts in {seconds:0.0} s ({figures.Total / Math.Max(seconds, 0.001):0.0} hosts/s, concurrency {Concurrency}); inventory: {figures.InventoryProblems} bad rows, {figures.Disabled} disabled"))
+            $"{run.RunId}: {Plural.Of(figures.Total, "host")} in {seconds:0.0} s ({figures.Total / Math.Max(seconds, 0.001):0.0} hosts/s, concurrency {Concurrency}); inventory: {Plural.Of(figures.InventoryProblems, "bad row")}, {figures.Disabled} disabled"))
             .ConfigureAwait(false);
         var jsonTarget = _parse.GetValue(_options.Json);
         foreach (var failure in run.StoreFailure is null ? report.Dropped : report.Dropped.Insert(0, run.StoreFailure))
@@ -299,7 +300,7 @@ internal sealed class FleetSession : IAsyncDisposable
             return requested;
         }
 
-        message = $"concurrency {requested} needs more file descriptors than this process may open (limit {limit}, ulimit -n): probing {budget} hosts at a time";
+        message = $"concurrency {requested} needs more file descriptors than this process may open (limit {limit}, ulimit -n): probing {Plural.Of(budget, "host")} at a time";
         return budget;
     }
 }

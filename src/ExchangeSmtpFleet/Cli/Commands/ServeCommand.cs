@@ -15,7 +15,7 @@ namespace ExchangeSmtpFleet.Cli.Commands;
 internal sealed class ServeCommand(ServeCommandDefinition definition, ParseResult parse, CliContext context)
 {
     private const string WorkerNeedsSqlServer =
-        "--worker: the embedded job storage is for one process only (a second one would run jobs twice): set Database:Provider to sqlserver, which workers share";
+        "--worker: the embedded job storage is for one process only (a second one would run jobs twice): set Database:Provider to sqlserver or postgres, which workers share";
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ internal sealed class ServeCommand(ServeCommandDefinition definition, ParseResul
         // A worker refuses the embedded storage before it is made: refusing must not leave its job file behind.
         var app = JobHost.Build(
             context.Time, definition.Store.Overrides(parse), context.SettingsFile, listen,
-            (c, d, t) => role == JobHostRole.Worker && !d.IsSqlServer
+            (c, d, t) => role == JobHostRole.Worker && !d.IsShared
                 ? throw new ConfigurationProblemException(WorkerNeedsSqlServer)
                 : JobServices.CreateStorage(c, d, t),
             role);
@@ -66,7 +66,8 @@ internal sealed class ServeCommand(ServeCommandDefinition definition, ParseResul
         }
 
         await output.WriteLineAsync($"esfleet serve: {AuditSettings.RecurringJobId} runs at '{settings.Cron}' ({settings.TimeZone}) on {Path.GetFullPath(settings.Inventory!)}, batches of {settings.BatchSize}, {settings.Workers} at a time").ConfigureAwait(false);
-        await output.WriteLineAsync($"esfleet serve: jobs stored in {(JobServices.IsEmbedded(app.Services.GetRequiredService<JobStorage>()) ? "the embedded SQLite storage (this process only)" : "SQL Server (shared by every server)")}; Ctrl+C stops").ConfigureAwait(false);
+        var shared = app.Services.GetRequiredService<DatabaseSettings>().IsPostgres ? "PostgreSQL" : "SQL Server";
+        await output.WriteLineAsync($"esfleet serve: jobs stored in {(JobServices.IsEmbedded(app.Services.GetRequiredService<JobStorage>()) ? "the embedded SQLite storage (this process only)" : $"{shared} (shared by every server)")}; Ctrl+C stops").ConfigureAwait(false);
         foreach (var line in await JobHost.ResumeAsync(app.Services, cancellationToken).ConfigureAwait(false))
         {
             await output.WriteLineAsync($"esfleet serve: resumed {line}").ConfigureAwait(false);
