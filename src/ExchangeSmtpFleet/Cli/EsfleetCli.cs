@@ -65,7 +65,12 @@ internal static class EsfleetCli
                 await error.WriteLineAsync(Line(name, problem)).ConfigureAwait(false);
             }
 
-            return parse.CommandResult.Command is CheckCommandDefinition ? CheckCommand.Unknown : ExitCodes.Error;
+            if (parse.CommandResult.Command is not CheckCommandDefinition)
+            {
+                return ExitCodes.Error;
+            }
+
+            return await CheckCommand.TrySayParseProblemAsync(args, string.Join("; ", problems), output).ConfigureAwait(false) ? CheckCommand.Ok : CheckCommand.Unknown;
         }
 
         try

@@ -145,6 +145,14 @@ public sealed class CheckCommandTests
         Assert.Equal(1, channels["Healthy"].GetProperty("value").GetDouble());
         Assert.StartsWith("1 Exchange server needs action", root.GetProperty("text").GetString(), StringComparison.Ordinal);
 
+        var badOption = await CliRunner.RunAsync("check", "--format", "checkmk", "-w", "zero");
+        Assert.Equal(0, badOption.ExitCode);
+        Assert.StartsWith("3 \"Exchange SMTP sinks\" - esfleet check: ", badOption.Output, StringComparison.Ordinal);
+        Assert.Single(badOption.Output.TrimEnd().Split('\n'));
+        var badPrtg = await CliRunner.RunAsync("check", "--format=prtg", "--bogus");
+        Assert.Equal(0, badPrtg.ExitCode);
+        Assert.Equal(1, JsonDocument.Parse(badPrtg.Output).RootElement.GetProperty("prtg").GetProperty("error").GetInt32());
+
         var misconfigured = await CliRunner.RunWithSettingsAsync(
             CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Database"] = new { Provider = "bogus" } }), "check", "--format", "checkmk");
         Assert.Equal(0, misconfigured.ExitCode);
