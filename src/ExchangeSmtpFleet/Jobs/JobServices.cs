@@ -5,6 +5,7 @@ using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Infrastructure.Persistence;
 using ExchangeSmtpFleet.Smtp.Probing;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +43,11 @@ internal static class JobServices
         services.AddSingleton(sp => Open(sp, storage));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
+
+        // This host's jobs are made from this host's services. Hangfire's own registration is JobActivator.Current, which
+        // every host's AddHangfire sets process-wide: with two hosts built at once (the tests' hosts side by side) one
+        // host's server could make its jobs from the other's container (its prober, its meter).
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IAuditJobQueue, HangfireJobQueue>();
         if (role != JobHostRole.Worker)
         {

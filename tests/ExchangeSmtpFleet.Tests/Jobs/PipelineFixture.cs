@@ -134,10 +134,34 @@ internal sealed class PipelineFixture : IAsyncDisposable
         var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
         var runId = AuditJobs.RunIdOf(storage, jobId);
         var ledger = services.GetRequiredService<IJobLedger>();
-        await WaitForAsync(
-            async () => Core.Auditing.AuditWorkflow.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), RunSteps.Report),
-            TimeSpan.FromSeconds(60), "the report");
+        var start = TimeProvider.System.GetTimestamp();
+        while (!Core.Auditing.AuditWorkflow.IsDone(await ledger.StepsAsync(runId, TestContext.Current.CancellationToken), RunSteps.Report))
+        {
+            if (TimeProvider.System.GetElapsedTime(start) >= TimeSpan.FromSeconds(60))
+            {
+                Assert.Fail($"waited 60 s for the report of {runId}; {JobsNow(storage)}");
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
         return runId;
+    }
+
+    /// <summary>
+    /// What the job storage holds now, for a failure's message: a failed job with its exception, a job waiting for its
+    /// retry with the reason Hangfire gave (the exception of the failed attempt), a job still processing.
+    /// </summary>
+    private static string JobsNow(JobStorage storage)
+    {
+        var monitor = storage.GetMonitoringApi();
+        var statistics = monitor.GetStatistics();
+        var failed = monitor.FailedJobs(0, 10).Select(j => $"failed {j.Value.Job?.Method.Name}: {j.Value.ExceptionType}: {j.Value.ExceptionMessage}");
+        var scheduled = monitor.ScheduledJobs(0, 10).Select(j => $"scheduled {j.Value.Job?.Method.Name} for {j.Value.EnqueueAt:O}: {monitor.JobDetails(j.Key)?.History.FirstOrDefault()?.Reason}");
+        var processing = monitor.ProcessingJobs(0, 10).Select(j => $"processing {j.Value.Job?.Method.Name} since {j.Value.StartedAt:O}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"jobs: {statistics.Enqueued} enqueued, {statistics.Processing} processing, {statistics.Scheduled} scheduled, {statistics.Failed} failed, {statistics.Succeeded} succeeded; ")
+            + string.Join("; ", failed.Concat(scheduled).Concat(processing));
     }
 
     /// <summary>The workbooks in the reports folder (not the partial files being written).</summary>

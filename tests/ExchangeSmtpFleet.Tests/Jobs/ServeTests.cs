@@ -2,12 +2,38 @@ using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Jobs;
 using ExchangeSmtpFleet.Tests.Cli;
 using Hangfire.InMemory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Tests.Jobs;
 
 /// <summary><c>esfleet serve</c>: the dashboard lists nightly-audit as configured; bad Audit settings stop it at start.</summary>
 public sealed class ServeTests
 {
+    /// <summary>
+    /// Hangfire's AddHangfire makes its global configuration's activator the latest host's and registers that global for every
+    /// host: two hosts in one process (the tests' hosts run side by side) would make one host's jobs from the other's
+    /// services (another prober, another meter). Each host's server must make its jobs from its own container.
+    /// </summary>
+    [Fact]
+    public async Task TwoHostsInOneProcess_EachMakesItsJobsFromItsOwnServices()
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 1, latencyMs: 0);
+        var settings = fixture.Settings(batchSize: 5, concurrency: 2);
+        var first = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
+        var second = JobHost.Build(TimeProvider.System, settings, "/nonexistent/appsettings.json", "http://127.0.0.1:0", (_, _, _) => new InMemoryStorage(), JobHostRole.Serve);
+        await using (first)
+        await using (second)
+        {
+            // The order two hosts starting at once can take: both configured, the second last, then the first's server made.
+            first.Services.GetRequiredService<Hangfire.IGlobalConfiguration>();
+            second.Services.GetRequiredService<Hangfire.IGlobalConfiguration>();
+
+            using var scope = first.Services.GetRequiredService<Hangfire.JobActivator>().BeginScope((Hangfire.JobActivatorContext)null!);
+
+            Assert.Same(first.Services.GetRequiredService<AuditMeter>(), scope.Resolve(typeof(AuditMeter)));
+        }
+    }
+
     [Fact]
     public async Task Serve_AnswersTheDashboard_ListsNightlyAudit_WithItsCronAndTimeZone_AndShowsTheAuditPage()
     {
