@@ -1,6 +1,7 @@
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 
@@ -87,7 +88,7 @@ public sealed class AuditWorkflow
     public static string ProgressOf(PipelineRun run, IEnumerable<RunStep> steps)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return string.Create(CultureInfo.InvariantCulture, $"{BatchesDone(steps)} of {run.BatchCount} batches done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
+        return string.Create(CultureInfo.InvariantCulture, $"{BatchesDone(steps)} of {Plural.Of(run.BatchCount, "batch", "batches")} done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
     }
 
     /// <summary>Reads and validates an inventory: the gate every run passes.</summary>
@@ -162,15 +163,23 @@ public sealed class AuditWorkflow
         {
             var queued = await QueueBatchesAsync(begun, request.Owner, cancellationToken).ConfigureAwait(false);
             return new RunStart(id, begun.StartedAt, new InventoryReadResult(),
-                queued == 0 ? $"run {id} was begun before: its {begun.BatchCount} batches are queued" : $"run {id} was begun before: {queued} of its {begun.BatchCount} batches queued again");
+                queued == 0 ? $"run {id} was begun before: its {Plural.Of(begun.BatchCount, "batch is", "batches are")} queued" : $"run {id} was begun before: {queued} of its {Plural.Of(begun.BatchCount, "batch", "batches")} queued again");
         }
 
         var inventory = request.Inventory ?? OpenInventory(request.InventoryPath);
         var run = NewRun(request, inventory);
+        string? abandoned = null;
         if (request.Kind == RunKind.Audit)
         {
             var now = _time.GetUtcNow();
             var holder = await _ledger.TakeAuditLockAsync(run.RunId, now, now - _options.StaleAfter, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(holder, run.RunId, StringComparison.Ordinal)
+                && await CloseAbandonedAsync(holder, request.Owner ?? run.RunId, cancellationToken).ConfigureAwait(false) is { } closed)
+            {
+                abandoned = closed;
+                holder = await _ledger.TakeAuditLockAsync(run.RunId, now, now - _options.StaleAfter, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!string.Equals(holder, run.RunId, StringComparison.Ordinal))
             {
                 return new RunStart(run.RunId, run.StartedAt, inventory, $"audit {holder} is still running ({await ProgressOfAsync(holder, cancellationToken).ConfigureAwait(false)})")
@@ -184,12 +193,13 @@ public sealed class AuditWorkflow
         await _writer.BeginRunAsync(run, inventory, batches, cancellationToken).ConfigureAwait(false);
         if (batches is null)
         {
-            return new RunStart(run.RunId, run.StartedAt, inventory, $"run {run.RunId}: {inventory.Hosts.Length} hosts");
+            return new RunStart(run.RunId, run.StartedAt, inventory, $"run {run.RunId}: {Plural.Of(inventory.Hosts.Length, "host")}");
         }
 
         var pipeline = new PipelineRun(run.RunId, run.StartedAt, AuditRunStatus.Running, inventory.Hosts.Length, batches.Count, batches.Size);
         var queuedNow = await QueueBatchesAsync(pipeline, request.Owner, cancellationToken).ConfigureAwait(false);
-        return new RunStart(run.RunId, run.StartedAt, inventory, $"run {run.RunId}: {inventory.Hosts.Length} hosts in {batches.Count} batches of up to {batches.Size}; {queuedNow} batches queued");
+        return new RunStart(run.RunId, run.StartedAt, inventory,
+            $"{(abandoned is null ? string.Empty : $"{abandoned}; ")}run {run.RunId}: {Plural.Of(inventory.Hosts.Length, "host")} in {Plural.Of(batches.Count, "batch", "batches")} of up to {batches.Size}; {Plural.Of(queuedNow, "batch", "batches")} queued");
     }
 
     /// <summary>
@@ -274,7 +284,7 @@ public sealed class AuditWorkflow
             var report = await ProbeHostsAsync(new ProbeRequest(batch.RunId, stored.StartedAt, hosts, _options.BatchConcurrency), cancellationToken).ConfigureAwait(false);
             if (report.Status == AuditRunStatus.Interrupted)
             {
-                throw new OperationCanceledException($"batch {batch.Number} of {batch.RunId} stopped after {report.Summary.Total} of {hosts.Count} hosts", cancellationToken);
+                throw new OperationCanceledException($"batch {batch.Number} of {batch.RunId} stopped after {report.Summary.Total} of {Plural.Of(hosts.Count, "host")}", cancellationToken);
             }
 
             if (report.SinkFailure is not null)
@@ -296,7 +306,7 @@ public sealed class AuditWorkflow
         var steps = await _ledger.StepsAsync(batch.RunId, cancellationToken).ConfigureAwait(false);
         var done = BatchesDone(steps);
         var before = Math.Clamp(stored.HostCount - batch.First, 0, batch.Size) - hosts.Count;
-        var line = $"batch {batch.Number} of {batch.Of} of {batch.RunId}: {hosts.Count} hosts probed{(before > 0 ? $", {before} stored by an earlier attempt" : string.Empty)}; {done} of {batch.Of} batches done";
+        var line = $"batch {batch.Number} of {batch.Of} of {batch.RunId}: {Plural.Of(hosts.Count, "host")} probed{(before > 0 ? $", {before} stored by an earlier attempt" : string.Empty)}; {done} of {Plural.Of(batch.Of, "batch", "batches")} done";
         return done < batch.Of
             ? $"{line}, waiting for {Waiting(steps, batch.Of)}"
             : $"{line}; {await FinishAndQueueReportAsync(batch.RunId, batch.Label, owner, cancellationToken).ConfigureAwait(false)}";
@@ -327,6 +337,10 @@ public sealed class AuditWorkflow
     /// <summary>Where the workbook of a run goes unless told otherwise.</summary>
     /// <param name="runId">The run.</param>
     public string ReportPathOf(string runId) => _publisher.DefaultPath(runId);
+
+    /// <summary>The workbook of a run on disk, for a download (<see cref="IReportPublisher.FindReport"/>); null when there is none.</summary>
+    /// <param name="runId">The run.</param>
+    public string? FindReportOf(string runId) => _publisher.FindReport(runId);
 
     /// <summary>Step 4 as a job: the run's workbook written once (the report step), then its mail queued when configured.</summary>
     /// <param name="runId">The run.</param>
@@ -470,13 +484,33 @@ public sealed class AuditWorkflow
     public async Task<IReadOnlyList<string>> ResumeAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>();
-        foreach (var run in await _ledger.UnfinishedPipelineRunsAsync(cancellationToken).ConfigureAwait(false))
+        var unfinished = await _ledger.UnfinishedPipelineRunsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var run in unfinished)
         {
             await _ledger.ReleaseOpenStepsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
             var queued = await QueueBatchesAsync(run, owner: null, cancellationToken).ConfigureAwait(false);
             lines.Add(queued > 0
-                ? $"run {run.RunId}: {queued} of {run.BatchCount} batches queued again"
+                ? $"run {run.RunId}: {queued} of {Plural.Of(run.BatchCount, "batch", "batches")} queued again"
                 : $"run {run.RunId}: every batch done; {await FinishAndQueueReportAsync(run.RunId, LabelOf(run.StartedAt), "resume", cancellationToken).ConfigureAwait(false)}");
+        }
+
+        // A run whose report is written and whose mail was claimed by a job that died with the process: the claim is given
+        // back and the mail queued at once, not after the job time-out (hours) makes Hangfire run the dead job again
+        // (issue 18, item 17). A mail the relay took is recorded before its step is done: the new job finds it and sends nothing.
+        foreach (var run in await _ledger.PipelineRunsWithOpenStepsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (unfinished.Any(u => u.RunId == run.RunId))
+            {
+                continue;
+            }
+
+            var mail = (await _ledger.StepsAsync(run.RunId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Step == RunSteps.Mail && s.DoneAt is null);
+            await _ledger.ReleaseOpenStepsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            if (mail is not null && _options.MailAfterReport)
+            {
+                Queue().EnqueueMail(run.RunId, LabelOf(run.StartedAt));
+                lines.Add($"run {run.RunId}: its mail, claimed by job {mail.JobId} that is gone, queued again");
+            }
         }
 
         return lines;
@@ -493,7 +527,7 @@ public sealed class AuditWorkflow
         }
 
         return await _history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } run
-            ? string.Create(CultureInfo.InvariantCulture, $"{run.Results} of {run.HostCount} hosts done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
+            ? string.Create(CultureInfo.InvariantCulture, $"{run.Results} of {Plural.Of(run.HostCount, "host")} done, started {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
             : "starting";
     }
 
@@ -538,8 +572,39 @@ public sealed class AuditWorkflow
             await _ledger.CompleteStepAsync(runId, RunSteps.Finish, owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
-        var gap = finished.HostsWithoutResult == 0 ? string.Empty : $" ({finished.HostsWithoutResult} hosts have no result, first {finished.FirstWithoutResult})";
+        var gap = finished.HostsWithoutResult == 0 ? string.Empty : $" ({Plural.Of(finished.HostsWithoutResult, "host has", "hosts have")} no result, first {finished.FirstWithoutResult})";
         return $"run {finished.Status}{gap}; report queued";
+    }
+
+    /// <summary>
+    /// Closes the running run <paramref name="runId"/> that holds the audit lock when no job of it is left to run (issue 18,
+    /// item 13): its batches were deleted in the dashboard or failed for good, and nothing would ever finish it, so every
+    /// audit would be skipped until Audit:StaleAfterHours. A run with every batch done is finished and reported as the last
+    /// batch would have done it; any other ends Failed with what it stored. Null when the run is not such a run: not split
+    /// into batches, still beginning (its start job queues the batches), or with a job that will run.
+    /// </summary>
+    private async Task<string?> CloseAbandonedAsync(string runId, string owner, CancellationToken cancellationToken)
+    {
+        if (_queue is null || await _ledger.PipelineRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { Status: AuditRunStatus.Running } run)
+        {
+            return null;
+        }
+
+        var steps = await _ledger.StepsAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (!IsDone(steps, RunSteps.Begin) || await _queue.HasPendingJobsAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var done = BatchesDone(steps);
+        if (done == run.BatchCount)
+        {
+            return $"run {runId} had no job left with every batch done: {await FinishAndQueueReportAsync(runId, LabelOf(run.StartedAt), owner, cancellationToken).ConfigureAwait(false)}";
+        }
+
+        var finished = await FinishRunAsync(runId, AuditRunStatus.Failed, cancellationToken).ConfigureAwait(false);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"run {runId} had no job left ({done} of {Plural.Of(run.BatchCount, "batch", "batches")} done; the others were deleted or failed for good): ended {finished.Status}, {Plural.Of(finished.HostsWithoutResult, "host")} without a result");
     }
 
     /// <summary>Queues the batches of a run that are not done and marks the begin step done; returns how many were queued.</summary>

@@ -17,4 +17,12 @@ public interface IAuditJobQueue
     /// <param name="runId">The run.</param>
     /// <param name="label">How the run is named in job titles.</param>
     void EnqueueMail(string runId, string label);
+
+    /// <summary>
+    /// Whether a job of the run is still to run: queued, running, or waiting for a retry. False when every job of it is done,
+    /// failed for good or deleted (from the dashboard): nothing will finish the run then.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the question.</param>
+    Task<bool> HasPendingJobsAsync(string runId, CancellationToken cancellationToken);
 }

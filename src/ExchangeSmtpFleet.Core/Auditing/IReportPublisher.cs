@@ -8,9 +8,20 @@ public interface IReportPublisher
     /// <summary>Whether a relay and recipients are configured.</summary>
     bool CanMail { get; }
 
-    /// <summary>Where the workbook of a run goes unless told otherwise: <c>&lt;run id&gt;.xlsx</c> in the reports folder (full path).</summary>
+    /// <summary>
+    /// Where the workbook of a run goes unless told otherwise: <c>&lt;run id&gt;.&lt;language&gt;.xlsx</c> in the reports folder
+    /// (full path), so that a workbook in another language (<c>esfleet report --lang de</c>) does not replace the nightly one.
+    /// </summary>
     /// <param name="runId">The run.</param>
     string DefaultPath(string runId);
+
+    /// <summary>
+    /// The whole workbook of a run on disk, for a download: the one at <see cref="DefaultPath"/>, else one written before
+    /// workbooks were named by language (<c>&lt;run id&gt;.xlsx</c>), else one in another language; null when there is none.
+    /// A file cut short or emptied (a crash of the machine, an older build, a copy) is passed over (issue 18, item 11).
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    string? FindReport(string runId);
 
     /// <summary>
     /// Writes the run's workbook to <paramref name="path"/> (<see cref="DefaultPath"/> when null): to a temporary file beside

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Protocol;
 
@@ -104,7 +105,7 @@ public sealed class InventoryValidator(ProfileCatalog profiles)
     {
         if (record.Fields.Count > headers.Count)
         {
-            return RowOutcome.Bad($"{record.Fields.Count} fields, but the header has {headers.Count} columns");
+            return RowOutcome.Bad($"{Plural.Of(record.Fields.Count, "field")}, but the header has {Plural.Of(headers.Count, "column")}");
         }
 
         string? Get(string column) =>

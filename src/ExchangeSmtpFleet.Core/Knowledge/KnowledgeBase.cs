@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Probing;
 
 namespace ExchangeSmtpFleet.Core.Knowledge;
 
@@ -50,8 +50,8 @@ public sealed class KnowledgeBase
             values[i] = finding.Arguments[i].Length == 0 ? none : finding.Arguments[i];
         }
 
-        // The values are machine text already; the template has no format specifiers.
-        return string.Format(CultureInfo.InvariantCulture, template, values);
+        // The values are machine text already; a template names no format, only the words of a count ({0:line|lines}).
+        return Plural.Format(template, values);
     }
 
     /// <summary>The text of <paramref name="label"/> in <paramref name="language"/>.</summary>
@@ -69,6 +69,29 @@ public sealed class KnowledgeBase
     /// <param name="verdict">The verdict.</param>
     /// <param name="language">The language of the title.</param>
     public string VerdictTitle(Verdict verdict, Language language) => Text(_verdicts[verdict.ToString()].GetProperty("title"), language);
+
+    /// <summary>A reason's title for people ("connection refused"), shorter than the summary of <see cref="For"/>.</summary>
+    /// <param name="reason">The reason.</param>
+    /// <param name="language">The language of the title.</param>
+    public string ReasonTitle(Reason reason, Language language) => Text(_reasons[reason.ToString()].GetProperty("title"), language);
+
+    /// <summary>
+    /// A note of the probe in <paramref name="language"/>. In English it is the text the transcript stores (a reason by its
+    /// code, as evidence is read and searched); in another language the words are translated and a reason is its title.
+    /// The values the note carries (addresses, messages of the system) stay as they are.
+    /// </summary>
+    /// <param name="note">The note.</param>
+    /// <param name="language">The language.</param>
+    public string NoteText(TranscriptNote note, Language language)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        object[] values = note.Reason is { } reason
+            ? [language == Language.English ? reason.ToString() : ReasonTitle(reason, language), .. note.Arguments]
+            : [.. note.Arguments];
+
+        // The values are machine text already; a template names no format, only the words of a count ({0:line|lines}).
+        return Plural.Format(LabelText(note.Label, language), values);
+    }
 
     /// <summary>What a verdict means for the reader, in a few words that say more than its title ("act: mail between Exchange servers fails; ...").</summary>
     /// <param name="verdict">The verdict.</param>
@@ -145,7 +168,7 @@ public sealed class KnowledgeBase
             foreach (var language in Enum.GetValues<Language>())
             {
                 var template = Text(entry, language);
-                var placeholders = Enumerable.Range(0, 10).Count(i => template.Contains($"{{{i}}}", StringComparison.Ordinal));
+                var placeholders = Enumerable.Range(0, 10).Count(i => template.Contains($"{{{i}}}", StringComparison.Ordinal) || template.Contains($"{{{i}:", StringComparison.Ordinal));
                 if (placeholders != FindingCatalog.ArgumentCount(code))
                 {
                     throw new InvalidDataException(
@@ -167,6 +190,14 @@ public sealed class KnowledgeBase
             if (!Enum.TryParse<Reason>(reason, out _))
             {
                 throw new InvalidDataException($"knowledge base names an unknown reason '{reason}'");
+            }
+        }
+
+        foreach (var reason in Enum.GetValues<Reason>())
+        {
+            if (!_reasons.TryGetValue(reason.ToString(), out var entry) || !entry.TryGetProperty("title", out _))
+            {
+                throw new InvalidDataException($"knowledge base has no title for reason {reason}");
             }
         }
 

@@ -329,4 +329,46 @@ public enum Label
 
     /// <summary>Mail: "and {0} more in the workbook".</summary>
     MailMoreInWorkbook,
+
+    /// <summary><c>esfleet probe</c>: "Probing {0}" (the host).</summary>
+    ProbeHeading,
+
+    /// <summary>Transcript note: "connecting to {0}" (an address and port).</summary>
+    NoteConnecting,
+
+    /// <summary>Transcript note: "connect attempt {1} failed ({0}: {2}); retrying" ({0} the reason).</summary>
+    NoteConnectRetry,
+
+    /// <summary>Transcript note: "{0}: {1}", why the probe ended early ({0} the reason).</summary>
+    NoteAborted,
+
+    /// <summary>Transcript note: "{0} lines arrived before EHLO was sent; ...".</summary>
+    NoteEarlyLines,
+
+    /// <summary>Transcript note: "server sent {0} bytes after its STARTTLS 220; dropped".</summary>
+    NoteInjected,
+
+    /// <summary>Transcript note: "TLS handshake".</summary>
+    NoteTlsHandshake,
+
+    /// <summary>Transcript note: "TLS handshake failed: {0}".</summary>
+    NoteTlsFailed,
+
+    /// <summary>Transcript note: "TLS handshake: {0}" (a time-out or a closed connection).</summary>
+    NoteTlsStopped,
+
+    /// <summary>Transcript note: "TLS {0}, {1}, certificate {2}".</summary>
+    NoteTlsEstablished,
+
+    /// <summary>Transcript note: "QUIT: {0}".</summary>
+    NoteQuit,
+
+    /// <summary>Transcript note: "transcript truncated".</summary>
+    NoteTruncated,
+
+    /// <summary>The family <c>unknown</c> for people.</summary>
+    FamilyUnknown,
+
+    /// <summary>The family <c>masked</c> for people.</summary>
+    FamilyMasked,
 }

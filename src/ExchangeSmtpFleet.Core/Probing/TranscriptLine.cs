@@ -6,6 +6,9 @@ namespace ExchangeSmtpFleet.Core.Probing;
 /// <param name="Elapsed">Time since the probe started.</param>
 public readonly record struct TranscriptLine(TranscriptDirection Direction, string Text, TimeSpan Elapsed)
 {
+    /// <summary>For a note of the probe, what it says (to read it in another language); null for the dialogue and for a stored line.</summary>
+    public TranscriptNote? Note { get; init; }
+
     /// <summary>The line as the transcript shows it: <c>C: </c>, <c>S: </c> or <c>*  </c> and the text.</summary>
     public override string ToString() => Direction switch
     {

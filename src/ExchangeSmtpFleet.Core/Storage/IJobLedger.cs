@@ -64,6 +64,13 @@ public interface IJobLedger : IStoreRole
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs split into batches with a step that an owner claimed and has not done (an owner at work, or one that died with
+    /// its process), oldest first: what a restart of the only process on a job storage gives back at once.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<PipelineRun>> PipelineRunsWithOpenStepsAsync(CancellationToken cancellationToken);
+
     /// <summary>How a run is split into batches, or null for a run that is not split (or does not exist).</summary>
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Cancels the query.</param>

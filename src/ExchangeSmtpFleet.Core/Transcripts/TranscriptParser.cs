@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Protocol;
 
@@ -6,9 +7,11 @@ namespace ExchangeSmtpFleet.Core.Transcripts;
 /// <summary>
 /// Reads a telnet session as a person pastes it: server lines (<c>ddd-</c>/<c>ddd </c>) are replies,
 /// the person's own typed lines and <c>#</c> comments are ignored, the banner is optional, and an EHLO
-/// reply that follows a STARTTLS <c>220</c> is the post-TLS list.
+/// reply that follows a STARTTLS <c>220</c> is the post-TLS list. Lines quoted in a mail (<c>&gt; 250-...</c>,
+/// <c>&gt;&gt; 250-...</c>) and esfleet's own transcript lines (<c>S: 250-...</c>) are read as the server's lines; a
+/// paste without reply codes that is only EHLO keywords (one a line, or separated by commas) is read as the EHLO reply.
 /// </summary>
-public static class TranscriptParser
+public static partial class TranscriptParser
 {
     /// <summary>Parses a pasted transcript.</summary>
     /// <param name="text">The transcript.</param>
@@ -16,13 +19,31 @@ public static class TranscriptParser
     public static TranscriptParseResult Parse(string text, ReplyLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var lines = text.Split('\n').Select(Unquote).ToList();
+        var parsed = ParseLines(lines, limits);
+        if (parsed.ServerLineCount > 0)
+        {
+            return parsed;
+        }
+
+        if (KeywordList(lines) is { } keywords)
+        {
+            // A bare list: the EHLO reply without its codes and without the greeting line (RFC 5321 4.1.1.1).
+            List<string> reply = ["250-", .. keywords.Select((k, i) => $"{(i == keywords.Count - 1 ? "250 " : "250-")}{k}")];
+            return ParseLines(reply, limits) with { KeywordListOnly = true };
+        }
+
+        return parsed with { MisplacedReplyLine = lines.FirstOrDefault(l => MisplacedReply().IsMatch(l)) };
+    }
+
+    private static TranscriptParseResult ParseLines(List<string> lines, ReplyLimits? limits)
+    {
         var replies = new List<SmtpReply>();
         var accumulator = new ReplyAccumulator(limits);
         ProbeFailure? failure = null;
         var serverLines = 0;
-        foreach (var rawLine in text.Split('\n'))
+        foreach (var line in lines)
         {
-            var line = rawLine.TrimEnd('\r').Trim();
             if (line.Length == 0 || line[0] == '#' || !ReplyLine.TryParse(line, out _))
             {
                 continue; // typed commands, telnet chatter, comments
@@ -49,6 +70,62 @@ public static class TranscriptParser
 
         return new TranscriptParseResult(Assign(replies) with { Failure = failure }, serverLines, replies.Count);
     }
+
+    /// <summary>A pasted line without CR, blanks around it, the quote marks of a mail and esfleet's <c>S: </c> (with its time).</summary>
+    private static string Unquote(string raw)
+    {
+        var line = raw.TrimEnd('\r').Trim();
+        line = QuoteMarks().Replace(line, string.Empty);
+        return ServerMark().Replace(line, string.Empty).Trim();
+    }
+
+    /// <summary>
+    /// The keywords of a paste that holds nothing else (comments, typed EHLO/HELO/QUIT and a greeting line aside), or null.
+    /// A keyword is upper case as servers send it (RFC 5321 4.1.1.1, <c>ehlo-keyword</c>), IIS's lower-case
+    /// <c>8bitmime</c> included, with its parameters after it; ordinary text is not a keyword list.
+    /// </summary>
+    private static List<string>? KeywordList(List<string> lines)
+    {
+        var keywords = new List<string>();
+        foreach (var line in lines)
+        {
+            if (line.Length == 0 || line[0] == '#' || TypedCommand().IsMatch(line) || (keywords.Count == 0 && GreetingLine().IsMatch(line)))
+            {
+                continue;
+            }
+
+            foreach (var part in line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var name = part.Split(' ', 2)[0];
+                if (!Keyword().IsMatch(part) || (name.Any(char.IsAsciiLetterLower) && !name.Equals("8bitmime", StringComparison.Ordinal)))
+                {
+                    return null;
+                }
+
+                keywords.Add(part);
+            }
+        }
+
+        return keywords.Count > 0 ? keywords : null;
+    }
+
+    [GeneratedRegex(@"^(\s*>)+\s?", RegexOptions.CultureInvariant)]
+    private static partial Regex QuoteMarks();
+
+    [GeneratedRegex(@"^(\d+(\.\d+)?\s+)?S:\s", RegexOptions.CultureInvariant)]
+    private static partial Regex ServerMark();
+
+    [GeneratedRegex(@"^(EHLO|HELO|QUIT)(\s|$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex TypedCommand();
+
+    [GeneratedRegex(@"^\S+ (Hello|says EHLO)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex GreetingLine();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]*(=\S*)?( +\S+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Keyword();
+
+    [GeneratedRegex(@"^\S.*?\s[2-5][0-5][0-9][- ]\S", RegexOptions.CultureInvariant)]
+    private static partial Regex MisplacedReply();
 
     private static SmtpObservation Assign(List<SmtpReply> replies)
     {

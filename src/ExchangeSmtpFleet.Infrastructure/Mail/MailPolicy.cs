@@ -1,4 +1,5 @@
 using System.Globalization;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 
 namespace ExchangeSmtpFleet.Infrastructure.Mail;
@@ -24,13 +25,13 @@ public static class MailPolicy
                 reason = "Mail:When is Always";
                 return true;
             case MailWhen.Findings when figures.NeedAction > 0 || newProblems > 0:
-                reason = string.Create(CultureInfo.InvariantCulture, $"Mail:When is Findings: {figures.NeedAction} Exchange servers need action, {newProblems} new problems");
+                reason = string.Create(CultureInfo.InvariantCulture, $"Mail:When is Findings: {Plural.Of(figures.NeedAction, "Exchange server needs", "Exchange servers need")} action, {Plural.Of(newProblems, "new problem")}");
                 return true;
             case MailWhen.Findings:
                 reason = "Mail:When is Findings and no Exchange server needs action and no host has a new problem";
                 return false;
             case MailWhen.Changes when changed > 0:
-                reason = string.Create(CultureInfo.InvariantCulture, $"Mail:When is Changes: {changed} hosts changed since {changes.SinceRunId ?? "(no previous run)"}");
+                reason = string.Create(CultureInfo.InvariantCulture, $"Mail:When is Changes: {Plural.Of(changed, "host")} changed since {changes.SinceRunId ?? "(no previous run)"}");
                 return true;
             case MailWhen.Changes:
                 reason = string.Create(CultureInfo.InvariantCulture, $"Mail:When is Changes and nothing changed since {changes.SinceRunId}");

@@ -69,6 +69,13 @@ internal sealed class PostgresJobLedger(PostgresDatabase db) : IJobLedger
         ORDER BY started_at;
         """;
 
+    private const string PipelineRunsWithOpenSteps = $"""
+        SELECT {PipelineColumns} FROM runs
+        WHERE batch_count IS NOT NULL
+          AND EXISTS (SELECT 1 FROM run_steps AS s WHERE s.run_id = runs.run_id AND s.done_at IS NULL)
+        ORDER BY started_at;
+        """;
+
     private const string PipelineRun = $"SELECT {PipelineColumns} FROM runs WHERE run_id = @runId AND batch_count IS NOT NULL;";
 
     private const string MailedAt = "SELECT sent_at FROM mails WHERE run_id = @runId;";
@@ -122,6 +129,11 @@ internal sealed class PostgresJobLedger(PostgresDatabase db) : IJobLedger
     public Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
             UnfinishedPipelineRuns, new { reportStep = RunSteps.Report }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)],
+        cancellationToken, create: true);
+
+    public Task<IReadOnlyList<PipelineRun>> PipelineRunsWithOpenStepsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
+        (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
+            PipelineRunsWithOpenSteps, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)],
         cancellationToken, create: true);
 
     public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>

@@ -128,6 +128,6 @@ internal sealed class PostgresRunWriter(PostgresDatabase db) : IRunWriter
             failed = nameof(AuditRunStatus.Failed),
             running = nameof(AuditRunStatus.Running),
         }, t, cancellationToken: cancellationToken)).ConfigureAwait(false) is { } row
-            ? new FinishedRun(Enum.Parse<AuditRunStatus>(row.status), StoreDatabase.NullableTimestamp(row.finished_at), (int)row.missing, row.first_missing)
+            ? new FinishedRun(StoredNames.Parse<AuditRunStatus>(row.status, "run status"), StoreDatabase.NullableTimestamp(row.finished_at), (int)row.missing, row.first_missing)
             : null, "finish the run", cancellationToken);
 }

@@ -56,6 +56,13 @@ internal sealed class SqlServerJobLedger(SqlServerDatabase db) : IJobLedger
         ORDER BY started_at;
         """;
 
+    private const string PipelineRunsWithOpenSteps = $"""
+        SELECT {PipelineColumns} FROM dbo.runs
+        WHERE batch_count IS NOT NULL
+          AND EXISTS (SELECT 1 FROM dbo.run_steps AS s WHERE s.run_id = runs.run_id AND s.done_at IS NULL)
+        ORDER BY started_at;
+        """;
+
     private const string PipelineRun = $"SELECT {PipelineColumns} FROM dbo.runs WHERE run_id = @runId AND batch_count IS NOT NULL;";
 
     private const string MailedAt = "SELECT sent_at FROM dbo.mails WHERE run_id = @runId;";
@@ -109,6 +116,11 @@ internal sealed class SqlServerJobLedger(SqlServerDatabase db) : IJobLedger
     public Task<IReadOnlyList<PipelineRun>> UnfinishedPipelineRunsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
         (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
             UnfinishedPipelineRuns, new { reportStep = RunSteps.Report }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)],
+        cancellationToken);
+
+    public Task<IReadOnlyList<PipelineRun>> PipelineRunsWithOpenStepsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
+        (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
+            PipelineRunsWithOpenSteps, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)],
         cancellationToken);
 
     public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>

@@ -108,7 +108,7 @@ internal sealed class SqlServerRunWriter(SqlServerDatabase db) : IRunWriter
             }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             finished = row is null ? null : new FinishedRun(
-                Enum.Parse<AuditRunStatus>(row.status), StoreDatabase.NullableTimestamp(row.finished_at), (int)row.missing, row.first_missing);
+                StoredNames.Parse<AuditRunStatus>(row.status, "run status"), StoreDatabase.NullableTimestamp(row.finished_at), (int)row.missing, row.first_missing);
         }, () => default, "finish the run", cancellationToken).ConfigureAwait(false);
         return finished;
     }

@@ -82,6 +82,15 @@ internal sealed class SqliteJobLedger(SqliteDatabase db) : IJobLedger
             ORDER BY started_at
             """, new { reportStep = RunSteps.Report }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)], cancellationToken, create: true);
 
+    public Task<IReadOnlyList<PipelineRun>> PipelineRunsWithOpenStepsAsync(CancellationToken cancellationToken) => db.ReadAsync(async c =>
+        (IReadOnlyList<PipelineRun>)[.. (await c.QueryAsync<StoredRows.Pipeline>(new CommandDefinition(
+            $"""
+            SELECT {PipelineColumns} FROM runs
+            WHERE batch_count IS NOT NULL
+              AND EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = runs.run_id AND s.done_at IS NULL)
+            ORDER BY started_at
+            """, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(StoredRows.ToPipelineRun)], cancellationToken, create: true);
+
     public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) => db.ReadAsync(async c =>
         await c.QuerySingleOrDefaultAsync<StoredRows.Pipeline>(new CommandDefinition(
             $"SELECT {PipelineColumns} FROM runs WHERE run_id = @runId AND batch_count IS NOT NULL", new { runId }, cancellationToken: cancellationToken))

@@ -116,7 +116,7 @@ internal sealed class SqliteRunWriter(SqliteDatabase db) : IRunWriter
                 """, "@runId"))
             {
                 read.Text(0, runId).ReadRow(row => finished = new FinishedRun(
-                    Enum.Parse<AuditRunStatus>(row.ColumnText(0)!),
+                    StoredNames.Parse<AuditRunStatus>(row.ColumnText(0)!, "run status"),
                     row.ColumnText(1) is { } at ? StoredText.ParseTimestamp(at) : null,
                     (int)row.ColumnInteger(2),
                     row.ColumnText(3)));

@@ -25,7 +25,7 @@ internal static class StoredRows
                 .ConfigureAwait(false)).ToDictionary(c => ParseVerdict(c.verdict), c => (int)c.hosts);
             result.Add(new StoredRun(
                 run.run_id, run.kind, StoreDatabase.Timestamp(run.started_at), StoreDatabase.NullableTimestamp(run.finished_at),
-                Enum.Parse<AuditRunStatus>(run.status), run.inventory_path, (int)run.host_count, run.tool_version,
+                StoredNames.Parse<AuditRunStatus>(run.status, "run status"), run.inventory_path, (int)run.host_count, run.tool_version,
                 [.. Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v, counts.GetValueOrDefault(v)))]));
         }
 
@@ -33,17 +33,17 @@ internal static class StoredRows
     }
 
     /// <summary>A stored verdict by name.</summary>
-    public static Verdict ParseVerdict(string name) => Enum.Parse<Verdict>(name);
+    public static Verdict ParseVerdict(string name) => StoredNames.Parse<Verdict>(name, "verdict");
 
     /// <summary>A result row as Core's read model.</summary>
     public static StoredResult ToResult(Result r) => new(
-        r.host_key, r.host, (int)r.port, r.name, r.site, r.owner, r.profile, ParseVerdict(r.verdict), Enum.Parse<Reason>(r.reason), r.family,
+        r.host_key, r.host, (int)r.port, r.name, r.site, r.owner, r.profile, ParseVerdict(r.verdict), StoredNames.Parse<Reason>(r.reason, "reason"), r.family,
         r.banner, StoredText.ParseList(r.missing), r.detail, StoreDatabase.Timestamp(r.probed_at),
         r.previous_verdict is null ? null : ParseVerdict(r.previous_verdict), StoreDatabase.NullableTimestamp(r.verdict_since));
 
     /// <summary>A history row as Core's read model.</summary>
     public static HostHistoryEntry ToHistoryEntry(History r) => new(
-        r.run_id, StoreDatabase.Timestamp(r.started_at), ParseVerdict(r.verdict), Enum.Parse<Reason>(r.reason), StoredText.ParseList(r.missing));
+        r.run_id, StoreDatabase.Timestamp(r.started_at), ParseVerdict(r.verdict), StoredNames.Parse<Reason>(r.reason, "reason"), StoredText.ParseList(r.missing));
 
     /// <summary>A lacking-keyword row as Core's read model: skipped on purpose when the host's IgnoreVerbs name the keyword.</summary>
     public static LackingHost ToLackingHost(Lacking r, string keyword) => new(
@@ -70,7 +70,7 @@ internal static class StoredRows
 
     /// <summary>A pipeline run row as Core's read model.</summary>
     public static PipelineRun ToPipelineRun(Pipeline row) => new(
-        row.run_id, StoreDatabase.Timestamp(row.started_at), Enum.Parse<AuditRunStatus>(row.status), (int)row.host_count, (int)row.batch_count, (int)row.batch_size);
+        row.run_id, StoreDatabase.Timestamp(row.started_at), StoredNames.Parse<AuditRunStatus>(row.status, "run status"), (int)row.host_count, (int)row.batch_count, (int)row.batch_size);
 
     /// <summary>What a claim row says to the owner that asked.</summary>
     public static StepClaim ToClaim(Step row, string owner)

@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Text;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Protocol;
 
@@ -96,7 +97,7 @@ public sealed class SmtpProber : IHostProber
             catch (ProbeAbortException abort)
             {
                 _observation = _observation with { Failure = new ProbeFailure(abort.Reason, abort.Message) };
-                Note($"{abort.Reason}: {abort.Message}");
+                Note(Label.NoteAborted, abort.Reason, abort.Message);
             }
             finally
             {
@@ -158,7 +159,7 @@ public sealed class SmtpProber : IHostProber
                     _transcript.Server(line);
                 }
 
-                Note($"{early.Count} lines arrived before EHLO was sent; not taken as the EHLO reply");
+                Note(Label.NoteEarlyLines, early.Count.ToString(CultureInfo.InvariantCulture));
                 _observation = _observation with { UnsolicitedLines = [.. early.Take(20).Select(TranscriptText.Escape)], UnsolicitedLineCount = early.Count };
             }
 
@@ -227,7 +228,8 @@ public sealed class SmtpProber : IHostProber
                     _transcript.Server(line);
                 }
 
-                injected = $"server sent {bytes} bytes after its STARTTLS 220; dropped";
+                injected = $"server sent {Plural.Of(bytes, "byte")} after its STARTTLS 220; dropped";
+                Note(Label.NoteInjected, bytes.ToString(CultureInfo.InvariantCulture));
                 _observation = _observation with { TlsError = injected };
             }
 
@@ -237,7 +239,7 @@ public sealed class SmtpProber : IHostProber
             using var capture = new CertificateCapture();
             var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
             var options = capture.OptionsFor(host);
-            Note("TLS handshake");
+            Note(Label.NoteTlsHandshake);
             try
             {
                 await WithTimeoutAsync(t => ssl.AuthenticateAsClientAsync(options, t), Options.ReplyTimeout, Reason.ReplyTimeout)
@@ -246,21 +248,21 @@ public sealed class SmtpProber : IHostProber
             catch (Exception e) when (e is AuthenticationException or IOException or System.ComponentModel.Win32Exception)
             {
                 _observation = _observation with { TlsError = Failed($"TLS handshake failed: {e.Message}") };
-                Note(_observation.TlsError!);
+                Note(Label.NoteTlsFailed, e.Message);
                 await ssl.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
             catch (ProbeAbortException abort)
             {
                 _observation = _observation with { TlsError = Failed($"TLS handshake: {abort.Message}") };
-                Note(_observation.TlsError!);
+                Note(Label.NoteTlsStopped, abort.Message);
                 await ssl.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
 
             _tlsMs = Time.GetElapsedTime(tlsStart).TotalMilliseconds;
             _observation = _observation with { Tls = capture.Describe(ssl) };
-            Note($"TLS {ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}, certificate {TranscriptText.Escape(_observation.Tls!.Subject)}");
+            Note(Label.NoteTlsEstablished, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), TranscriptText.Escape(_observation.Tls!.Subject));
             reader.ReplaceStream(ssl);
 
             // RFC 3207 4.2: discard the pre-TLS list and send EHLO first.
@@ -300,7 +302,7 @@ public sealed class SmtpProber : IHostProber
             catch (ProbeAbortException abort)
             {
                 // The verdict is already decided; a server that drops the line at QUIT is only noted.
-                Note($"QUIT: {abort.Message}");
+                Note(Label.NoteQuit, abort.Message);
             }
         }
 
@@ -349,7 +351,7 @@ public sealed class SmtpProber : IHostProber
                         $"{step}: lines end in a bare CR instead of CRLF (RFC 5321 2.3.8): {TranscriptText.Escape(partial)}");
                 }
 
-                throw new ProbeAbortException(abort.Reason, $"{abort.Message}; {bytes} bytes arrived without a line end");
+                throw new ProbeAbortException(abort.Reason, $"{abort.Message}; {Plural.Of(bytes, "byte")} arrived without a line end");
             }
         }
 
@@ -366,14 +368,14 @@ public sealed class SmtpProber : IHostProber
                 }
                 catch (IOException e) when (!token.IsCancellationRequested)
                 {
-                    throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {accumulator.Count} lines");
+                    throw new ProbeAbortException(Reason.ConnectionClosed, $"{step}: {Describe(e)} after {Plural.Of(accumulator.Count, "line")}");
                 }
 
                 switch (read.Status)
                 {
                     case LineReadStatus.Closed:
                         throw new ProbeAbortException(Reason.ConnectionClosed,
-                            $"{step}: connection closed by the server after {accumulator.Count} lines of the reply");
+                            $"{step}: connection closed by the server after {Plural.Of(accumulator.Count, "line")} of the reply");
                     case LineReadStatus.LineTooLong:
                         throw new ProbeAbortException(Reason.LineTooLong, $"{step}: line longer than {Options.Limits.MaxLineLength} characters");
                     case LineReadStatus.SessionTooLong:
@@ -418,7 +420,7 @@ public sealed class SmtpProber : IHostProber
                 }
                 catch (ProbeAbortException abort) when (attempt < Options.ConnectRetries && IsTransient(abort.Reason))
                 {
-                    Note($"connect attempt {attempt + 1} failed ({abort.Reason}: {abort.Message}); retrying");
+                    Note(Label.NoteConnectRetry, abort.Reason, (attempt + 1).ToString(CultureInfo.InvariantCulture), abort.Message);
                     await WithTimeoutAsync(t => Task.Delay(Options.RetryDelay, Time, t), Options.RetryDelay + Options.ConnectTimeout,
                         Reason.ConnectTimeout).ConfigureAwait(false);
                 }
@@ -467,7 +469,7 @@ public sealed class SmtpProber : IHostProber
             ProbeAbortException? last = null;
             foreach (var address in addresses)
             {
-                Note($"connecting to {new IPEndPoint(address, port)}");
+                Note(Label.NoteConnecting, new IPEndPoint(address, port).ToString());
                 Socket socket;
                 try
                 {
@@ -555,7 +557,9 @@ public sealed class SmtpProber : IHostProber
             _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline!.Token, _phaseTimer.Token);
         }
 
-        private void Note(string text) => _transcript.Note(text);
+        private void Note(Label label, params string[] arguments) => _transcript.Note(label, arguments);
+
+        private void Note(Label label, Reason reason, params string[] arguments) => _transcript.Note(label, reason, arguments);
 
         private static string Describe(IOException e) => e.InnerException is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
     }

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 
 namespace ExchangeSmtpFleet.Smtp.Probing;
@@ -25,14 +27,26 @@ internal sealed class TranscriptRecorder(TimeProvider time, Action<TranscriptLin
     /// <summary>A line the server sent; escaped here, so nothing raw from the network is ever recorded.</summary>
     public void Server(string text) => Add(TranscriptDirection.Server, TranscriptText.Escape(text));
 
-    /// <summary>A note of the probe itself (connect, TLS, errors).</summary>
-    public void Note(string text) => Add(TranscriptDirection.Note, text);
+    /// <summary>A note of the probe itself (connect, TLS, errors), stored in English and readable in another language.</summary>
+    /// <param name="label">The note's text.</param>
+    /// <param name="arguments">Its values.</param>
+    public void Note(Label label, params string[] arguments) => AddNote(new TranscriptNote(label, null, [.. arguments]));
+
+    /// <summary>A note that names a reason (<c>{0}</c> of the text), then the values.</summary>
+    /// <param name="label">The note's text.</param>
+    /// <param name="reason">The reason.</param>
+    /// <param name="arguments">Its values.</param>
+    public void Note(Label label, Reason reason, params string[] arguments) => AddNote(new TranscriptNote(label, reason, [.. arguments]));
 
     public ImmutableArray<TranscriptLine> ToImmutable() => _lines.ToImmutable();
 
-    private void Add(TranscriptDirection direction, string text)
+    private void AddNote(TranscriptNote note) =>
+        Add(new TranscriptLine(TranscriptDirection.Note, KnowledgeBase.BuiltIn.NoteText(note, Language.English), Elapsed) { Note = note });
+
+    private void Add(TranscriptDirection direction, string text) => Add(new TranscriptLine(direction, text, Elapsed));
+
+    private void Add(TranscriptLine line)
     {
-        var line = new TranscriptLine(direction, text, Elapsed);
         onLine?.Invoke(line);
         if (_lines.Count < MaxLines)
         {
@@ -41,7 +55,8 @@ internal sealed class TranscriptRecorder(TimeProvider time, Action<TranscriptLin
         else if (!_full)
         {
             _full = true;
-            _lines[^1] = new TranscriptLine(TranscriptDirection.Note, "transcript truncated", line.Elapsed);
+            var truncated = new TranscriptNote(Label.NoteTruncated, null, []);
+            _lines[^1] = new TranscriptLine(TranscriptDirection.Note, KnowledgeBase.BuiltIn.NoteText(truncated, Language.English), line.Elapsed) { Note = truncated };
         }
     }
 }

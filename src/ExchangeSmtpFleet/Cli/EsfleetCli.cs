@@ -57,6 +57,22 @@ internal static class EsfleetCli
             ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
         };
         var name = CommandPath(parse);
+        if (parse.Action is not System.CommandLine.Help.HelpAction && ParseProblems.Describe(parse) is { Count: > 0 } problems)
+        {
+            // One line per problem in our words, no help page: a monitoring plugin says UNKNOWN, everything else exits 2.
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync(Line(name, problem)).ConfigureAwait(false);
+            }
+
+            if (parse.CommandResult.Command is not CheckCommandDefinition)
+            {
+                return ExitCodes.Error;
+            }
+
+            return await CheckCommand.TrySayParseProblemAsync(args, string.Join("; ", problems), output).ConfigureAwait(false) ? CheckCommand.Ok : CheckCommand.Unknown;
+        }
+
         try
         {
             var code = await parse.InvokeAsync(configuration).ConfigureAwait(false);

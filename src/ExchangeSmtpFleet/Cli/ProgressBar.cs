@@ -1,4 +1,5 @@
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Knowledge;
 
 namespace ExchangeSmtpFleet.Cli;
 
@@ -67,7 +68,7 @@ internal sealed class ProgressBar : IProgress<FleetProgress>, IDisposable
         }
 
         var filled = value.Total == 0 ? Width : (int)((long)value.Completed * Width / value.Total);
-        var line = $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {value.Completed}/{value.Total} hosts, {value.InFlight} in flight, {value.NotHealthy} not healthy ";
+        var line = $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {value.Completed}/{Plural.Of(value.Total, "host")}, {value.InFlight} in flight, {value.NotHealthy} not healthy ";
         lock (_output)
         {
             if (!_finished)

@@ -17,12 +17,13 @@ internal static class ResultRenderer
         string L(Label label) => knowledge.LabelText(label, language);
         var advice = knowledge.For(result.Verdict, result.Reason, language);
         output.WriteLine(TranscriptText.Escape(heading));
-        var verdict = result.Verdict.ToString();
-        Field(output, L(Label.Verdict), advice.Title == verdict ? verdict : $"{verdict} ({advice.Title})");
-        Field(output, L(Label.Reason), result.Reason.ToString());
+        // Titles, not code names (MissingSinks, ConnectionRefused): those are for --json.
+        Field(output, L(Label.Verdict), advice.Title);
+        Field(output, L(Label.Reason), knowledge.ReasonTitle(result.Reason, language));
+        var family = FamilyText.Family(result.Family, language);
         Field(output, L(Label.Family), string.IsNullOrEmpty(result.FamilyEvidence)
-            ? result.Family
-            : $"{result.Family} ({TranscriptText.Escape(result.FamilyEvidence)})");
+            ? family
+            : $"{family} ({FamilyText.Evidence(TranscriptText.Escape(result.FamilyEvidence), language)})");
         Field(output, L(Label.Profile), result.ProfileId);
         Field(output, L(Label.Banner), result.Banner is null ? L(Label.None) : TranscriptText.Escape(result.Banner));
         if (result.Detail is not null)
@@ -40,7 +41,9 @@ internal static class ResultRenderer
             Field(output, L(Label.PostTlsKeywords), TranscriptText.Escape(string.Join(", ", result.PostTlsKeywords)));
         }
 
-        Field(output, L(Label.Missing), result.Missing.IsDefaultOrEmpty ? L(Label.None) : string.Join(", ", result.Missing));
+        // "(none)" only when the host listed its keywords; a host that never got so far has no missing ones to tell: "-".
+        Field(output, L(Label.Missing), !result.Missing.IsDefaultOrEmpty ? string.Join(", ", result.Missing)
+            : result.Keywords.IsDefaultOrEmpty ? "-" : L(Label.None));
         if (!result.Unexpected.IsDefaultOrEmpty)
         {
             Field(output, L(Label.Unexpected), TranscriptText.Escape(string.Join(", ", result.Unexpected)));
@@ -49,7 +52,7 @@ internal static class ResultRenderer
         foreach (var finding in result.Findings)
         {
             var safe = finding with { Arguments = [.. finding.Arguments.Select(TranscriptText.Escape)] };
-            Field(output, L(Label.Finding), $"[{knowledge.SeverityName(finding.Severity, language)}] {finding.Code}: {knowledge.Describe(safe, language)}");
+            Field(output, L(Label.Finding), $"[{knowledge.SeverityName(finding.Severity, language)}] {knowledge.Describe(safe, language)}");
         }
 
         if (withAdvice)

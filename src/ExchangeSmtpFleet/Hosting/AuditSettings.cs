@@ -1,3 +1,4 @@
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Infrastructure.Files;
 
 namespace ExchangeSmtpFleet.Hosting;
@@ -106,7 +107,7 @@ internal sealed class AuditSettings
         }
         else if (JobTimeoutMinutes is { } minutes && probe is not null && BatchSize >= 1 && Concurrency is >= 1 && WorstBatch(probe) is var worst && worst >= TimeSpan.FromMinutes(minutes))
         {
-            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {worst.TotalMinutes:0.#} minutes ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {Concurrency} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
+            yield return $"{Section}:{nameof(JobTimeoutMinutes)} ({JobTimeoutMinutes}) must exceed a batch's worst case, {Plural.Rounded(worst.TotalMinutes, "0.#", "minute")} ({nameof(BatchSize)} {BatchSize} x {nameof(Workers)} {Workers} / concurrency {Concurrency} x Probe:HostDeadlineSeconds {probe.HostDeadlineSeconds}): lower the batch size or raise the time-out";
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,8 +70,12 @@ internal static class EsfleetHost
         }
         catch (InvalidDataException e)
         {
-            // "Failed to load configuration from file '...'", with the JSON reader's line and position inside.
-            throw new ConfigurationProblemException($"{e.Message} {e.InnerException?.Message}".Trim(), e);
+            throw new ConfigurationProblemException(SettingsFileProblem(e), e);
+        }
+
+        if (LoggingSettings.Problems(builder.Configuration) is { Count: > 0 } logging)
+        {
+            throw new ConfigurationProblemException(logging);
         }
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -90,6 +96,25 @@ internal static class EsfleetHost
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
         builder.Services.AddEsfleetCore(time).AddAuditStore();
+    }
+
+    /// <summary>
+    /// "Failed to load configuration from file '...'", with where the JSON breaks (issue 18, item 17): the JSON reader's
+    /// error is two exceptions down, below a "Could not parse the JSON file." that does not say where, and counts lines
+    /// and positions from 0; an editor counts them from 1.
+    /// </summary>
+    private static string SettingsFileProblem(InvalidDataException e)
+    {
+        var json = e.InnerException?.InnerException as JsonException;
+        if (json?.LineNumber is not { } line || json.BytePositionInLine is not { } position)
+        {
+            return $"{e.Message} {e.InnerException?.Message}".Trim();
+        }
+
+        var reason = json.Message;
+        var end = reason.IndexOf(" LineNumber:", StringComparison.Ordinal) is var at and >= 0 ? at : reason.Length;
+        end = reason.IndexOf(" Path:", StringComparison.Ordinal) is var path and >= 0 && path < end ? path : end;
+        return string.Create(CultureInfo.InvariantCulture, $"{e.Message.TrimEnd('.')}: not valid JSON at line {line + 1}, position {position + 1}: {reason[..end].Trim().TrimEnd('.', '|').Trim()}");
     }
 
     /// <summary>

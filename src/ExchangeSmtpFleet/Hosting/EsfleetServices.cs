@@ -62,7 +62,8 @@ internal static class EsfleetServices
             sp.GetRequiredService<IAuditHistory>(),
             sp.GetRequiredService<MailSettings>() is { Configured: true } mail ? mail.ToOptions(sp.GetRequiredService<DashboardSettings>().PublicUri) : null,
             DatabaseSettings.ReportsDirectory(sp.GetRequiredService<IConfiguration>()),
-            LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English));
+            LanguageCodes.TryParse(sp.GetRequiredService<ReportSettings>().Language, out var language) ? language : Language.English,
+            time));
         services.AddSingleton(sp =>
         {
             var audit = sp.GetRequiredService<AuditSettings>();

@@ -8,4 +8,7 @@ internal static class AuditQueues
 
     /// <summary>Batches: need only the database and port 25 of the fleet.</summary>
     public const string Batches = "batches";
+
+    /// <summary>Every queue of the audit.</summary>
+    public static IReadOnlyList<string> All { get; } = [Control, Batches];
 }

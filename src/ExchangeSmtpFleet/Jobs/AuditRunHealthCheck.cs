@@ -1,6 +1,7 @@
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -55,7 +56,7 @@ internal sealed class AuditRunHealthCheck(IAuditHistory store, HealthSettings se
             if (age > TimeSpan.FromHours(settings.MaxRunAgeHours))
             {
                 problems.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"the newest completed run {completed.RunId} finished {age.TotalHours:0.#} hours ago, more than Health:MaxRunAgeHours ({settings.MaxRunAgeHours})"));
+                    $"the newest completed run {completed.RunId} finished {Plural.Rounded(age.TotalHours, "0.#", "hour")} ago, more than Health:MaxRunAgeHours ({settings.MaxRunAgeHours})"));
             }
         }
 
@@ -67,6 +68,6 @@ internal sealed class AuditRunHealthCheck(IAuditHistory store, HealthSettings se
         return problems.Count > 0
             ? HealthCheckResult.Degraded(string.Join("; ", problems), data: data)
             : HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture,
-                $"the newest completed run {completed!.RunId} finished {data["ageHours"]} hours ago"), data);
+                $"the newest completed run {completed!.RunId} finished {Plural.Rounded((double)data["ageHours"]!, "0.##", "hour")} ago"), data);
     }
 }

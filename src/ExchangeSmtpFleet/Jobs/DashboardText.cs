@@ -224,24 +224,43 @@ internal sealed class DashboardText
         : string.Create(CultureInfo.InvariantCulture, $"Still failing as in the run before: {count} {(count == 1 ? "host" : "hosts")}.");
 
     public string HostsOfRun(int results, int hosts) => De
-        ? string.Create(CultureInfo.InvariantCulture, $"{results} von {hosts} Hosts mit Ergebnis")
-        : string.Create(CultureInfo.InvariantCulture, $"{results} of {hosts} hosts have a result");
+        ? string.Create(CultureInfo.InvariantCulture, $"{results} von {hosts} {(hosts == 1 ? "Host" : "Hosts")} mit Ergebnis")
+        : string.Create(CultureInfo.InvariantCulture, $"{results} of {Plural.Of(hosts, "host")} {(results == 1 ? "has" : "have")} a result");
 
     public string RunningBanner(string run, int done, int of, string started) => De
-        ? string.Create(CultureInfo.InvariantCulture, $"Audit {run} läuft: {done} von {of} Stapeln erledigt, gestartet {started}. Unten der letzte beendete Lauf.")
-        : string.Create(CultureInfo.InvariantCulture, $"Audit {run} is running: {done} of {of} batches done, started {started}. Below, the last finished run.");
+        ? string.Create(CultureInfo.InvariantCulture, $"Audit {run} läuft: {done} von {of} {(of == 1 ? "Stapel" : "Stapeln")} erledigt, gestartet {started}. Unten der letzte beendete Lauf.")
+        : string.Create(CultureInfo.InvariantCulture, $"Audit {run} is running: {done} of {Plural.Of(of, "batch", "batches")} done, started {started}. Below, the last finished run.");
 
     public string RunningNoBatches(string run, int results, int hosts, string started) => De
-        ? string.Create(CultureInfo.InvariantCulture, $"Lauf {run} läuft: {results} von {hosts} Hosts erledigt, gestartet {started}.")
-        : string.Create(CultureInfo.InvariantCulture, $"Run {run} is running: {results} of {hosts} hosts done, started {started}.");
+        ? string.Create(CultureInfo.InvariantCulture, $"Lauf {run} läuft: {results} von {hosts} {(hosts == 1 ? "Host" : "Hosts")} erledigt, gestartet {started}.")
+        : string.Create(CultureInfo.InvariantCulture, $"Run {run} is running: {results} of {Plural.Of(hosts, "host")} done, started {started}.");
 
     public string ScheduleLine(string cron, string zone, string? next) => De
         ? $"Nächtliches Audit nightly-audit: {cron} ({zone}){(next is null ? string.Empty : $", nächster Lauf {next}")}"
         : $"Nightly audit nightly-audit: {cron} ({zone}){(next is null ? string.Empty : $", next run {next}")}";
 
-    public string InventoryLine(string inventory, int batchSize, bool mailed) => De
-        ? string.Create(CultureInfo.InvariantCulture, $"Inventar {inventory}, Stapel zu {batchSize} Hosts{(mailed ? ", Bericht per E-Mail" : string.Empty)}.")
-        : string.Create(CultureInfo.InvariantCulture, $"Inventory {inventory}, batches of {batchSize} hosts{(mailed ? ", report mailed" : string.Empty)}.");
+    /// <param name="inventory">The inventory file.</param>
+    /// <param name="batchSize">Hosts per batch job.</param>
+    /// <param name="mailWhen">Null when the report is not mailed, else <c>Mail:When</c> (Always, Findings, Changes).</param>
+    public string InventoryLine(string inventory, int batchSize, string? mailWhen) => De
+        ? string.Create(CultureInfo.InvariantCulture, $"Inventar {inventory}, Stapel zu {batchSize} {(batchSize == 1 ? "Host" : "Hosts")}{MailedDe(mailWhen)}.")
+        : string.Create(CultureInfo.InvariantCulture, $"Inventory {inventory}, batches of {Plural.Of(batchSize, "host")}{MailedEn(mailWhen)}.");
+
+    private static string MailedDe(string? when) => when switch
+    {
+        null => string.Empty,
+        _ when when.Equals("Always", StringComparison.OrdinalIgnoreCase) => ", Bericht per E-Mail",
+        _ when when.Equals("Findings", StringComparison.OrdinalIgnoreCase) => ", Bericht per E-Mail, wenn ein Exchange-Server Handlungsbedarf hat (Mail:When Findings)",
+        _ => ", Bericht per E-Mail, wenn sich etwas geändert hat (Mail:When Changes)",
+    };
+
+    private static string MailedEn(string? when) => when switch
+    {
+        null => string.Empty,
+        _ when when.Equals("Always", StringComparison.OrdinalIgnoreCase) => ", report mailed",
+        _ when when.Equals("Findings", StringComparison.OrdinalIgnoreCase) => ", report mailed when an Exchange server needs action (Mail:When Findings)",
+        _ => ", report mailed when something changed (Mail:When Changes)",
+    };
 
     public string LastTriggered(string job, string state) => De ? $"zuletzt ausgelöst: Job {job} ({state})" : $"last triggered: job {job} ({state})";
 

@@ -43,6 +43,9 @@ internal static class JobHost
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService();
         EsfleetHost.Configure(builder, time, overrides, settingsFile);
+        var startLog = new HostStartLog();
+        builder.Services.AddSingleton(startLog);
+        builder.Logging.AddFilter(HostStartLog.Category, startLog.Allows);
 
         // A server's log says what each job did (one line per job) unless the configuration sets esfleet's level itself.
         if (role != JobHostRole.Demo && builder.Configuration["Logging:LogLevel:ExchangeSmtpFleet"] is null)
@@ -124,7 +127,10 @@ internal static class JobHost
 
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            using (app.Services.GetRequiredService<HostStartLog>().Starting())
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException or UnauthorizedAccessException)
         {

@@ -121,7 +121,7 @@ internal static class JobServices
 
         var directory = DatabaseSettings.DataDirectory(configuration);
         Directory.CreateDirectory(directory);
-        return new SQLiteStorage(Path.Combine(directory, file), new SQLiteStorageOptions
+        return EmbeddedJobStorage.Open(Path.Combine(directory, file), new SQLiteStorageOptions
         {
             InvisibilityTimeout = jobTimeout,
             QueuePollInterval = pollInterval ?? TimeSpan.FromSeconds(1),

@@ -1,3 +1,4 @@
+using ExchangeSmtpFleet.Core.Knowledge;
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -14,7 +15,7 @@ internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
         {
             var servers = storage.GetMonitoringApi().Servers();
             data["servers"] = servers.Count;
-            return Task.FromResult(HealthCheckResult.Healthy($"the job storage answers; {servers.Count} Hangfire server(s)", data));
+            return Task.FromResult(HealthCheckResult.Healthy($"the job storage answers; {Plural.Of(servers.Count, "Hangfire server")}", data));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

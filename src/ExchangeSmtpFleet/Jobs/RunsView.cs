@@ -35,7 +35,7 @@ internal static class RunsView
         {
             int Count(VerdictGroup group) => run.Counts.Where(c => VerdictGroups.Of(c.Key) == group).Sum(c => c.Value);
             var needs = Count(VerdictGroup.NeedsAction);
-            var report = workflow.ReportPathOf(run.RunId);
+            var report = workflow.FindReportOf(run.RunId);
             html.Append(CultureInfo.InvariantCulture, $"<tr class=\"esf-run\" data-run=\"{E(run.RunId)}\" data-status=\"{run.Status}\">");
             html.Append(CultureInfo.InvariantCulture, $"<td style=\"white-space:nowrap\">{E(Time(run.StartedAt))}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{Link(page.Url(RunPath(run.RunId)), $"<code>{E(run.RunId)}</code>")}</td>");
@@ -47,7 +47,7 @@ internal static class RunsView
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"esf-num\" data-group=\"Healthy\">{Count(VerdictGroup.Healthy)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"esf-num\">{run.Results} / {run.HostCount}</td>");
             html.Append(CultureInfo.InvariantCulture,
-                $"<td>{(File.Exists(report) ? $"<a class=\"esf-workbook\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.Download)}</a>" : "&ndash;")}</td></tr>");
+                $"<td>{(report is not null ? $"<a class=\"esf-workbook\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.Download)}</a>" : "&ndash;")}</td></tr>");
         }
 
         html.Append("</tbody></table>");

@@ -119,7 +119,7 @@ internal static class WorklistView
     {
         var text = page.Text;
         html.Append("<p class=\"esf-actions\">");
-        if (run is not null && File.Exists(page.Get<AuditWorkflow>().ReportPathOf(run.RunId)))
+        if (run is not null && page.Get<AuditWorkflow>().FindReportOf(run.RunId) is not null)
         {
             html.Append(CultureInfo.InvariantCulture, $"<a class=\"btn btn-default\" id=\"report-link\" href=\"{E(page.Url(ReportPath(run.RunId)))}\">{E(text.DownloadWorkbook)}</a>");
         }
@@ -321,7 +321,7 @@ internal static class WorklistView
             }
         }
 
-        html.Append("<br>").Append(E(text.InventoryLine("[[1]]", settings.BatchSize, settings.Email)).Replace("[[1]]", $"<code>{E(settings.Inventory)}</code>", StringComparison.Ordinal)).Append("</p>");
+        html.Append("<br>").Append(E(text.InventoryLine("[[1]]", settings.BatchSize, settings.Email ? page.Get<MailSettings>().When : null)).Replace("[[1]]", $"<code>{E(settings.Inventory)}</code>", StringComparison.Ordinal)).Append("</p>");
     }
 
     /// <summary>The nightly audit's recurring job in the job storage, or null when it is not registered.</summary>

@@ -354,4 +354,76 @@ public sealed class AuditWorkflowTests
         Assert.Equal([$"run {run.RunId}: every batch done; run Failed (4 hosts have no result, first h1.example:25); report queued"], resumed);
         Assert.Equal([run.RunId], second.Queue.Reports);
     }
+
+    /// <summary>
+    /// Issue 18, item 17: the process died while its mail job talked to the relay. The restart gives the mail step back and
+    /// queues the mail at once; a new job sends it (without the resume it would find the step taken by the dead job).
+    /// </summary>
+    [Fact]
+    public async Task Resume_AMailClaimedByAJobThatDied_IsReleasedAndQueuedAgain_AndSentOnce()
+    {
+        var h = Harness.With(4, mail: true);
+        var run = await h.StartJobAsync("j1", batchSize: 4);
+        await h.RunBatchesAsync();
+        await h.Workflow.WriteRunReportAsync(run.RunId, "label", "r1", Token);
+        Assert.Single(h.Queue.Mails);
+        h.Queue.Mails.Clear();
+        Assert.Equal(StepClaimKind.Claimed, (await h.Store.ClaimStepAsync(run.RunId, RunSteps.Mail, "m1", Token)).Kind);
+
+        var lines = await h.Workflow.ResumeAsync(Token);
+        var sent = await h.Workflow.MailRunReportAsync(run.RunId, "m2", Token);
+        var again = await h.Workflow.ResumeAsync(Token);
+
+        Assert.Equal([$"run {run.RunId}: its mail, claimed by job m1 that is gone, queued again"], lines);
+        Assert.Equal([run.RunId], h.Queue.Mails);
+        Assert.StartsWith($"report of {run.RunId} mailed to ", sent, StringComparison.Ordinal);
+        Assert.Equal([run.RunId], h.Publisher.Sent);
+        Assert.Empty(again);
+    }
+
+    /// <summary>
+    /// Issue 18, item 13: the batches of last night's run were deleted in the dashboard, so nothing would ever finish it. The
+    /// next audit notices it, ends it Failed with what it stored, and starts instead of being skipped for StaleAfterHours.
+    /// </summary>
+    [Fact]
+    public async Task Begin_TheRunningRunHasNoJobLeft_IsEndedFailed_AndTheNewAuditStarts()
+    {
+        var h = Harness.With(8);
+        var first = await h.StartJobAsync("j1", batchSize: 4);
+        await h.Workflow.ProbeBatchAsync(h.Queue.Batches[0], "b0", Token);
+
+        // Its other batch is still queued: the next audit is skipped, as before.
+        h.Time.Advance(TimeSpan.FromHours(2));
+        var skipped = await h.StartJobAsync("j2", batchSize: 4);
+        Assert.Equal(first.RunId, skipped.RefusedBy);
+
+        h.Queue.Deleted.Add(first.RunId);
+        h.Queue.Batches.Clear();
+        var started = await h.StartJobAsync("j3", batchSize: 4);
+
+        Assert.Null(started.RefusedBy);
+        Assert.StartsWith(
+            $"run {first.RunId} had no job left (1 of 2 batches done; the others were deleted or failed for good): ended Failed, 4 hosts without a result; run {started.RunId}: 8 hosts in 2 batches",
+            started.Line, StringComparison.Ordinal);
+        Assert.Equal(AuditRunStatus.Failed, h.Store.StatusOf(first.RunId));
+        Assert.Equal([started.RunId, started.RunId], h.Queue.Batches.Select(b => b.RunId));
+        Assert.Empty(h.Queue.Reports);
+    }
+
+    /// <summary>Issue 18, item 13: a run whose every batch is done but whose last job was deleted before it finished the run is finished and reported.</summary>
+    [Fact]
+    public async Task Begin_TheRunningRunHasNoJobLeftButEveryBatchDone_IsFinishedAndReported()
+    {
+        var h = Harness.With(4);
+        var first = await h.StartJobAsync("j1", batchSize: 4);
+        await h.Store.CompleteStepAsync(first.RunId, RunSteps.Batch(1), "b0", Now, Token);
+        h.Queue.Deleted.Add(first.RunId);
+
+        h.Time.Advance(TimeSpan.FromHours(2));
+        var started = await h.StartJobAsync("j2", batchSize: 4);
+
+        Assert.Null(started.RefusedBy);
+        Assert.StartsWith($"run {first.RunId} had no job left with every batch done: run Failed (4 hosts have no result", started.Line, StringComparison.Ordinal);
+        Assert.Equal([first.RunId], h.Queue.Reports);
+    }
 }

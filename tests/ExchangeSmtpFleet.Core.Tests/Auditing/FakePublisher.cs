@@ -20,6 +20,8 @@ internal sealed class FakePublisher : IReportPublisher
 
     public string DefaultPath(string runId) => $"/reports/{runId}.xlsx";
 
+    public string? FindReport(string runId) => Written.Contains(DefaultPath(runId)) ? DefaultPath(runId) : null;
+
     public Task<string> WriteReportAsync(string runId, string? path, CancellationToken cancellationToken)
     {
         var target = path ?? DefaultPath(runId);

@@ -15,5 +15,10 @@ internal sealed class ListJobQueue : IAuditJobQueue
 
     public void EnqueueReport(string runId, string label) => Reports.Add(runId);
 
+    /// <summary>Runs whose jobs were deleted (in the dashboard): none of their jobs is pending.</summary>
+    public HashSet<string> Deleted { get; } = new(StringComparer.Ordinal);
+
     public void EnqueueMail(string runId, string label) => Mails.Add(runId);
+
+    public Task<bool> HasPendingJobsAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(!Deleted.Contains(runId));
 }

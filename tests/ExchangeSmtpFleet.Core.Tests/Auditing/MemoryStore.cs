@@ -181,6 +181,11 @@ internal sealed class MemoryStore : IRunWriter, IAuditHistory, IJobLedger
             .Where(r => r.Batches is not null && !(_steps.TryGetValue((r.Audit.RunId, RunSteps.Report), out var report) && report.DoneAt is not null))
             .OrderBy(r => r.Audit.StartedAt).Select(Pipeline)]);
 
+    public Task<IReadOnlyList<PipelineRun>> PipelineRunsWithOpenStepsAsync(CancellationToken cancellationToken) => Do(() =>
+        (IReadOnlyList<PipelineRun>)[.. _runs.Values
+            .Where(r => r.Batches is not null && _steps.Any(s => s.Key.RunId == r.Audit.RunId && s.Value.DoneAt is null))
+            .OrderBy(r => r.Audit.StartedAt).Select(Pipeline)]);
+
     public Task<PipelineRun?> PipelineRunAsync(string runId, CancellationToken cancellationToken) =>
         Do(() => _runs.TryGetValue(runId, out var run) && run.Batches is not null ? Pipeline(run) : null);
 

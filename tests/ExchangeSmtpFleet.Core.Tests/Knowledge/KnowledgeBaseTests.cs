@@ -94,4 +94,45 @@ public sealed class KnowledgeBaseTests
         Assert.NotEqual(general.Summary, masked.Summary);
         Assert.Contains("PIX", masked.Summary);
     }
+
+    /// <summary>Issue 20: the terminal names a reason in words, not by its code (ConnectionRefused).</summary>
+    [Theory]
+    [MemberData(nameof(EveryReasonAndLanguage))]
+    public void ReasonTitle_EveryReasonAndLanguage_IsWordsNotTheCode(Reason reason, Language language)
+    {
+        var title = KnowledgeBase.BuiltIn.ReasonTitle(reason, language);
+
+        Assert.False(string.IsNullOrWhiteSpace(title));
+        Assert.NotEqual(reason.ToString(), title, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(" ", title, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 20: causes fit what was seen. Once a connection was accepted the name resolved and the port is open: no cause
+    /// may blame name resolution or a closed port, no step may send the admin to nslookup.
+    /// </summary>
+    [Theory]
+    [InlineData(Reason.GreetingTimeout)]
+    [InlineData(Reason.ReplyTimeout)]
+    [InlineData(Reason.ConnectionClosed)]
+    public void For_ConnectionWasAccepted_NoCauseAboutNameResolution(Reason reason)
+    {
+        var english = KnowledgeBase.BuiltIn.For(Verdict.Unreachable, reason, Language.English);
+        var german = KnowledgeBase.BuiltIn.For(Verdict.Unreachable, reason, Language.German);
+
+        Assert.NotEmpty(english.Causes);
+        Assert.DoesNotContain(english.Causes, c => c.Contains("resolves", StringComparison.Ordinal) || c.Contains("port 25", StringComparison.Ordinal));
+        Assert.DoesNotContain(german.Causes, c => c.Contains("aufgelöst", StringComparison.Ordinal));
+        Assert.DoesNotContain(english.Procedures.SelectMany(p => p.Steps), s => s.Contains("nslookup", StringComparison.Ordinal));
+    }
+
+    /// <summary>A refused connection reached an address: the name resolved, so "no longer resolves" does not fit; a wrong one may.</summary>
+    [Fact]
+    public void For_ConnectionRefused_NamesAStoppedServiceNotAFailedLookup()
+    {
+        var causes = KnowledgeBase.BuiltIn.For(Verdict.Unreachable, Reason.ConnectionRefused, Language.English).Causes;
+
+        Assert.Contains(causes, c => c.Contains("stopped", StringComparison.Ordinal));
+        Assert.DoesNotContain(causes, c => c.Contains("no longer resolves", StringComparison.Ordinal));
+    }
 }

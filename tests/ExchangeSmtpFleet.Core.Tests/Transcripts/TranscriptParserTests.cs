@@ -210,4 +210,105 @@ public sealed class TranscriptParserTests
 
         Assert.Equal(Reason.ReplyTooLong, parsed.Observation.Failure!.Reason);
     }
+
+    /// <summary>Issue 20, item 5: a transcript forwarded in a mail is quoted; the quote marks are not part of the server's lines.</summary>
+    [Theory]
+    [InlineData("> ")]
+    [InlineData(">")]
+    [InlineData(">> ")]
+    [InlineData("> > ")]
+    public void Parse_MailQuotedPaste_ReadsAsThePlainOne(string quote)
+    {
+        var plain = Sample("seed-example-2-missing-sinks.txt");
+        var quoted = string.Join("\n", plain.Split('\n').Select(l => quote + l));
+
+        var result = Classify(quoted);
+
+        Assert.Equal(Verdict.MissingSinks, result.Verdict);
+        Assert.Equal(Classify(plain).Keywords.Select(k => k.ToString()), result.Keywords.Select(k => k.ToString()));
+    }
+
+    /// <summary>esfleet's own transcript (probe's output, the dashboard) pasted back: <c>S:</c> lines are the server's.</summary>
+    [Fact]
+    public void Parse_EsfleetTranscriptLines_AreRead()
+    {
+        const string paste = """
+              *  connecting to 10.0.0.3:25
+              S: 220 exch03 Microsoft ESMTP MAIL Service, Version: 6.0.3790.3959 ready
+              C: EHLO auditor
+              S: 250-exch03 Hello [10.0.0.9]
+              S: 250-TURN
+              S: 250-8bitmime
+              S: 250 OK
+            """;
+
+        var parsed = TranscriptParser.Parse(paste);
+
+        Assert.Equal(5, parsed.ServerLineCount);
+        Assert.NotNull(parsed.Observation.Greeting);
+    }
+
+    /// <summary>Issue 20, item 5: only the keywords, as a person copies them from somewhere else.</summary>
+    [Fact]
+    public void Parse_BareKeywordListOneALine_IsTheEhloReply()
+    {
+        const string paste = """
+            TURN
+            ATRN
+            SIZE 5242880
+            ETRN
+            PIPELINING
+            DSN
+            ENHANCEDSTATUSCODES
+            8bitmime
+            BINARYMIME
+            CHUNKING
+            VRFY
+            X-EXPS GSSAPI NTLM LOGIN
+            X-EXPS=LOGIN
+            AUTH GSSAPI NTLM LOGIN
+            AUTH=LOGIN
+            X-LINK2STATE
+            XEXCH50
+            OK
+            """;
+
+        var parsed = TranscriptParser.Parse(paste);
+        var result = Classify(paste);
+
+        Assert.True(parsed.KeywordListOnly);
+        Assert.Null(parsed.Observation.Greeting);
+        Assert.Equal(Verdict.Healthy, result.Verdict);
+        Assert.Equal(ServerFamily.MicrosoftExchange2003, result.Family);
+    }
+
+    [Fact]
+    public void Parse_BareKeywordListWithCommas_IsTheEhloReply()
+    {
+        var result = Classify("TURN, ATRN, SIZE 5242880, ETRN, PIPELINING, DSN, ENHANCEDSTATUSCODES, 8BITMIME, BINARYMIME, CHUNKING, VRFY, AUTH GSSAPI NTLM\n");
+
+        Assert.Equal(Verdict.MissingSinks, result.Verdict);
+        Assert.Equal(["X-EXPS", "X-EXPS=LOGIN", "X-LINK2STATE", "XEXCH50"], result.Missing);
+    }
+
+    [Theory]
+    [InlineData("just some notes\nehlo mail1\n")]
+    [InlineData("Hi Bob, here is what the server said\n")]
+    public void Parse_OrdinaryText_IsNoKeywordList(string text)
+    {
+        var parsed = TranscriptParser.Parse(text);
+
+        Assert.Equal(0, parsed.ServerLineCount);
+        Assert.False(parsed.KeywordListOnly);
+        Assert.Null(parsed.MisplacedReplyLine);
+    }
+
+    [Fact]
+    public void Parse_SomethingBeforeTheCodes_NamesTheFirstSuchLine()
+    {
+        var parsed = TranscriptParser.Parse("[10:00:01] 220 mail1 ready\n[10:00:02] 250-mail1 Hello\n[10:00:02] 250 OK\n");
+
+        Assert.Equal(0, parsed.ServerLineCount);
+        Assert.Equal("[10:00:01] 220 mail1 ready", parsed.MisplacedReplyLine);
+    }
 }

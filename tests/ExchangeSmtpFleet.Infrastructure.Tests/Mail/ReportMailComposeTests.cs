@@ -161,6 +161,7 @@ public sealed class ReportMailComposeTests
         var changes = new RunChanges("run-2", "run-1", [new HostChange("10.0.0.4:25", "exch04", ChangeKind.NewProblem, Verdict.Healthy, Verdict.Unreachable)]);
 
         Assert.True(MailPolicy.ShouldSend(MailWhen.Findings, figures, changes, out var reason));
-        Assert.Contains("1 new problems", reason, StringComparison.Ordinal);
+        Assert.Contains("1 new problem", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 new problems", reason, StringComparison.Ordinal);
     }
 }

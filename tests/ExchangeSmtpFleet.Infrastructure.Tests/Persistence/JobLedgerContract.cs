@@ -103,4 +103,26 @@ public abstract class JobLedgerContract : StorageContract
         Assert.Empty(await ledger.UnfinishedPipelineRunsAsync(Token));
         Assert.Null(await ledger.PipelineRunAsync("scan-none", Token));
     }
+
+    /// <summary>Issue 18, item 17: the runs whose claimed steps a restart gives back; a scan, a done step or a released one is not among them.</summary>
+    [Fact]
+    public async Task Ledger_PipelineRunsWithOpenSteps_AreThoseWithAClaimNotDone_OldestFirst()
+    {
+        var store = NewStorage();
+        var ledger = store.Ledger;
+        await store.Writer.BeginRunAsync(Run("audit-2", Night.AddDays(1), 2), Fleet(2), new RunBatches(1, 2), Token);
+        await store.Writer.BeginRunAsync(Run("audit-1", Night, 2), Fleet(2), new RunBatches(1, 2), Token);
+        await store.Writer.BeginRunAsync(Run("scan-1", Night, 2), Fleet(2), null, Token);
+        Assert.Empty(await ledger.PipelineRunsWithOpenStepsAsync(Token));
+
+        await ledger.CompleteStepAsync("audit-1", "report", "j1", Night.AddHours(1), Token);
+        await ledger.ClaimStepAsync("audit-1", "mail", "j2", Token);
+        await ledger.ClaimStepAsync("audit-2", "batch-0001", "j3", Token);
+        await ledger.ClaimStepAsync("scan-1", "mail", "cli", Token);
+        Assert.Equal(["audit-1", "audit-2"], (await ledger.PipelineRunsWithOpenStepsAsync(Token)).Select(r => r.RunId));
+
+        await ledger.CompleteStepAsync("audit-2", "batch-0001", "j3", Night.AddDays(1), Token);
+        await ledger.ReleaseStepAsync("audit-1", "mail", "j2", Token);
+        Assert.Empty(await ledger.PipelineRunsWithOpenStepsAsync(Token));
+    }
 }

@@ -6,13 +6,16 @@ namespace ExchangeSmtpFleet.Infrastructure.Tests.Reporting;
 
 /// <summary>
 /// A stored run as the report reads it, with what the store cannot hold yet or what a hostile fleet would answer laid over
-/// it: the inventory's comment per host, other advertised keywords.
+/// it: the inventory's comment per host, other advertised keywords, evidence that cannot be read.
 /// </summary>
 internal sealed class ReportStore(IAuditHistory inner) : IAuditHistory
 {
     public Func<StoredResult, StoredResult> Results { get; init; } = r => r;
 
     public Func<string, ImmutableArray<string>, ImmutableArray<string>> Keywords { get; init; } = (_, k) => k;
+
+    /// <summary>The evidence of a run in place of the stored one (a disk that fails while the workbook is written), or null.</summary>
+    public Func<string, IAsyncEnumerable<StoredEvidence>>? Evidence { get; init; }
 
     public string Description => inner.Description;
 
@@ -38,7 +41,8 @@ internal sealed class ReportStore(IAuditHistory inner) : IAuditHistory
 
     public Task<StoredRun?> LatestCompletedRunAsync(CancellationToken cancellationToken) => inner.LatestCompletedRunAsync(cancellationToken);
 
-    public IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, CancellationToken cancellationToken) => inner.ReadEvidenceAsync(runId, cancellationToken);
+    public IAsyncEnumerable<StoredEvidence> ReadEvidenceAsync(string runId, CancellationToken cancellationToken) =>
+        Evidence is { } evidence ? evidence(runId) : inner.ReadEvidenceAsync(runId, cancellationToken);
 
     public Task<IReadOnlyList<StoredProblem>> InventoryProblemsAsync(string runId, CancellationToken cancellationToken) => inner.InventoryProblemsAsync(runId, cancellationToken);
 

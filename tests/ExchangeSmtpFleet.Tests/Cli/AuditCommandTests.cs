@@ -41,7 +41,7 @@ public sealed class AuditCommandTests
         Assert.True(run.ExitCode == 1, run.Error);
         var runId = System.Text.RegularExpressions.Regex.Match(run.Output, @"stored as run (audit-\S+) in").Groups[1].Value;
         Assert.NotEmpty(runId);
-        var workbook = Path.Combine(folder, $"{runId}.xlsx");
+        var workbook = Path.Combine(folder, $"{runId}.de.xlsx");
         Assert.Contains($"report: {workbook}", run.Output, StringComparison.Ordinal);
         using var opened = new ClosedXML.Excel.XLWorkbook(workbook);
         Assert.Equal([$"127.48.{block}.2:2525"], opened.Worksheet("Fehlende Senken").RowsUsed().Skip(1).Select(r => r.Cell(1).GetString()));

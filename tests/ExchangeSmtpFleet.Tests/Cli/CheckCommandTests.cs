@@ -81,7 +81,7 @@ public sealed class CheckCommandTests
 
         var fresh = await CliRunner.RunAtAsync(clock, "check", "--db", db);
         Assert.Equal(0, fresh.ExitCode);
-        Assert.StartsWith("ESFLEET OK - no Exchange server needs action (1 of 1 hosts checked)", fresh.Output, StringComparison.Ordinal);
+        Assert.StartsWith("ESFLEET OK - no Exchange server needs action (1 of 1 host checked)", fresh.Output, StringComparison.Ordinal);
 
         clock.Advance(TimeSpan.FromHours(30));
         var stale = await CliRunner.RunAtAsync(clock, "check", "--db", db);
@@ -114,6 +114,7 @@ public sealed class CheckCommandTests
         Assert.Equal("ESFLEET UNKNOWN - --critical-age (10) must be more than --warning-age (50)", thresholds.Output.TrimEnd());
 
         Assert.Equal(3, (await CliRunner.RunAsync("check", "--bogus")).ExitCode);
+        Assert.Equal(3, (await CliRunner.RunAsync("check", "--format", "json,checkmk")).ExitCode);
         var format = await CliRunner.RunAsync("check", "--format", "xml");
         Assert.Equal(3, format.ExitCode);
         Assert.Contains("--format must be plugin, json, checkmk or prtg, not 'xml'", format.Output + format.Error, StringComparison.Ordinal);
@@ -143,6 +144,20 @@ public sealed class CheckCommandTests
         Assert.Equal("TimeSeconds", channels["Age of the latest completed run"].GetProperty("unit").GetString());
         Assert.Equal(1, channels["Healthy"].GetProperty("value").GetDouble());
         Assert.StartsWith("1 Exchange server needs action", root.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        var badOption = await CliRunner.RunAsync("check", "--format", "checkmk", "-w", "zero");
+        Assert.Equal(0, badOption.ExitCode);
+        Assert.StartsWith("3 \"Exchange SMTP sinks\" - esfleet check: ", badOption.Output, StringComparison.Ordinal);
+        Assert.Single(badOption.Output.TrimEnd().Split('\n'));
+        var badPrtg = await CliRunner.RunAsync("check", "--format=prtg", "--bogus");
+        Assert.Equal(0, badPrtg.ExitCode);
+        Assert.Equal(1, JsonDocument.Parse(badPrtg.Output).RootElement.GetProperty("prtg").GetProperty("error").GetInt32());
+
+        var misconfigured = await CliRunner.RunWithSettingsAsync(
+            CliRunner.SettingsFile(new Dictionary<string, object> { ["DATA_DIR"] = CliRunner.DataDirectory, ["Database"] = new { Provider = "bogus" } }), "check", "--format", "checkmk");
+        Assert.Equal(0, misconfigured.ExitCode);
+        Assert.StartsWith("3 \"Exchange SMTP sinks\" - configuration: Database:Provider", misconfigured.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, misconfigured.Error);
 
         var none = await CliRunner.RunAsync("check", "--db", Path.Combine(CliRunner.DataDirectory, "check-none.db"), "--format", "prtg");
         Assert.Equal(0, none.ExitCode);

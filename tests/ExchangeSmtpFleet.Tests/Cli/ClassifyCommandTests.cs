@@ -20,7 +20,7 @@ public sealed class ClassifyCommandTests
         var run = await CliRunner.RunAsync("classify", CliRunner.Sample("transcripts", "seed-example-2-missing-sinks.txt"));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("MissingSinks", run.Output);
+        Assert.Contains("Exchange event sinks not loaded", run.Output);
         Assert.Contains("X-EXPS, X-EXPS=LOGIN, X-LINK2STATE, XEXCH50", run.Output);
         Assert.Contains("Probable causes", run.Output);
         Assert.Contains("1. Uninstall IIS.", run.Output);
@@ -85,7 +85,8 @@ public sealed class ClassifyCommandTests
         var run = await CliRunner.RunAsync("classify", path);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("no SMTP reply lines", run.Error);
+        Assert.Contains("no SMTP reply lines: paste the server's lines as telnet shows them", run.Error, StringComparison.Ordinal);
+        Assert.Contains("only the EHLO keywords", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,5 +96,41 @@ public sealed class ClassifyCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("unknown profile 'nope'", run.Error);
+    }
+
+    /// <summary>Issue 20, item 5: a transcript quoted in a mail (<c>&gt; 250-...</c>) is classified as the plain one.</summary>
+    [Fact]
+    public async Task Classify_MailQuotedPaste_IsClassified()
+    {
+        var plain = await File.ReadAllTextAsync(CliRunner.Sample("transcripts", "seed-example-2-missing-sinks.txt"), TestContext.Current.CancellationToken);
+        var path = CliRunner.TempFile(string.Join("\n", plain.Split('\n').Select(l => "> " + l)), ".txt");
+
+        var run = await CliRunner.RunAsync("classify", path);
+
+        Assert.True(run.ExitCode == 1, run.Error);
+        Assert.Contains("  Verdict          Exchange event sinks not loaded\n", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_BareKeywordList_IsReadAsTheEhloReply_AndSaysSo()
+    {
+        var path = CliRunner.TempFile("X-EXPS GSSAPI NTLM LOGIN, X-EXPS=LOGIN, TURN, SIZE, PIPELINING, 8bitmime, X-LINK2STATE, XEXCH50, OK\n", ".txt");
+
+        var run = await CliRunner.RunAsync("classify", path);
+
+        Assert.True(run.ExitCode is 0 or 1, run.Error);
+        Assert.Contains("(a keyword list: no banner, no reply codes)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("  Family           microsoft-exchange-2000/2003", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_TimesBeforeTheCodes_SaysWhatToRemove()
+    {
+        var path = CliRunner.TempFile("[10:00:01] 220 mail1 ready\n[10:00:02] 250-mail1 Hello\n[10:00:02] 250 OK\n", ".txt");
+
+        var run = await CliRunner.RunAsync("classify", path);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("'[10:00:01] 220 mail1 ready' has something before its reply code; remove it", run.Error, StringComparison.Ordinal);
     }
 }

@@ -22,7 +22,7 @@ public sealed class InventoryCommandTests
         Assert.Contains("line 3: Port '0'", run.Output);
         Assert.Contains("line 4: Host is missing", run.Output);
         Assert.Contains("line 5: duplicate of line 2", run.Output);
-        Assert.Contains("1 hosts to audit", run.Output);
+        Assert.Contains(": 4 rows, 1 host to audit, 3 with problems", run.Output, StringComparison.Ordinal);
     }
 
     /// <summary>Issue 21, item 6: fields longer than the database keeps are warned about; the host is still audited.</summary>

@@ -277,6 +277,21 @@ public sealed class ReportMailTests
         Assert.False(File.Exists(workbook), "nothing is done before the mail settings are right");
     }
 
+    [Fact]
+    public async Task AuditEmail_WithoutARelayConfigured_StopsBeforeTheInventory_TheSimulatorAndTheJsonFile()
+    {
+        var json = CliRunner.TempFile("precious\n");
+
+        var audit = await CliRunner.RunAsync(
+            "audit", "--inventory", CliRunner.Sample("inventory-lab.csv"), "--simulate", CliRunner.Sample("lab-fleet.json"), "--json", json, "--email");
+
+        Assert.Equal(2, audit.ExitCode);
+        Assert.Equal(3, audit.Error.Trim().Split('\n').Length);
+        Assert.All(audit.Error.Trim().Split('\n'), l => Assert.StartsWith("esfleet: configuration: --email: Mail:", l, StringComparison.Ordinal));
+        Assert.Equal("precious\n", File.ReadAllText(json));
+        Assert.DoesNotContain("simulating", audit.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Tls", "Sometimes", "Mail:Tls must be Auto, StartTls, Implicit or None, not 'Sometimes'")]
     [InlineData("To", "", "Mail:To needs at least one recipient")]

@@ -52,6 +52,11 @@ public sealed class ConfigurationTests
     [InlineData("""{ "Database": { "Provider": "oracle" } }""", "Database:Provider must be one of sqlite, sqlserver, postgres, not 'oracle'")]
     [InlineData("""{ "Database": { "JobInvisibilitySeconds": 5 } }""", "Database:JobInvisibilitySeconds must be 10-3600, not 5")]
     [InlineData("""{ "Scan": { "Concurrency": """, "Failed to load configuration from file")]
+    [InlineData("{\n  \"Scan\": {\n    \"Concurrency\": 7,,\n  }\n}\n", ": not valid JSON at line 3, position 22: ")]
+    [InlineData("""{ "Logging": { "LogLevel": { "Default": "Verbose" } } }""", "Logging:LogLevel:Default must be a log level (Trace, Debug, Information, Warning, Error, Critical, None), not 'Verbose'")]
+    [InlineData("""{ "Logging": { "Console": { "LogLevel": { "Hangfire": "Loud" } } } }""", "Logging:Console:LogLevel:Hangfire must be a log level")]
+    [InlineData("""{ "Logging": { "Console": { "LogToStandardErrorThreshold": "Nope" } } }""", "Failed to convert configuration value 'Nope' at 'Logging:Console:LogToStandardErrorThreshold'")]
+    [InlineData("""{ "Logging": { "Format": "xml" } }""", "Logging:Format must be text or json, not 'xml'")]
     public async Task SettingsFile_BadValue_IsOneLineAndExit2(string json, string expected)
     {
         var settings = CliRunner.TempFile(json, ".json");
@@ -64,6 +69,36 @@ public sealed class ConfigurationTests
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 18, item 7: a log level this build does not know is one line naming it on every command that reads settings, not an internal error.</summary>
+    [Theory]
+    [InlineData("runs")]
+    [InlineData("classify")]
+    [InlineData("inventory check")]
+    [InlineData("db check")]
+    [InlineData("serve")]
+    [InlineData("demo")]
+    public async Task EnvironmentVariable_UnknownLogLevel_IsOneLineNamingIt_OnEveryCommand(string command)
+    {
+        var file = CliRunner.TempFile("Host\n127.0.0.1\n");
+        var arguments = command switch
+        {
+            "classify" or "inventory check" => $"{command} '{file}'",
+            "serve" => "serve --urls http://127.0.0.1:0",
+            _ => command,
+        };
+
+        var run = await CliRunner.RunInChildAsync($"$ESFLEET {arguments}", new Dictionary<string, string>
+        {
+            ["ESF_Logging__LogLevel__Default"] = "Verbose",
+            ["ESF_DATA_DIR"] = Path.Combine(CliRunner.DataDirectory, $"log-level-{Guid.NewGuid():N}"),
+        });
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            "esfleet: configuration: Logging:LogLevel:Default must be a log level (Trace, Debug, Information, Warning, Error, Critical, None), not 'Verbose'",
+            Assert.Single(run.Error.TrimEnd('\n').Split('\n')));
     }
 
     /// <summary>Issue 17: every problem of every section at once, one line each, not one per start.</summary>

@@ -125,7 +125,7 @@ public sealed partial class DashboardBrowserTests
                 await page.GoToAsync($"{root}/hangfire/audit");
                 await page.Client.SendAsync("Page.setDownloadBehavior", new { behavior = "allow", downloadPath = downloads });
                 await page.ClickAsync("#report-link");
-                var workbook = Path.Combine(downloads, $"{runId}.xlsx");
+                var workbook = Path.Combine(downloads, $"{runId}.en.xlsx");
                 await PipelineFixture.WaitForAsync(() => Task.FromResult(File.Exists(workbook)), TimeSpan.FromSeconds(30), "the download");
                 using (var opened = new ClosedXML.Excel.XLWorkbook(workbook))
                 {

@@ -7,6 +7,7 @@ using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Jobs;
 using Hangfire;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Tests.Jobs;
@@ -103,12 +104,9 @@ public sealed partial class DashboardPagesTests
     public async Task Worklist_WhileARunIsRunning_StaysOnTheLastCompletedRun_AndSaysHowFarTheRunningOneIs()
     {
         await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
-        var app = JobHost.Build(
-            TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0",
-            (_, _, _) => new Hangfire.InMemory.InMemoryStorage(), JobHostRole.Serve);
+        var app = await ServeInMemoryAsync(fixture);
         await using (app)
         {
-            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
             var completed = await PipelineFixture.RunAuditAsync(app.Services);
             var running = await app.Services.GetRequiredService<AuditWorkflow>().BeginRunAsync(
                 new RunRequest(RunKind.Scan, fixture.Inventory, 2), TestContext.Current.CancellationToken);
@@ -120,6 +118,60 @@ public sealed partial class DashboardPagesTests
             Assert.Contains($"<code id=\"run-id\">{completed}</code>", worklist, StringComparison.Ordinal);
             Assert.Contains($"id=\"running\">Run {running.RunId} is running: 0 of 2 hosts done, started ", worklist, StringComparison.Ordinal);
             Assert.Matches(@"data-metric=""esfleet-needs-action"">\s*1 / 2\s*<", home);
+        }
+    }
+
+    /// <summary>
+    /// Issue 18, item 11: the dashboard offers a workbook only when it is whole. One cut short (a crash of the machine, an
+    /// older build, a copy) or emptied is neither linked from the worklist and the runs nor sent with 200.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task Workbook_NotWhole_IsNotOffered(int divisor)
+    {
+        await using var fixture = await PipelineFixture.StartAsync(hosts: 2, latencyMs: 0);
+        var app = await ServeInMemoryAsync(fixture);
+        await using (app)
+        {
+            var runId = await PipelineFixture.RunAuditAsync(app.Services);
+            var path = Assert.Single(fixture.Workbooks());
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var download = new Uri($"/hangfire/audit/report/{runId}", UriKind.Relative);
+            var whole = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+            Assert.Equal(whole, await http.GetByteArrayAsync(download, TestContext.Current.CancellationToken));
+            Assert.Contains("id=\"report-link\"", await http.GetStringAsync(new Uri("/hangfire/audit", UriKind.Relative), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+            await File.WriteAllBytesAsync(path, divisor == 0 ? [] : whole[..(whole.Length / divisor)], TestContext.Current.CancellationToken);
+            var cut = await http.GetAsync(download, TestContext.Current.CancellationToken);
+            var worklist = await http.GetStringAsync(new Uri("/hangfire/audit", UriKind.Relative), TestContext.Current.CancellationToken);
+            var runs = await http.GetStringAsync(new Uri("/hangfire/audit/runs", UriKind.Relative), TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.NotFound, cut.StatusCode);
+            Assert.Equal(
+                $"the workbook of run {runId} is not whole: write it again (esfleet report --run {runId})",
+                await cut.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            Assert.DoesNotContain("id=\"report-link\"", worklist, StringComparison.Ordinal);
+            Assert.DoesNotContain("esf-workbook", runs, StringComparison.Ordinal);
+            Assert.Contains($"data-run=\"{runId}\"", runs, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>serve on the fixture's fleet in batches of 5, its jobs in memory, started.</summary>
+    private static async Task<WebApplication> ServeInMemoryAsync(PipelineFixture fixture)
+    {
+        var app = JobHost.Build(
+            TimeProvider.System, fixture.Settings(batchSize: 5, concurrency: 2), "/nonexistent/appsettings.json", "http://127.0.0.1:0",
+            (_, _, _) => new Hangfire.InMemory.InMemoryStorage(), JobHostRole.Serve);
+        try
+        {
+            await JobHost.StartAsync(app, JobHostRole.Serve, "http://127.0.0.1:0", TestContext.Current.CancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class ServeProcessTests
         Assert.Equal(AuditRunStatus.Completed, run.Status);
         Assert.Equal(24, run.Results);
         Assert.Empty(await store.History.HostsWithoutResultAsync(runId, cancel));
-        Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.xlsx")], fixture.Workbooks());
+        Assert.Equal([Path.Combine(fixture.Reports, $"{runId}.en.xlsx")], fixture.Workbooks());
         Assert.Single(relay.Received);
     }
 

@@ -11,13 +11,13 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        var directory = ReportTarget.Folder("--out", parse.GetValue(definition.ReportDirectory));
         var overrides = definition.Fleet.Overrides(parse);
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
-        await using var session = await FleetSession.OpenAsync(definition.Fleet, parse, context, "esfleet audit", overrides).ConfigureAwait(false);
-        if (parse.GetValue(definition.Email))
-        {
-            await ReportMail.PreflightAsync(session.Services, parse.InvocationConfiguration.Error, "esfleet audit").ConfigureAwait(false);
-        }
+        var email = parse.GetValue(definition.Email);
+        await using var session = await FleetSession.OpenAsync(
+            definition.Fleet, parse, context, "esfleet audit", overrides,
+            email ? services => ReportMail.PreflightAsync(services, parse.InvocationConfiguration.Error, "esfleet audit") : null).ConfigureAwait(false);
 
         var run = await session.BeginAsync(RunKind.Audit, store: true, cancellationToken).ConfigureAwait(false);
         var report = await session.ProbeAsync(run, cancellationToken).ConfigureAwait(false);
@@ -26,11 +26,10 @@ internal sealed class AuditCommand(AuditCommandDefinition definition, ParseResul
             throw new CommandException("no report: the run was not stored");
         }
 
-        var directory = parse.GetValue(definition.ReportDirectory)?.FullName;
-        var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, $"{run.RunId}.xlsx"), cancellationToken)
+        var path = await session.Workflow.WriteReportAsync(run.RunId, directory is null ? null : Path.Combine(directory, Path.GetFileName(session.Workflow.ReportPathOf(run.RunId))), cancellationToken)
             .ConfigureAwait(false);
         await session.Summary.WriteLineAsync($"report: {path}").ConfigureAwait(false);
-        if (parse.GetValue(definition.Email))
+        if (email)
         {
             var mailed = await ReportMail.SendAsync(session.Workflow, run.RunId, path, MailTrigger.Audit, parse.InvocationConfiguration.Error, "esfleet audit", cancellationToken)
                 .ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal sealed class AuditCommandDefinition : Command
 
     public FleetOptions Fleet { get; } = new();
 
-    public Option<DirectoryInfo?> ReportDirectory { get; } = new("--out") { Description = "The folder of the report (default: reports in ESF_DATA_DIR, ./data)." };
+    public Option<string?> ReportDirectory { get; } = new("--out") { Description = "The folder of the report (default: reports in ESF_DATA_DIR, ./data)." };
 
     public Option<string?> Language { get; } = CommonOptions.ReportLanguage();
 

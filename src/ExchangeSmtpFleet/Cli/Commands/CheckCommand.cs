@@ -4,8 +4,10 @@ using System.Text;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
+using ExchangeSmtpFleet.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
@@ -18,6 +20,9 @@ namespace ExchangeSmtpFleet.Cli.Commands;
 /// </summary>
 internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResult parse, CliContext context)
 {
+    /// <summary>The Checkmk service of the fleet; a host's is this and its name.</summary>
+    private const string FleetService = "Exchange SMTP sinks";
+
     /// <summary>The exit codes of a monitoring plugin.</summary>
     public const int Ok = 0, Warning = 1, Critical = 2, Unknown = 3;
 
@@ -44,7 +49,7 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
 
             var age = context.Time.GetUtcNow() - (run.FinishedAt ?? run.StartedAt);
             var ageState = age > criticalAge ? Critical : age > warningAge ? Warning : Ok;
-            var ageText = age > warningAge ? $"; the latest completed run is {age.TotalHours:0} hours old" : string.Empty;
+            var ageText = age > warningAge ? $"; the latest completed run is {Plural.Rounded(age.TotalHours, "0", "hour")} old" : string.Empty;
             var failed = latest is not null && latest.RunId != run.RunId && latest.Status is AuditRunStatus.Failed or AuditRunStatus.Interrupted
                 ? $"; the newest run {latest.RunId} is {latest.Status}"
                 : string.Empty;
@@ -56,6 +61,11 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         catch (StoreException e)
         {
             return await SayAsync(Unknown, e.Message, [], null).ConfigureAwait(false);
+        }
+        catch (ConfigurationProblemException e)
+        {
+            // A monitoring system reads only this line: a configuration it cannot use is UNKNOWN there, in its format.
+            return await SayAsync(Unknown, $"configuration: {string.Join("; ", e.Problems)}", [], null).ConfigureAwait(false);
         }
     }
 
@@ -92,7 +102,7 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         }
         else
         {
-            text = $"no Exchange server needs action ({run.Results} of {run.HostCount} hosts checked)";
+            text = $"no Exchange server needs action ({run.Results} of {Plural.Of(run.HostCount, "host")} checked)";
             state = Ok;
         }
 
@@ -183,6 +193,46 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
         return format is CheckFormat.Checkmk or CheckFormat.Prtg ? Ok : state;
     }
 
+    /// <summary>
+    /// A command line that does not parse, said to Checkmk or PRTG in their format when the words ask for one (they read
+    /// only standard output): true when it was said, and the exit code is then 0.
+    /// </summary>
+    /// <param name="args">The command line's words.</param>
+    /// <param name="problem">What is wrong, one line.</param>
+    /// <param name="output">Standard output.</param>
+    public static async Task<bool> TrySayParseProblemAsync(IReadOnlyList<string> args, string problem, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        string? format = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--format" && i + 1 < args.Count)
+            {
+                format = args[i + 1];
+            }
+            else if (args[i].StartsWith("--format=", StringComparison.Ordinal) || args[i].StartsWith("--format:", StringComparison.Ordinal))
+            {
+                format = args[i]["--format=".Length..];
+            }
+        }
+
+        var text = $"esfleet check: {problem}";
+        if (string.Equals(format, nameof(CheckFormat.Checkmk), StringComparison.OrdinalIgnoreCase))
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{Unknown} \"{FleetService}\" - {OneLine(text)}")).ConfigureAwait(false);
+            return true;
+        }
+
+        if (string.Equals(format, nameof(CheckFormat.Prtg), StringComparison.OrdinalIgnoreCase))
+        {
+            await output.WriteLineAsync(PrtgJson(Unknown, text, [])).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary><c>ESFLEET CRITICAL - text | label=value;warn;crit;min ...</c> (Monitoring Plugins Development Guidelines).</summary>
     private static string PluginLine(string name, string text, List<Metric> perf)
     {
@@ -202,7 +252,7 @@ internal sealed class CheckCommand(CheckCommandDefinition definition, ParseResul
     /// </summary>
     private string CheckmkLine(int state, string text, List<Metric> perf)
     {
-        var service = parse.GetValue(definition.Host) is { } host ? $"Exchange SMTP sinks {OneLine(host).Replace('"', '\'')}" : "Exchange SMTP sinks";
+        var service = parse.GetValue(definition.Host) is { } host ? $"{FleetService} {OneLine(host).Replace('"', '_').Replace('\'', '_')}" : FleetService;
         var metrics = perf.Count == 0
             ? "-"
             : string.Join('|', perf.Select(m => m.Warning is null && m.Critical is null

@@ -15,7 +15,7 @@ internal enum CheckFormat
 internal sealed class CheckCommandDefinition : Command
 {
     public CheckCommandDefinition(CliContext context)
-        : base("check", "A monitoring plugin (Nagios, Icinga, Checkmk, PRTG): reads the latest stored run, does not probe, prints one line with performance data. Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
+        : base("check", "A monitoring plugin (Nagios, Icinga, Checkmk, PRTG): reads the latest stored run, does not probe, prints one line with performance data. Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (--format checkmk and prtg exit 0: the state is in what they print).")
     {
         Options.Add(Host);
         Options.Add(WarningAge);
@@ -42,7 +42,7 @@ internal sealed class CheckCommandDefinition : Command
             r =>
             {
                 var value = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
-                if (!Enum.TryParse<CheckFormat>(value, ignoreCase: true, out _) || int.TryParse(value, out _))
+                if (!Enum.GetNames<CheckFormat>().Contains(value, StringComparer.OrdinalIgnoreCase))
                 {
                     r.AddError($"--format must be plugin, json, checkmk or prtg, not '{value}'");
                 }

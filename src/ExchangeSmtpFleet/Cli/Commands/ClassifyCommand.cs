@@ -36,7 +36,7 @@ internal sealed class ClassifyCommand(ClassifyCommandDefinition definition, Pars
             var parsed = TranscriptParser.Parse(text!);
             if (parsed.ServerLineCount == 0)
             {
-                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet classify: {file.Name}: no SMTP reply lines (ddd-text or ddd text) found")).ConfigureAwait(false);
+                await error.WriteLineAsync(TranscriptText.ForTerminal($"esfleet classify: {file.Name}: {HowToFix(parsed)}")).ConfigureAwait(false);
                 worst = ExitCodes.Error;
                 continue;
             }
@@ -48,7 +48,8 @@ internal sealed class ClassifyCommand(ClassifyCommandDefinition definition, Pars
             }
             else
             {
-                ResultRenderer.Write(output, file.Name == "-" ? "(standard input)" : file.Name, result, language);
+                var heading = file.Name == "-" ? "(standard input)" : file.Name;
+                ResultRenderer.Write(output, parsed.KeywordListOnly ? $"{heading} (a keyword list: no banner, no reply codes)" : heading, result, language);
             }
 
             if (result.Verdict != Verdict.Healthy && worst == ExitCodes.Ok)
@@ -59,6 +60,13 @@ internal sealed class ClassifyCommand(ClassifyCommandDefinition definition, Pars
 
         return worst;
     }
+
+    /// <summary>Why nothing was read, and what to change in the paste.</summary>
+    private static string HowToFix(TranscriptParseResult parsed) => parsed.MisplacedReplyLine is { } line
+        ? $"no SMTP reply lines: '{Shorten(line)}' has something before its reply code; remove it, so that each server line starts with the code (250-TURN), or paste only the EHLO keywords"
+        : "no SMTP reply lines: paste the server's lines as telnet shows them (220 ..., 250-TURN ... 250 OK), or only the EHLO keywords, one a line or separated by commas; lines quoted with '>' are read as well";
+
+    private static string Shorten(string line) => line.Length <= 60 ? line : $"{line[..57]}...";
 
     private static async Task<(string? Text, string? Problem)> ReadAsync(FileInfo file, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,13 +19,13 @@ internal sealed class DbPruneCommand(DbPruneCommandDefinition definition, ParseR
         var before = context.Time.GetUtcNow().AddDays(-(parse.GetValue(definition.KeepDays) ?? settings.KeepTranscriptsDays));
         var dropped = await maintenance.PruneTranscriptsAsync(before, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{maintenance.Description}: dropped the transcripts of {dropped} results of runs before {before:yyyy-MM-dd HH:mm}Z")).ConfigureAwait(false);
+            $"{maintenance.Description}: dropped the transcripts of {Plural.Of(dropped, "result")} of runs before {before:yyyy-MM-dd HH:mm}Z")).ConfigureAwait(false);
         if ((parse.GetValue(definition.KeepRunsDays) ?? settings.KeepRunsDays) is { } runDays)
         {
             var runsBefore = context.Time.GetUtcNow().AddDays(-runDays);
             var deleted = await maintenance.PruneRunsAsync(runsBefore, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{maintenance.Description}: deleted {deleted} runs that started before {runsBefore:yyyy-MM-dd HH:mm}Z")).ConfigureAwait(false);
+                $"{maintenance.Description}: deleted {Plural.Of(deleted, "run")} that started before {runsBefore:yyyy-MM-dd HH:mm}Z")).ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
 using ExchangeSmtpFleet.Jobs;
@@ -48,8 +49,8 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             await JobHost.StartAsync(app, JobHostRole.Demo, urls, cancellationToken).ConfigureAwait(false);
 
             await FinishEarlierDemoAsync(app.Services, error, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"esfleet demo: {simulator.Endpoints.Count} simulated mail servers listen on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
-            await output.WriteLineAsync($"esfleet demo: auditing {Path.GetFileName(inventoryFile)} through the job pipeline: a start job, one job per batch of {app.Services.GetRequiredService<AuditSettings>().BatchSize} hosts, a report job{(email ? ", a mail job" : string.Empty)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"esfleet demo: {Plural.Of(simulator.Endpoints.Count, "simulated mail server listens", "simulated mail servers listen")} on loopback ({Path.GetFileName(fleetFile)}): Exchange 2003 healthy and broken, other servers, hostile ones").ConfigureAwait(false);
+            await output.WriteLineAsync($"esfleet demo: auditing {Path.GetFileName(inventoryFile)} through the job pipeline: a start job, one job per batch of {Plural.Of(app.Services.GetRequiredService<AuditSettings>().BatchSize, "host")}, a report job{(email ? ", a mail job" : string.Empty)}").ConfigureAwait(false);
             await RunAuditAsync(app.Services, output, error, email, cancellationToken).ConfigureAwait(false);
             if (!keepOpen)
             {
@@ -96,8 +97,9 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
         var workflow = services.GetRequiredService<AuditWorkflow>();
         var time = services.GetRequiredService<TimeProvider>();
         var started = time.GetTimestamp();
+        var client = services.GetRequiredService<IBackgroundJobClient>();
         var failedBefore = storage.GetMonitoringApi().FailedCount();
-        var jobId = services.GetRequiredService<IBackgroundJobClient>().Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
+        var jobId = client.Enqueue<AuditJobs>(AuditQueues.Control, j => j.StartAsync(null!, CancellationToken.None));
         string? runId = null;
         PipelineRun? pipelineRun = null;
         var lastLine = string.Empty;
@@ -106,7 +108,15 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
             if (storage.GetMonitoringApi().FailedCount() > failedBefore)
             {
-                throw new CommandException($"a job failed: {FailedJob(storage)}; see the dashboard (esfleet demo --serve) for its retries");
+                throw new CommandException($"a job failed: {FailedJob(storage)}; see the dashboard (esfleet demo --serve)");
+            }
+
+            // A step that failed once is said at once, not after Hangfire's retries (1, 5 and 15 minutes) with only its
+            // warnings in between (issue 18, item 13). Its retry is deleted, so that it does not fire in a later demo.
+            if (RetriedJob(storage) is { } retried)
+            {
+                client.Delete(retried.Id);
+                throw new CommandException($"the {retried.Step} failed: {retried.Reason.TrimEnd('.')}; the demo stops here (the job is not retried)");
             }
 
             if (runId is null)
@@ -141,14 +151,71 @@ internal sealed class DemoCommand(DemoCommandDefinition definition, ParseResult 
             {
                 break;
             }
+
+            // Mail:When may decide against mailing: the mail job then succeeds without completing the step (a person may
+            // still send it), so its own result is what ends the wait.
+            if (email && AuditWorkflow.IsDone(steps, RunSteps.Report) && MailJobResult(storage, runId) is { } declined)
+            {
+                await error.WriteLineAsync($"esfleet demo: {declined}").ConfigureAwait(false);
+                break;
+            }
         }
 
         var history = services.GetRequiredService<IAuditHistory>();
         var run = await history.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"run {runId} vanished");
         await output.WriteLineAsync().ConfigureAwait(false);
         await RunSummaryRenderer.WriteAsync(output, run.Counts, string.Create(CultureInfo.InvariantCulture,
-            $"run {run.RunId} ({run.Status}): {run.Results} of {run.HostCount} hosts in {time.GetElapsedTime(started).TotalSeconds:0.0} s, stored in {history.Description}")).ConfigureAwait(false);
+            $"run {run.RunId} ({run.Status}): {run.Results} of {Plural.Of(run.HostCount, "host")} in {time.GetElapsedTime(started).TotalSeconds:0.0} s, stored in {history.Description}")).ConfigureAwait(false);
         await output.WriteLineAsync($"report: {workflow.ReportPathOf(run.RunId)}").ConfigureAwait(false);
+    }
+
+    /// <summary>A job of this demo waiting for its retry after a failure, with its step and the failure, or null.</summary>
+    private static (string Id, string Step, string Reason)? RetriedJob(JobStorage storage)
+    {
+        // The demo's storage schedules nothing else: the recurring audit is removed before the demo starts.
+        var monitoring = storage.GetMonitoringApi();
+        if (monitoring.ScheduledCount() == 0)
+        {
+            return null;
+        }
+
+        using var connection = storage.GetConnection();
+        foreach (var (id, job) in monitoring.ScheduledJobs(0, 10))
+        {
+            // AutomaticRetry's reason: "Retry attempt 1 of 3: <the exception's message>".
+            if (connection.GetStateData(id) is { Reason: { } reason } && reason.StartsWith("Retry attempt", StringComparison.Ordinal))
+            {
+                var step = job.Job?.Method.Name switch
+                {
+                    nameof(AuditJobs.StartAsync) => "start job",
+                    nameof(AuditJobs.BatchAsync) => string.Create(CultureInfo.InvariantCulture, $"batch job {job.Job.Args[2]} of {job.Job.Args[3]}"),
+                    nameof(AuditJobs.ReportAsync) => "report job",
+                    nameof(AuditJobs.MailAsync) => "mail job",
+                    _ => $"job {id}",
+                };
+                // The whole message is in the failed state the retry went through; the reason cuts it at 50 characters.
+                var failed = monitoring.JobDetails(id)?.History.FirstOrDefault(h => h.StateName == FailedState.StateName);
+                return (id, step, failed?.Data.TryGetValue("ExceptionMessage", out var message) == true && !string.IsNullOrEmpty(message)
+                    ? message
+                    : reason[(reason.IndexOf(": ", StringComparison.Ordinal) is var colon and >= 0 ? colon + 2 : 0)..]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The result of the run's mail job once it has succeeded, or null.</summary>
+    private static string? MailJobResult(JobStorage storage, string runId)
+    {
+        foreach (var (_, job) in storage.GetMonitoringApi().SucceededJobs(0, 50))
+        {
+            if (job?.Job?.Method.Name == nameof(AuditJobs.MailAsync) && job.Job.Args.Count > 1 && Equals(job.Job.Args[1], runId))
+            {
+                return job.Result is string text ? text.Trim('"') : job.Result?.ToString()?.Trim('"') ?? "mail job done";
+            }
+        }
+
+        return null;
     }
 
     private static string FailedJob(JobStorage storage)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using ExchangeSmtpFleet.Hosting;
@@ -58,8 +59,15 @@ internal sealed class FleetSession : IAsyncDisposable
     /// Builds the host, reads the inventory (its bad rows said, one line each), checks and opens the JSON Lines target and
     /// starts a simulated fleet: everything that can fail before the first probe.
     /// </summary>
+    /// <param name="options">The fleet's options.</param>
+    /// <param name="parse">The command line.</param>
+    /// <param name="context">The command's context.</param>
+    /// <param name="name">The command's name for its lines.</param>
+    /// <param name="overrides">Settings over the configuration.</param>
+    /// <param name="preflight">Checks of the command's own settings, run before anything is read, opened or started.</param>
     /// <exception cref="CommandException">An input cannot be used; the message names it.</exception>
-    public static async Task<FleetSession> OpenAsync(FleetOptions options, ParseResult parse, CliContext context, string name, IDictionary<string, string?> overrides)
+    public static async Task<FleetSession> OpenAsync(
+        FleetOptions options, ParseResult parse, CliContext context, string name, IDictionary<string, string?> overrides, Func<IServiceProvider, Task>? preflight = null)
     {
         var error = parse.InvocationConfiguration.Error;
         var host = context.BuildHost(overrides.AsReadOnly());
@@ -67,6 +75,11 @@ internal sealed class FleetSession : IAsyncDisposable
         JsonLinesSink? json = null;
         try
         {
+            if (preflight is not null)
+            {
+                await preflight(host.Services).ConfigureAwait(false);
+            }
+
             var workflow = host.Services.GetRequiredService<AuditWorkflow>();
             var path = parse.GetValue(options.Inventory)!.FullName;
             var inventory = workflow.OpenInventory(path, problem => error.WriteLine(TranscriptText.ForTerminal($"{name}: {path}: {problem} (row skipped)")));
@@ -76,7 +89,7 @@ internal sealed class FleetSession : IAsyncDisposable
             if (parse.GetValue(options.Simulate) is { } fleetFile)
             {
                 simulator = await SimulateCommand.StartAsync(fleetFile.FullName, context.Time).ConfigureAwait(false);
-                await error.WriteLineAsync($"{name}: simulating {simulator.Endpoints.Count} hosts from {fleetFile.FullName}").ConfigureAwait(false);
+                await error.WriteLineAsync($"{name}: simulating {Plural.Of(simulator.Endpoints.Count, "host")} from {fleetFile.FullName}").ConfigureAwait(false);
             }
 
             var concurrency = FitConcurrency(host.Services.GetRequiredService<ScanSettings>().Concurrency, simulator is null ? 1 : 2, out var capped);
@@ -172,7 +185,7 @@ internal sealed class FleetSession : IAsyncDisposable
 
         if (report.Status == AuditRunStatus.Interrupted)
         {
-            throw new CommandException($"cancelled after {report.Summary.Total} of {report.Summary.Expected} hosts");
+            throw new CommandException($"cancelled after {report.Summary.Total} of {Plural.Of(report.Summary.Expected, "host")}");
         }
 
         if (report.SinkFailure is not null)
@@ -188,7 +201,7 @@ internal sealed class FleetSession : IAsyncDisposable
         var figures = report.Summary;
         var seconds = figures.Elapsed.TotalSeconds;
         await RunSummaryRenderer.WriteAsync(Summary, figures.Counts, string.Create(CultureInfo.InvariantCulture,
-            $"{run.RunId}: {figures.Total} hosts in {seconds:0.0} s ({figures.Total / Math.Max(seconds, 0.001):0.0} hosts/s, concurrency {Concurrency}); inventory: {figures.InventoryProblems} bad rows, {figures.Disabled} disabled"))
+            $"{run.RunId}: {Plural.Of(figures.Total, "host")} in {seconds:0.0} s ({figures.Total / Math.Max(seconds, 0.001):0.0} hosts/s, concurrency {Concurrency}); inventory: {Plural.Of(figures.InventoryProblems, "bad row")}, {figures.Disabled} disabled"))
             .ConfigureAwait(false);
         var jsonTarget = _parse.GetValue(_options.Json);
         foreach (var failure in run.StoreFailure is null ? report.Dropped : report.Dropped.Insert(0, run.StoreFailure))
@@ -287,7 +300,7 @@ internal sealed class FleetSession : IAsyncDisposable
             return requested;
         }
 
-        message = $"concurrency {requested} needs more file descriptors than this process may open (limit {limit}, ulimit -n): probing {budget} hosts at a time";
+        message = $"concurrency {requested} needs more file descriptors than this process may open (limit {limit}, ulimit -n): probing {Plural.Of(budget, "host")} at a time";
         return budget;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Probing;
 using ExchangeSmtpFleet.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,7 @@ internal sealed class InventoryCheckCommand(InventoryCommandDefinition definitio
 
         var separator = result.Separator == '\t' ? "tab" : $"'{result.Separator}'";
         output.WriteLine(TranscriptText.ForTerminal(
-            $"{path}: {result.RowCount} rows, {result.Hosts.Length} hosts to audit, {result.Problems.Length} with problems, {result.DisabledCount} disabled (separator {separator}, {result.Encoding})"));
+            $"{path}: {Plural.Of(result.RowCount, "row")}, {Plural.Of(result.Hosts.Length, "host")} to audit, {result.Problems.Length} with problems, {result.DisabledCount} disabled (separator {separator}, {result.Encoding})"));
         return result.Problems.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Core.Profiles;
 using ExchangeSmtpFleet.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;

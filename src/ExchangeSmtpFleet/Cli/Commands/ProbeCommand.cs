@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using ExchangeSmtpFleet.Core.Auditing;
 using ExchangeSmtpFleet.Core.Classification;
 using ExchangeSmtpFleet.Core.Inventory;
+using ExchangeSmtpFleet.Core.Knowledge;
+using ExchangeSmtpFleet.Core.Probing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
@@ -23,10 +26,13 @@ internal sealed class ProbeCommand(ProbeCommandDefinition definition, ParseResul
         var workflow = services.Services.GetRequiredService<AuditWorkflow>();
 
         var asJson = parse.GetValue(definition.Json);
-        Action<Core.Probing.TranscriptLine>? live = asJson ? null : line => output.WriteLine($"  {line}");
+        var language = CommonOptions.LanguageOf(parse, definition.Language);
+        var knowledge = KnowledgeBase.BuiltIn;
+        Action<TranscriptLine>? live = asJson ? null : line => output.WriteLine($"  {Live(line, knowledge, language)}");
         if (!asJson)
         {
-            await output.WriteLineAsync($"Probing {host}:{port}").ConfigureAwait(false);
+            await output.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, knowledge.LabelText(Label.ProbeHeading, language), TranscriptText.Escape($"{host}:{port}")))
+                .ConfigureAwait(false);
         }
 
         var inventoryHost = new InventoryHost { LineNumber = 0, Host = host, Port = port, Profile = parse.GetValue(definition.Profile)!, Name = parse.GetValue(definition.Name) };
@@ -38,9 +44,13 @@ internal sealed class ProbeCommand(ProbeCommandDefinition definition, ParseResul
         else
         {
             await output.WriteLineAsync().ConfigureAwait(false);
-            ResultRenderer.Write(output, $"{host}:{port}", outcome.Classification, CommonOptions.LanguageOf(parse, definition.Language));
+            ResultRenderer.Write(output, $"{host}:{port}", outcome.Classification, language);
         }
 
         return outcome.Classification.Verdict == Verdict.Healthy ? ExitCodes.Ok : ExitCodes.Findings;
     }
+
+    /// <summary>A line of the live transcript: the dialogue as it went, the probe's own notes in the reader's language.</summary>
+    private static string Live(TranscriptLine line, KnowledgeBase knowledge, Language language) =>
+        line.Note is { } note ? $"*  {knowledge.NoteText(note, language)}" : line.ToString();
 }

@@ -10,6 +10,7 @@ internal sealed class ReportCommand(ReportCommandDefinition definition, ParseRes
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        var target = ReportTarget.Workbook("--out", parse.GetValue(definition.Out));
         var overrides = new Dictionary<string, string?>();
         CommonOptions.AddReportLanguage(parse, definition.Language, overrides);
         using var host = StoredRuns.Open(context, parse, definition.Store, overrides);
@@ -20,7 +21,7 @@ internal sealed class ReportCommand(ReportCommandDefinition definition, ParseRes
         }
 
         var run = await StoredRuns.FindAsync(host.Services.GetRequiredService<IAuditHistory>(), parse.GetValue(definition.Run)!, cancellationToken).ConfigureAwait(false);
-        var path = await workflow.WriteReportAsync(run.RunId, parse.GetValue(definition.Out), cancellationToken).ConfigureAwait(false);
+        var path = await workflow.WriteReportAsync(run.RunId, target, cancellationToken).ConfigureAwait(false);
         await parse.InvocationConfiguration.Output.WriteLineAsync(path).ConfigureAwait(false);
         return parse.GetValue(definition.Email)
             ? await ReportMail.SendAsync(workflow, run.RunId, path, parse.GetValue(definition.Resend) ? MailTrigger.Resend : MailTrigger.Command, parse.InvocationConfiguration.Error, "esfleet report", cancellationToken)

@@ -19,7 +19,7 @@ internal sealed class ReportCommandDefinition : Command
 
     public Option<string> Run { get; } = StoredRuns.Run();
 
-    public Option<string?> Out { get; } = new("--out") { Description = "The .xlsx file (default: reports/<run id>.xlsx in ESF_DATA_DIR, ./data)." };
+    public Option<string?> Out { get; } = new("--out") { Description = "The .xlsx file (default: reports/<run id>.<lang>.xlsx in ESF_DATA_DIR, ./data)." };
 
     public Option<string?> Language { get; } = CommonOptions.ReportLanguage();
 

@@ -37,10 +37,10 @@ internal static class ReportMail
         var outcome = await workflow.MailReportAsync(runId, workbook, FleetSession.Owner(), trigger, cancellationToken).ConfigureAwait(false);
         var (line, code) = outcome.Kind switch
         {
-            MailOutcomeKind.Sent => ($"mailed to {outcome.Detail}", ExitCodes.Ok),
+            MailOutcomeKind.Sent => ($"mailed to {TranscriptText.ForTerminal(outcome.Detail)}", ExitCodes.Ok),
             MailOutcomeKind.AlreadyMailed => ($"run {runId} was mailed at {outcome.At?.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; nothing sent (--resend sends it again)", ExitCodes.Ok),
             MailOutcomeKind.Busy => ($"run {runId} is being mailed by {outcome.Detail}; nothing sent (--resend sends it anyway)", ExitCodes.Ok),
-            MailOutcomeKind.NotWanted => ($"not mailed: {outcome.Detail} (esfleet report --run {runId} --email sends it)", ExitCodes.Ok),
+            MailOutcomeKind.NotWanted => ($"not mailed: {outcome.Detail} (esfleet report --run {runId} --email, with this command's --db, sends it)", ExitCodes.Ok),
             MailOutcomeKind.NotConfigured => ($"--email needs {MailSettings.Section}:{nameof(MailSettings.Host)} (appsettings.json or ESF_Mail__Host); the workbook is at {workbook}", ExitCodes.Error),
             _ => ($"not mailed: {TranscriptText.ForTerminal(outcome.Detail)}; the workbook stays at {workbook}", ExitCodes.Error),
         };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ExchangeSmtpFleet.Core.Knowledge;
 using ExchangeSmtpFleet.Simulator;
 
 namespace ExchangeSmtpFleet.Cli.Commands;
@@ -39,7 +40,7 @@ internal sealed class SimulateCommand(SimulateCommandDefinition definition, Pars
         }
 
         var stats = simulator.Statistics;
-        await output.WriteLineAsync($"stopped after {stats.Sessions} sessions (at most {stats.MaxConcurrentSessions} at once)").ConfigureAwait(false);
+        await output.WriteLineAsync($"stopped after {Plural.Of(stats.Sessions, "session")} (at most {stats.MaxConcurrentSessions} at once)").ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 
